@@ -1,0 +1,69 @@
+# gitops-platform: every target sets itself up on a fresh clone (Python 3.11+, Node.js, npm, Go, git).
+#   make synth     render dist/ through `cdk8s synth`
+#   make test      lint, type-check, the test suite and `make validate`
+#   make validate  the validation pipeline on dist/ (or DIST=path for another tree)
+#   make imports   regenerate the CRD bindings in imports/
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(CURDIR)
+UV_VERSION := 0.13.9
+UV := $(ROOT)/.tools/uv/bin/uv
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+BIN := $(ROOT)/bin
+NODE_BIN := $(ROOT)/node_modules/.bin
+
+# jsii runs on the pinned Node.js from the npm registry, never the machine's (Node 20 is end-of-life).
+export JSII_NODE := $(NODE_BIN)/node
+export PATH := $(NODE_BIN):$(BIN):$(VENV)/bin:$(PATH)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export GITOPS_PLATFORM_UPSTREAM ?= $(abspath $(ROOT)/../shared/upstream)
+
+DIST ?= dist
+PYTEST_ARGS ?=
+
+.PHONY: help setup synth imports test lint typecheck unit validate tools snapshots clean
+
+help:
+	@sed -n '2,6p' Makefile | sed 's/^# *//'
+
+$(UV):
+	python3 -m venv $(ROOT)/.tools/uv
+	$(ROOT)/.tools/uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.synced node_modules/.installed ## Python and Node toolchains
+
+synth: setup ## render dist/ with cdk8s synth
+	cdk8s synth --no-check-upgrade
+
+imports: setup ## regenerate imports/ (FROM=upstream downloads the URLs in cdk8s.yaml)
+	$(PY) scripts/import_crds.py $(if $(filter upstream,$(FROM)),--from-upstream,)
+
+lint: setup
+	$(PY) -m ruff check platform tests scripts
+	$(PY) -m ruff format --check platform tests scripts
+
+typecheck: setup
+	$(PY) -m mypy
+
+unit: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck unit
+
+snapshots: setup ## regenerate syrupy snapshots on purpose, then review `git diff`
+	$(PY) -m pytest --snapshot-update $(PYTEST_ARGS)
+
+clean:
+	rm -rf .build .venv .tools node_modules bin
