@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class Status(enum.Enum):
@@ -52,3 +53,29 @@ class StepResult:
     findings: list[Finding] = field(default_factory=list)
     detail: str = ""  # a short summary, e.g. "412 documents, 0 errors" or why it did not run
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Document:
+    """One rendered Kubernetes object, with where it came from.
+
+    Attributes:
+        origin: where the object was read or rendered, relative to the validated tree where
+            possible: a file (``infra/projects/argocd-project-platform.yaml``), or a command
+            (``kustomize build infra/clusters/dev``, ``helm template <release> <chart>``).
+        index: the position of the document in that origin (0-based).
+        obj: the parsed object.
+    """
+
+    origin: str
+    index: int
+    obj: dict[str, Any]
+
+    @property
+    def ref(self) -> str:
+        """``Kind/namespace/name`` (or ``Kind/name`` for objects without a namespace)."""
+        meta = self.obj.get("metadata") or {}
+        kind = self.obj.get("kind", "?")
+        name = meta.get("name", "?")
+        namespace = meta.get("namespace")
+        return f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
