@@ -1,0 +1,1 @@
+"""The Argo CD layer: AppProjects, Applications and the bootstrap objects."""

@@ -1,0 +1,380 @@
+"""Argo CD Application: Helm charts with values from Git, Git paths, sync policy and waves."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from constructs import Construct
+
+from gitops_platform.argocd.project import GroupKind, ProjectProps
+from gitops_platform.core.environment import Cluster, PodSecurity
+from gitops_platform.core.naming import (
+    check_dns_label,
+    check_exact_version,
+    check_git_revision,
+    check_https_url,
+)
+from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
+from gitops_platform.core.secrets import check_no_secret_literals
+from gitops_platform.errors import ConfigurationError, PermissionDeniedError, ValidationError
+
+__all__ = [
+    "ApplicationProps",
+    "ArgoApplication",
+    "GitSource",
+    "HelmChartSource",
+    "Retry",
+    "SyncPolicy",
+    "pod_security_labels",
+]
+
+RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
+NAMESPACE_KIND = GroupKind("", "Namespace")
+_REF = re.compile(r"^[a-zA-Z0-9_-]+$")
+_DURATION = re.compile(r"^\d+(s|m|h)$")
+
+
+def pod_security_labels(level: PodSecurity) -> dict[str, str]:
+    """Return the Pod Security admission labels that enforce, audit and warn at ``level``."""
+    return {
+        f"pod-security.kubernetes.io/{mode}{suffix}": value
+        for mode in ("audit", "enforce", "warn")
+        for suffix, value in (("", level.value), ("-version", "latest"))
+    }
+
+
+@dataclass(frozen=True)
+class HelmChartSource:
+    """A Helm chart from a chart repository, pinned to one exact version.
+
+    Attributes:
+        repo_url: the chart repository URL.
+        chart: the chart name.
+        version: the exact chart version (ranges are refused).
+        release_name: the Helm release name (default: the chart name; set it explicitly so
+            that suffixing the Application name per environment never renames resources).
+        value_files: value files, usually ``$values/<repository path>`` from a ``ref`` source.
+        values_object: inline values (no secrets: only references to Secrets).
+        skip_crds: do not install the chart's ``crds/`` folder.
+    """
+
+    repo_url: str
+    chart: str
+    version: str
+    release_name: str | None = None
+    value_files: tuple[str, ...] = ()
+    values_object: dict[str, Any] | None = field(default=None, compare=False)
+    skip_crds: bool = False
+
+    def __post_init__(self) -> None:
+        where = f"HelmChartSource({getattr(self, 'chart', '?')})"
+        check_https_url(where, "repo_url", self.repo_url)
+        check_dns_label(where, "chart", self.chart)
+        check_exact_version(where, "version", self.version)
+        if self.release_name is not None:
+            check_dns_label(where, "release_name", self.release_name, max_length=53)
+        for value_file in self.value_files:
+            if not isinstance(value_file, str) or not value_file or value_file.startswith("/"):
+                raise ValidationError(
+                    where,
+                    "value_files",
+                    value_file,
+                    "a path relative to the chart, or $<ref>/<repository path>",
+                )
+        if self.values_object is not None:
+            check_no_secret_literals(where, "values_object", self.values_object)
+
+    def refs(self) -> set[str]:
+        """Return the ``ref`` names its value files use (``$values/...`` -> ``values``)."""
+        return {f.split("/", 1)[0][1:] for f in self.value_files if f.startswith("$")}
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the Argo CD source."""
+        helm: dict[str, Any] = {"releaseName": self.release_name or self.chart}
+        if self.value_files:
+            helm["valueFiles"] = list(self.value_files)
+        if self.values_object:
+            helm["valuesObject"] = self.values_object
+        if self.skip_crds:
+            helm["skipCrds"] = True
+        return {
+            "repoURL": self.repo_url,
+            "chart": self.chart,
+            "targetRevision": self.version,
+            "helm": helm,
+        }
+
+
+@dataclass(frozen=True)
+class GitSource:
+    """A Git source: a ``ref`` for value files, a ``path`` of manifests, or both.
+
+    Attributes:
+        repo_url: the Git repository URL.
+        revision: the branch or tag to read.
+        path: a folder of manifests to apply (a repository path).
+        ref: a name other sources use as ``$<ref>/...`` in their value files.
+        recurse: read sub-folders of ``path`` too (plain-YAML folders only).
+    """
+
+    repo_url: str
+    revision: str
+    path: str | None = None
+    ref: str | None = None
+    recurse: bool = False
+
+    def __post_init__(self) -> None:
+        where = "GitSource"
+        check_https_url(where, "repo_url", self.repo_url)
+        check_git_revision(where, "revision", self.revision)
+        if self.path is None and self.ref is None:
+            raise ConfigurationError(
+                where, "path/ref", None, "a path of manifests, a ref for value files, or both"
+            )
+        if self.ref is not None and not _REF.fullmatch(self.ref):
+            raise ValidationError(
+                where, "ref", self.ref, "letters, digits, '_' and '-' only (Argo CD's rule)"
+            )
+        if self.path is not None and (
+            not self.path or self.path.startswith("/") or ".." in self.path.split("/")
+        ):
+            raise ValidationError(where, "path", self.path, "a relative repository path")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the Argo CD source."""
+        data: dict[str, Any] = {"repoURL": self.repo_url, "targetRevision": self.revision}
+        if self.path is not None:
+            data["path"] = self.path
+        if self.recurse:
+            data["directory"] = {"recurse": True}
+        if self.ref is not None:
+            data["ref"] = self.ref
+        return data
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Sync retry with exponential backoff (first syncs race CRDs and webhooks)."""
+
+    limit: int = 5
+    duration: str = "10s"
+    factor: int = 2
+    max_duration: str = "3m"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.limit, int) or self.limit < -1:
+            raise ValidationError("Retry", "limit", self.limit, "-1 (unlimited) or a count >= 0")
+        for name in ("duration", "max_duration"):
+            if not _DURATION.fullmatch(getattr(self, name)):
+                raise ValidationError("Retry", name, getattr(self, name), "a duration like 10s")
+        if not isinstance(self.factor, int) or self.factor < 1:
+            raise ValidationError("Retry", "factor", self.factor, "an integer >= 1")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return ``syncPolicy.retry``."""
+        return {
+            "limit": self.limit,
+            "backoff": {
+                "duration": self.duration,
+                "factor": self.factor,
+                "maxDuration": self.max_duration,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class SyncPolicy:
+    """Automated sync (prune and self-heal by default), sync options and retry."""
+
+    automated: bool = True
+    prune: bool = True
+    self_heal: bool = True
+    create_namespace: bool = True
+    server_side_apply: bool = False
+    options: tuple[str, ...] = ()
+    retry: Retry = field(default_factory=Retry)
+
+    def sync_options(self) -> list[str]:
+        """Return ``syncPolicy.syncOptions``."""
+        opts = []
+        if self.create_namespace:
+            opts.append("CreateNamespace=true")
+        if self.server_side_apply:
+            opts.append("ServerSideApply=true")
+        opts.extend(self.options)
+        return opts
+
+
+@dataclass(frozen=True)
+class ApplicationProps:
+    """An Argo CD Application.
+
+    Attributes:
+        name: the Application name.
+        project: the AppProject it belongs to; the Application must fit inside it.
+        cluster: the destination cluster.
+        namespace: the destination namespace.
+        sources: one or more sources (Helm charts and Git sources).
+        sync_wave: the Argo CD sync wave (CRD providers before their consumers).
+        sync_policy: automated sync, options and retry.
+        pod_security: stamps Pod Security labels on the namespace Argo CD creates.
+        kinds: the kinds the Application creates that its project must allow (cluster-scoped
+            kinds such as CustomResourceDefinition or ClusterIssuer; ``Namespace`` is added
+            when the namespace is created by Argo CD).
+        finalizer: add the resources finalizer (deleting the Application deletes what it
+            deployed).
+        labels: extra labels.
+        annotations: extra annotations.
+    """
+
+    name: str
+    project: ProjectProps
+    cluster: Cluster
+    namespace: str
+    sources: tuple[HelmChartSource | GitSource, ...]
+    sync_wave: int = 0
+    sync_policy: SyncPolicy = field(default_factory=SyncPolicy)
+    pod_security: PodSecurity | None = PodSecurity.RESTRICTED
+    kinds: tuple[GroupKind, ...] = ()
+    finalizer: bool = True
+    labels: dict[str, str] = field(default_factory=dict, compare=False)
+    annotations: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        check_dns_label("ApplicationProps", "name", self.name, max_length=63)
+        where = f"Application({self.name})"
+        check_dns_label(where, "namespace", self.namespace)
+        if not self.sources:
+            raise ValidationError(where, "sources", self.sources, "at least one source")
+        if not isinstance(self.project, ProjectProps):
+            raise ValidationError(where, "project", self.project, "a ProjectProps")
+        refs = [s.ref for s in self.sources if isinstance(s, GitSource) and s.ref]
+        if len(refs) != len(set(refs)):
+            raise ConfigurationError(
+                where,
+                "sources",
+                refs,
+                "unique ref names (Argo CD: multiple sources had the same `ref` key)",
+            )
+        for source in self.sources:
+            if isinstance(source, HelmChartSource):
+                missing = source.refs() - set(refs)
+                if missing:
+                    raise ConfigurationError(
+                        where,
+                        "sources",
+                        sorted(missing),
+                        "value files may only use $<ref> of a Git source with that ref",
+                    )
+        if self.pod_security is not None and not self.sync_policy.create_namespace:
+            raise ConfigurationError(
+                where,
+                "pod_security",
+                self.pod_security.value,
+                "namespace labels need sync_policy.create_namespace (managedNamespaceMetadata)",
+            )
+
+    def check_permissions(self, where: str) -> None:
+        """Refuse what the project would refuse at sync time (same meaning as Argo CD)."""
+        project = self.project
+        for source in self.sources:
+            if not project.permits_repo(source.repo_url):
+                raise PermissionDeniedError(
+                    where,
+                    "sources.repoURL",
+                    source.repo_url,
+                    f"a repository permitted in project '{project.name}' "
+                    f"(sourceRepos: {', '.join(project.source_repos)})",
+                )
+        if not project.permits_destination(
+            self.namespace, name=self.cluster.name, server=self.cluster.server
+        ):
+            allowed = ", ".join(f"{d.name or d.server}/{d.namespace}" for d in project.destinations)
+            raise PermissionDeniedError(
+                where,
+                "destination",
+                f"{self.cluster.name or self.cluster.server}/{self.namespace}",
+                f"a destination allowed in project '{project.name}' ({allowed})",
+            )
+        kinds = list(self.kinds)
+        if self.sync_policy.create_namespace:
+            kinds.append(GroupKind("", "Namespace", self.namespace))
+        for kind in kinds:
+            if not project.permits_kind(kind.group, kind.kind, namespaced=False, name=kind.name):
+                raise PermissionDeniedError(
+                    where,
+                    "kinds",
+                    str(kind),
+                    f"a cluster-scoped kind whitelisted in project '{project.name}' "
+                    "(clusterResourceWhitelist)",
+                )
+
+    def spec(self) -> dict[str, Any]:
+        """Return the Application ``spec``."""
+        sources = [s.as_dict() for s in self.sources]
+        spec: dict[str, Any] = {"project": self.project.name}
+        if len(sources) == 1:
+            spec["source"] = sources[0]
+        else:
+            spec["sources"] = sources
+        spec["destination"] = self.cluster.destination(self.namespace)
+        policy = self.sync_policy
+        sync: dict[str, Any] = {}
+        if policy.automated:
+            sync["automated"] = {"prune": policy.prune, "selfHeal": policy.self_heal}
+        if self.pod_security is not None:
+            sync["managedNamespaceMetadata"] = {"labels": pod_security_labels(self.pod_security)}
+        options = policy.sync_options()
+        if options:
+            sync["syncOptions"] = options
+        sync["retry"] = policy.retry.as_dict()
+        spec["syncPolicy"] = sync
+        return spec
+
+
+class ArgoApplication(Construct):
+    """An Argo CD ``Application``, checked against its project when it is constructed.
+
+    Example:
+        >>> ArgoApplication(chart, "cert-manager", ApplicationProps(
+        ...     name="cert-manager", project=platform_project,
+        ...     cluster=Cluster(name="dev"), namespace="cert-manager",
+        ...     sources=(GitSource(repo_url=REPO, revision="main", ref="values"),
+        ...              HelmChartSource(repo_url="https://charts.jetstack.io",
+        ...                              chart="cert-manager", version="v1.21.1",
+        ...                              value_files=("$values/values/cert-manager.yaml",)))))
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        props: ApplicationProps,
+        *,
+        namespace: str = "argocd",
+        part_of: str = "gitops-platform",
+        check_project: bool = True,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if not isinstance(props, ApplicationProps):
+            raise ValidationError(self.node.path, "props", props, "an ApplicationProps")
+        if check_project:
+            props.check_permissions(self.node.path)
+        self.props = props
+        labels = standard_labels(props.name, part_of, component="argocd-application")
+        labels.update(props.labels)
+        annotations = {SYNC_WAVE: str(props.sync_wave), **props.annotations}
+        api_object(
+            self,
+            "Resource",
+            api_version="argoproj.io/v1alpha1",
+            kind="Application",
+            name=props.name,
+            namespace=namespace,
+            labels=labels,
+            annotations=annotations,
+            finalizers=[RESOURCES_FINALIZER] if props.finalizer else None,
+            body={"spec": props.spec()},
+        )

@@ -1,0 +1,228 @@
+"""Argo CD AppProject: least-privilege boundaries for Applications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from constructs import Construct
+
+from gitops_platform.argocd.globs import glob_match, permitted
+from gitops_platform.core.naming import check_dns_label
+from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
+from gitops_platform.errors import ValidationError
+
+__all__ = ["AppProject", "Destination", "GroupKind", "ProjectProps"]
+
+_PROJECT_FINALIZER = "resources-finalizer.argocd.argoproj.io"
+
+
+@dataclass(frozen=True)
+class GroupKind:
+    """A resource kind (``group`` is ``""`` for the core API), optionally limited by name glob."""
+
+    group: str
+    kind: str
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, str) or not self.kind:
+            raise ValidationError("GroupKind", "kind", self.kind, "a kind such as Namespace or *")
+        if not isinstance(self.group, str):
+            raise ValidationError("GroupKind", "group", self.group, 'an API group ("" for core)')
+
+    def matches(self, group: str, kind: str, name: str | None = None) -> bool:
+        """Return whether this rule covers an object of ``group``/``kind`` called ``name``."""
+        if not (glob_match(self.group, group) and glob_match(self.kind, kind)):
+            return False
+        if self.name is None:
+            return True
+        return name is not None and glob_match(self.name, name)
+
+    def as_dict(self) -> dict[str, str]:
+        """Return the AppProject representation."""
+        data = {"group": self.group, "kind": self.kind}
+        if self.name is not None:
+            data["name"] = self.name
+        return data
+
+    def __str__(self) -> str:
+        return f"{self.group}/{self.kind}" + (f" (name {self.name})" if self.name else "")
+
+
+@dataclass(frozen=True)
+class Destination:
+    """An AppProject destination rule: a cluster (name or server glob) and a namespace glob.
+
+    A namespace starting with ``!`` denies what it matches on that cluster.
+    """
+
+    namespace: str
+    name: str | None = None
+    server: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.name is None) == (self.server is None):
+            raise ValidationError(
+                "Destination", "name/server", (self.name, self.server), "exactly one of them"
+            )
+        if not self.namespace or self.namespace == "!*":
+            raise ValidationError(
+                "Destination", "namespace", self.namespace, "a namespace or glob; '!*' is invalid"
+            )
+
+    def as_dict(self) -> dict[str, str]:
+        """Return the AppProject representation."""
+        data: dict[str, str] = {}
+        if self.name is not None:
+            data["name"] = self.name
+        if self.server is not None:
+            data["server"] = self.server
+        data["namespace"] = self.namespace
+        return data
+
+
+@dataclass(frozen=True)
+class ProjectProps:
+    """An Argo CD AppProject.
+
+    Cluster-scoped kinds are allow-listed (nothing is allowed unless listed); namespaced kinds
+    are allowed unless deny-listed, or only those listed when ``namespace_resource_whitelist``
+    is given. These are Argo CD's own semantics, applied here at synth time.
+
+    Attributes:
+        name: the project name.
+        description: one line shown in the Argo CD UI.
+        source_repos: repository URL globs Applications may read from (``!`` denies).
+        destinations: where Applications may deploy.
+        cluster_resource_whitelist: cluster-scoped kinds Applications may create.
+        namespace_resource_whitelist: if set, the only namespaced kinds allowed.
+        namespace_resource_blacklist: namespaced kinds refused.
+        sync_wave: the Argo CD sync wave of the project object (before its Applications).
+    """
+
+    name: str
+    description: str
+    source_repos: tuple[str, ...]
+    destinations: tuple[Destination, ...]
+    cluster_resource_whitelist: tuple[GroupKind, ...] = ()
+    namespace_resource_whitelist: tuple[GroupKind, ...] | None = None
+    namespace_resource_blacklist: tuple[GroupKind, ...] = ()
+    sync_wave: int = -10
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        where = f"AppProject({self.name})"
+        check_dns_label("AppProject", "name", self.name)
+        if not self.source_repos:
+            raise ValidationError(where, "source_repos", self.source_repos, "at least one repo")
+        for repo in self.source_repos:
+            if repo in ("!*", "") or not isinstance(repo, str):
+                raise ValidationError(
+                    where, "source_repos", repo, "a repository URL or glob; '!*' is invalid"
+                )
+        if not self.destinations:
+            raise ValidationError(
+                where, "destinations", self.destinations, "at least one destination"
+            )
+        seen = set()
+        for dest in self.destinations:
+            key = (dest.name, dest.server, dest.namespace)
+            if key in seen:
+                raise ValidationError(
+                    where, "destinations", dest.as_dict(), "each destination once"
+                )
+            seen.add(key)
+
+    def permits_repo(self, repo_url: str) -> bool:
+        """Return whether Applications of this project may read ``repo_url``."""
+        return permitted(self.source_repos, repo_url.rstrip("/"), "/") or permitted(
+            self.source_repos, repo_url, "/"
+        )
+
+    def permits_destination(self, namespace: str, *, name: str | None, server: str | None) -> bool:
+        """Return whether the project allows deploying to ``namespace`` on the given cluster."""
+        allowed = False
+        for dest in self.destinations:
+            cluster_pattern = dest.name if dest.name is not None else dest.server
+            cluster = name if dest.name is not None else server
+            if cluster is None or cluster_pattern is None:
+                continue
+            if not glob_match(cluster_pattern, cluster):
+                continue
+            if dest.namespace.startswith("!"):
+                if glob_match(dest.namespace[1:], namespace):
+                    return False
+            elif glob_match(dest.namespace, namespace):
+                allowed = True
+        return allowed
+
+    def permits_kind(
+        self, group: str, kind: str, *, namespaced: bool, name: str | None = None
+    ) -> bool:
+        """Return whether the project allows creating an object of this kind."""
+        if not namespaced:
+            return any(rule.matches(group, kind, name) for rule in self.cluster_resource_whitelist)
+        if any(rule.matches(group, kind) for rule in self.namespace_resource_blacklist):
+            return False
+        if self.namespace_resource_whitelist is None:
+            return True
+        return any(rule.matches(group, kind) for rule in self.namespace_resource_whitelist)
+
+    def spec(self) -> dict[str, Any]:
+        """Return the AppProject ``spec``."""
+        spec: dict[str, Any] = {
+            "description": self.description,
+            "sourceRepos": list(self.source_repos),
+            "destinations": [d.as_dict() for d in self.destinations],
+            "clusterResourceWhitelist": [g.as_dict() for g in self.cluster_resource_whitelist],
+        }
+        if self.namespace_resource_whitelist is not None:
+            spec["namespaceResourceWhitelist"] = [
+                g.as_dict() for g in self.namespace_resource_whitelist
+            ]
+        if self.namespace_resource_blacklist:
+            spec["namespaceResourceBlacklist"] = [
+                g.as_dict() for g in self.namespace_resource_blacklist
+            ]
+        spec["orphanedResources"] = {"warn": False}
+        spec.update(self.extra)
+        return spec
+
+
+class AppProject(Construct):
+    """An Argo CD ``AppProject`` object.
+
+    Example:
+        >>> AppProject(chart, "platform", ProjectProps(
+        ...     name="platform", description="Platform services",
+        ...     source_repos=("https://git.example.com/platform.git",),
+        ...     destinations=(Destination(name="dev", namespace="cert-manager"),)))
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        props: ProjectProps,
+        *,
+        namespace: str = "argocd",
+        part_of: str = "gitops-platform",
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if not isinstance(props, ProjectProps):
+            raise ValidationError(self.node.path, "props", props, "a ProjectProps")
+        self.props = props
+        api_object(
+            self,
+            "Resource",
+            api_version="argoproj.io/v1alpha1",
+            kind="AppProject",
+            name=props.name,
+            namespace=namespace,
+            labels=standard_labels(f"argocd-project-{props.name}", part_of, component="argocd"),
+            annotations={SYNC_WAVE: str(props.sync_wave)},
+            # blocks deleting the project while Applications still use it
+            finalizers=[_PROJECT_FINALIZER],
+            body={"spec": props.spec()},
+        )

@@ -1,0 +1,1 @@
+"""The core model: environments, the platform description, naming rules and object emission."""

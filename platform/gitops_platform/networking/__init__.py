@@ -1,0 +1,1 @@
+"""Networking: the ingress controller (Traefik) and TLS certificates (cert-manager)."""

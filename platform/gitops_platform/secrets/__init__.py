@@ -1,0 +1,1 @@
+"""Secrets: the External Secrets Operator and its per-environment ClusterSecretStore."""

@@ -1,0 +1,165 @@
+"""External Secrets Operator: the chart and one Vault ClusterSecretStore per environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cdk8s import ApiObjectMetadata
+from constructs import Construct
+
+from gitops_platform.argocd.application import HelmChartSource
+from gitops_platform.argocd.project import GroupKind
+from gitops_platform.core.component import PlatformComponent
+from gitops_platform.core.environment import Environment, PlatformSpec
+from gitops_platform.core.naming import check_dns_label, check_https_url
+from gitops_platform.core.objects import SYNC_WAVE, standard_labels
+from gitops_platform.errors import ValidationError
+from gitops_platform.imports.external_secrets.io import external_secrets as es
+
+__all__ = ["ExternalSecrets", "VaultStore"]
+
+
+@dataclass(frozen=True)
+class VaultStore:
+    """A HashiCorp Vault KV store, reached with Vault's Kubernetes auth method.
+
+    The operator authenticates with its own service account token: no credential is stored
+    in Git or in the cluster for it.
+
+    Attributes:
+        server: the Vault address.
+        path: the KV mount.
+        kv_version: 1 or 2.
+        auth_mount: the Kubernetes auth mount in Vault.
+        role: the Vault role bound to the operator's service account.
+    """
+
+    server: str
+    path: str = "secret"
+    kv_version: int = 2
+    auth_mount: str = "kubernetes"
+    role: str = "external-secrets"
+
+    def __post_init__(self) -> None:
+        check_https_url("VaultStore", "server", self.server)
+        if self.kv_version not in (1, 2):
+            raise ValidationError("VaultStore", "kv_version", self.kv_version, "1 or 2")
+        for name in ("path", "auth_mount", "role"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value or value.startswith("/"):
+                raise ValidationError("VaultStore", name, value, "a Vault path without leading /")
+
+
+@dataclass(frozen=True)
+class ExternalSecrets(PlatformComponent):
+    """The External Secrets Operator with one ``ClusterSecretStore`` per environment.
+
+    Every environment's store has the same name (``store_name``), so ``ExternalSecret``
+    objects are identical across environments.
+
+    Attributes:
+        stores: the secret store of each environment.
+        version: the chart version.
+        store_name: the ClusterSecretStore name in every environment.
+    """
+
+    stores: Mapping[str, VaultStore] = field(default_factory=dict)
+    version: str = "2.9.0"
+    store_name: str = "platform-secrets"
+
+    name = "external-secrets"
+    namespace = "external-secrets"
+    sync_wave = -3
+    # The SecretStore CRDs are larger than the client-side apply annotation limit.
+    server_side_apply = True
+    cluster_kinds = (
+        GroupKind("apiextensions.k8s.io", "CustomResourceDefinition"),
+        GroupKind("rbac.authorization.k8s.io", "ClusterRole"),
+        GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        GroupKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+        GroupKind("external-secrets.io", "ClusterSecretStore"),
+    )
+
+    @property
+    def chart(self) -> HelmChartSource:
+        """The operator's chart."""
+        return HelmChartSource(
+            repo_url="https://charts.external-secrets.io",
+            chart="external-secrets",
+            version=self.version,
+            release_name="external-secrets",
+        )
+
+    def validate(self, platform: PlatformSpec) -> None:
+        """Check there is one store for each environment."""
+        check_dns_label("ExternalSecrets", "store_name", self.store_name)
+        platform.per_environment("ExternalSecrets", "stores", self.stores)
+        for env, store in self.stores.items():
+            if not isinstance(store, VaultStore):
+                raise ValidationError(f"ExternalSecrets/{env}", "stores", store, "a VaultStore")
+
+    def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
+        """CRDs installed by the chart, common labels, metrics on."""
+        return {
+            "installCRDs": True,
+            "commonLabels": {"app.kubernetes.io/part-of": platform.name},
+            "serviceMonitor": {"enabled": False},
+            "metrics": {"service": {"enabled": True}},
+        }
+
+    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
+        """Replicas and resources from the environment's sizing."""
+        sizing = env.sizing
+        per_pod: dict[str, Any] = {
+            "replicaCount": sizing.replicas,
+            "resources": sizing.resources(),
+            "podDisruptionBudget": {"enabled": sizing.replicas > 1},
+        }
+        return {**per_pod, "webhook": dict(per_pod), "certController": dict(per_pod)}
+
+    def has_environment_manifests(self) -> bool:
+        """Each environment gets its ClusterSecretStore."""
+        return True
+
+    def environment_manifests(
+        self, scope: Construct, platform: PlatformSpec, env: Environment
+    ) -> None:
+        """The environment's ClusterSecretStore (Vault, Kubernetes auth)."""
+        store = self.stores[env.name]
+        version = (
+            es.ClusterSecretStoreSpecProviderVaultVersion.V2
+            if store.kv_version == 2
+            else es.ClusterSecretStoreSpecProviderVaultVersion.V1
+        )
+        es.ClusterSecretStore(
+            scope,
+            f"cluster-secret-store-{env.name}",
+            metadata=ApiObjectMetadata(
+                name=self.store_name,
+                labels=standard_labels(self.store_name, platform.name, component="secrets"),
+                annotations={
+                    SYNC_WAVE: "1",
+                    "argocd.argoproj.io/sync-options": "SkipDryRunOnMissingResource=true",
+                },
+            ),
+            spec=es.ClusterSecretStoreSpec(
+                provider=es.ClusterSecretStoreSpecProvider(
+                    vault=es.ClusterSecretStoreSpecProviderVault(
+                        server=store.server,
+                        path=store.path,
+                        version=version,
+                        auth=es.ClusterSecretStoreSpecProviderVaultAuth(
+                            kubernetes=es.ClusterSecretStoreSpecProviderVaultAuthKubernetes(
+                                mount_path=store.auth_mount,
+                                role=store.role,
+                                service_account_ref=es.ClusterSecretStoreSpecProviderVaultAuthKubernetesServiceAccountRef(
+                                    name="external-secrets", namespace=self.namespace
+                                ),
+                            )
+                        ),
+                    )
+                )
+            ),
+        )

@@ -1,0 +1,86 @@
+"""This organisation's platform: the cdk8s app named in ``cdk8s.yaml``.
+
+``cdk8s synth`` runs this file; it renders the GitOps tree and swaps it into ``dist/`` (or
+``$GITOPS_PLATFORM_DIST``). Environments are listed in promotion order.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from gitops_platform import (
+    AcmeIssuer,
+    CertManager,
+    Cluster,
+    Environment,
+    ExternalSecrets,
+    PlatformApp,
+    PlatformError,
+    PlatformSpec,
+    SelfSignedIssuer,
+    Sizing,
+    Traefik,
+    VaultStore,
+)
+
+REPO_URL = "https://github.com/example-org/gitops-platform.git"
+
+DEV = Environment(
+    name="dev",
+    base_domain="dev.platform.example.com",
+    cluster=Cluster(name="dev"),
+    # dev runs what is merged: every merge to main reaches it.
+    revision="main",
+    sizing=Sizing(replicas=1),
+)
+PRD = Environment(
+    name="prd",
+    base_domain="platform.example.com",
+    cluster=Cluster(name="prd"),
+    # prd runs the env/prd branch, moved only by a reviewed promotion merge.
+    revision="env/prd",
+    sizing=Sizing(replicas=2, cpu_request="100m", memory_request="128Mi", memory_limit="512Mi"),
+)
+
+SPEC = PlatformSpec(
+    name="gitops-platform",
+    repo_url=REPO_URL,
+    environments=(DEV, PRD),
+)
+
+
+def build() -> PlatformApp:
+    """Compose the platform."""
+    return PlatformApp(
+        SPEC,
+        [
+            CertManager(
+                issuers={
+                    "dev": SelfSignedIssuer(),
+                    "prd": AcmeIssuer(email="platform-team@example.com"),
+                }
+            ),
+            ExternalSecrets(
+                stores={
+                    "dev": VaultStore(server="https://vault.dev.platform.example.com"),
+                    "prd": VaultStore(server="https://vault.platform.example.com"),
+                }
+            ),
+            Traefik(),
+        ],
+    )
+
+
+def main() -> int:
+    """Render the tree; on bad input print the library's message and leave dist/ untouched."""
+    try:
+        out = build().synth()
+    except PlatformError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"rendered {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
