@@ -1,0 +1,228 @@
+"""The contract of the rendered tree (DESIGN section 3) on the committed ``dist/``."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import yaml
+
+from gitops_platform.argocd.bootstrap import environment_application, platform_project
+from gitops_platform.argocd.project import Destination, GroupKind, ProjectProps
+from tests.conftest import ROOT
+from tests.tree.conftest import kustomize_build
+
+UPSTREAM_CRDS = ROOT.parent / "shared" / "upstream" / "crds"
+CLUSTER_SCOPED_CORE = {"Namespace", "ClusterRole", "ClusterRoleBinding", "IngressClass"}
+CORE_GROUPS = ("", "rbac.authorization.k8s.io", "networking.k8s.io")
+
+
+def load_docs(path: Path) -> list[dict[str, Any]]:
+    return [d for d in yaml.safe_load_all(path.read_text()) if d]
+
+
+def git_sources(app: dict[str, Any]) -> list[dict[str, Any]]:
+    spec = app["spec"]
+    sources = spec.get("sources") or [spec["source"]]
+    return [s for s in sources if "chart" not in s]
+
+
+def test_layout(dist: Path, main_module: ModuleType) -> None:
+    files = {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()}
+    envs = [e.name for e in main_module.SPEC.environments]
+    expected = {
+        "infra/infra-root.yaml",
+        "infra/kustomization.yaml",
+        "infra/projects/argocd-project-platform.yaml",
+        "infra/projects/argocd-project-apps.yaml",
+        "infra/platform/kustomization.yaml",
+        *(
+            f"infra/clusters/{e}/{f}"
+            for e in envs
+            for f in ("app-of-apps.yaml", "kustomization.yaml")
+        ),
+    }
+    for component in main_module.build().components:
+        expected.add(f"infra/platform/apps/{component.name}-application.yaml")
+        expected.update(f"infra/platform/values/{component.name}/{o}.yaml" for o in ("base", *envs))
+    assert expected <= files, sorted(expected - files)
+    extra = files - expected
+    # the rest is real content under infra/base (no empty placeholders)
+    assert all(f.startswith("infra/base/") for f in extra), sorted(extra)
+    for folder in (dist / "infra" / "base").rglob("*"):
+        if folder.is_dir():
+            assert any(folder.iterdir()), f"empty folder {folder}"
+
+
+def test_fresh(dist: Path, rendered: dict[str, str]) -> None:
+    committed = {str(p.relative_to(dist)): p.read_text() for p in dist.rglob("*") if p.is_file()}
+    assert committed.keys() == rendered.keys(), "dist/ is stale: run `make synth` and commit"
+    stale = [path for path, text in rendered.items() if committed[path] != text]
+    assert not stale, f"dist/ is stale in {stale}: run `make synth` and commit"
+
+
+def test_deterministic(main_module: ModuleType, rendered: dict[str, str]) -> None:
+    again = main_module.build().render()
+    assert list(again) == list(rendered)
+    assert again == rendered
+    text = "".join(rendered.values())
+    assert "creationTimestamp" not in text
+    assert "c8" not in "".join(rendered)  # no cdk8s name hashes in file names
+
+
+def test_buildable_and_pinned(
+    env_builds: dict[str, list[dict[str, Any]]], main_module: ModuleType, dist: Path
+) -> None:
+    for env in main_module.SPEC.environments:
+        apps = env_builds[env.name]
+        assert apps, env.name
+        names = {a["metadata"]["name"] for a in apps}
+        assert names == {f"{c.name}-{env.name}" for c in main_module.build().components}
+        for app in apps:
+            assert app["kind"] == "Application"
+            for source in git_sources(app):
+                assert source["targetRevision"] == env.revision, (app["metadata"]["name"], source)
+            chart = next(s for s in app["spec"]["sources"] if "chart" in s)
+            overlay = chart["helm"]["valueFiles"][-1]
+            assert overlay.endswith(f"/{env.name}.yaml")
+            assert app["spec"]["destination"]["name"] == env.cluster.name
+        [parent] = load_docs(dist / "infra" / "clusters" / env.name / "app-of-apps.yaml")
+        assert parent["spec"]["source"]["targetRevision"] == env.revision
+        assert parent["spec"]["source"]["path"] == f"dist/infra/clusters/{env.name}"
+
+
+def test_overlays_equal_the_per_environment_applications(
+    env_builds: dict[str, list[dict[str, Any]]], main_module: ModuleType
+) -> None:
+    """kustomize's patched output is exactly the Application the library means per env."""
+    platform = main_module.SPEC
+    components = main_module.build().components
+    project = platform_project(platform, components)
+    for env in platform.environments:
+        built = {a["metadata"]["name"]: a for a in env_builds[env.name]}
+        for component in components:
+            props = environment_application(platform, component, project, env)
+            assert _normal(built[props.name]["spec"]) == _normal(props.spec())
+
+
+def _normal(data: Any) -> Any:
+    return yaml.safe_load(yaml.safe_dump(data, sort_keys=True))
+
+
+@functools.cache
+def _crd_scopes() -> dict[tuple[str, str], bool]:
+    scopes = {}
+    for crd_file in UPSTREAM_CRDS.rglob("*.yaml"):
+        for doc in load_docs(crd_file):
+            if doc.get("kind") == "CustomResourceDefinition":
+                key = (doc["spec"]["group"], doc["spec"]["names"]["kind"])
+                scopes[key] = doc["spec"]["scope"] == "Namespaced"
+    return scopes
+
+
+def _namespaced(group: str, kind: str) -> bool:
+    """Return True if the kind is namespaced (from the upstream CRDs or the core list)."""
+    if kind in CLUSTER_SCOPED_CORE and group in CORE_GROUPS:
+        return False
+    scopes = _crd_scopes()
+    assert (group, kind) in scopes, f"unknown kind {group}/{kind}"
+    return scopes[(group, kind)]
+
+
+def _project(doc: dict[str, Any]) -> ProjectProps:
+    spec = doc["spec"]
+
+    def kinds(key: str) -> tuple[GroupKind, ...]:
+        return tuple(GroupKind(**k) for k in spec.get(key) or [])
+
+    return ProjectProps(
+        name=doc["metadata"]["name"],
+        description=spec.get("description", ""),
+        source_repos=tuple(spec["sourceRepos"]),
+        destinations=tuple(Destination(**d) for d in spec["destinations"]),
+        cluster_resource_whitelist=kinds("clusterResourceWhitelist"),
+        namespace_resource_whitelist=kinds("namespaceResourceWhitelist")
+        if "namespaceResourceWhitelist" in spec
+        else None,
+        namespace_resource_blacklist=kinds("namespaceResourceBlacklist"),
+    )
+
+
+def test_closed(
+    dist: Path,
+    root_build: list[dict[str, Any]],
+    env_builds: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Every referenced path exists; every Application fits its project (read from the tree)."""
+    projects = {d["metadata"]["name"]: _project(d) for d in root_build if d["kind"] == "AppProject"}
+    assert set(projects) == {"apps", "bootstrap", "platform"}
+    apps = [d for d in root_build if d["kind"] == "Application"]
+    apps += [a for build in env_builds.values() for a in build]
+    assert len(apps) > 3
+    repo_root = dist.parent
+    for app in apps:
+        name = app["metadata"]["name"]
+        spec = app["spec"]
+        project = projects[spec["project"]]
+        sources = spec.get("sources") or [spec["source"]]
+        refs = {s["ref"] for s in sources if "ref" in s}
+        destination = spec["destination"]
+        assert project.permits_destination(
+            destination["namespace"], name=destination.get("name"), server=destination.get("server")
+        ), name
+        for source in sources:
+            assert project.permits_repo(source["repoURL"]), (name, source["repoURL"])
+            for value_file in source.get("helm", {}).get("valueFiles", []):
+                ref, _, path = value_file.partition("/")
+                assert ref[1:] in refs, (name, value_file)
+                assert (repo_root / path).is_file(), (name, value_file)
+            if "path" in source:
+                folder = repo_root / source["path"]
+                assert folder.is_dir(), (name, source["path"])
+                if (folder / "kustomization.yaml").exists():
+                    objects = kustomize_build(folder)
+                else:
+                    objects = [o for m in sorted(folder.glob("*.yaml")) for o in load_docs(m)]
+                for obj in objects:
+                    group = obj["apiVersion"].rpartition("/")[0]
+                    namespaced = _namespaced(group, obj["kind"])
+                    assert project.permits_kind(
+                        group, obj["kind"], namespaced=namespaced, name=obj["metadata"]["name"]
+                    ), (name, obj["kind"])
+        if (
+            spec["syncPolicy"].get("syncOptions")
+            and "CreateNamespace=true" in spec["syncPolicy"]["syncOptions"]
+        ):
+            assert project.permits_kind(
+                "", "Namespace", namespaced=False, name=destination["namespace"]
+            ), name
+
+
+def test_root_owns_projects_and_every_environment(
+    root_build: list[dict[str, Any]], main_module: ModuleType
+) -> None:
+    by_kind: dict[str, set[str]] = {}
+    for doc in root_build:
+        by_kind.setdefault(doc["kind"], set()).add(doc["metadata"]["name"])
+    envs = {f"platform-{e.name}" for e in main_module.SPEC.environments}
+    assert by_kind["Application"] == {"infra-root", *envs}
+    assert by_kind["AppProject"] == {"apps", "bootstrap", "platform"}
+    [root] = [d for d in root_build if d["metadata"]["name"] == "infra-root"]
+    assert root["spec"]["source"]["targetRevision"] == main_module.SPEC.root_revision
+    assert "finalizers" not in root["metadata"], "deleting the root must not cascade"
+
+
+def test_every_object_carries_the_standard_labels(
+    root_build: list[dict[str, Any]], dist: Path
+) -> None:
+    objects = list(root_build)
+    for manifest in (dist / "infra" / "base").rglob("*.yaml"):
+        objects.extend(load_docs(manifest))
+    for path in (dist / "infra" / "platform" / "apps").glob("*.yaml"):
+        objects.extend(load_docs(path))
+    for obj in objects:
+        labels = obj["metadata"].get("labels", {})
+        for key in ("app.kubernetes.io/name", "app.kubernetes.io/part-of"):
+            assert key in labels, (obj["kind"], obj["metadata"]["name"], key)
