@@ -23,9 +23,10 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export GITOPS_PLATFORM_UPSTREAM ?= $(abspath $(ROOT)/../shared/upstream)
 
 DIST ?= dist
+UPSTREAM_DIR ?= .build/upstream
 PYTEST_ARGS ?=
 
-.PHONY: help setup synth imports test lint typecheck unit validate tools snapshots clean
+.PHONY: help setup synth upstream imports test lint typecheck unit validate tools snapshots clean
 
 help:
 	@sed -n '2,6p' Makefile | sed 's/^# *//'
@@ -46,6 +47,9 @@ setup: $(VENV)/.synced node_modules/.installed ## Python and Node toolchains
 
 synth: setup ## render dist/ with cdk8s synth
 	cdk8s synth --no-check-upgrade
+
+upstream: setup ## download the upstream reference data into UPSTREAM_DIR (needs internet)
+	$(PY) scripts/fetch_upstream.py $(UPSTREAM_DIR)
 
 imports: setup ## regenerate imports/ (FROM=upstream downloads the URLs in cdk8s.yaml)
 	$(PY) scripts/import_crds.py $(if $(filter upstream,$(FROM)),--from-upstream,)
