@@ -17,7 +17,6 @@ from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
 from gitops_platform.errors import ValidationError
-from gitops_platform.imports.cert_manager.io import cert_manager as cm
 
 __all__ = ["AcmeIssuer", "CertManager", "SelfSignedIssuer"]
 
@@ -134,6 +133,9 @@ class CertManager(PlatformComponent):
         self, scope: Construct, platform: PlatformSpec, env: Environment
     ) -> None:
         """The environment's ClusterIssuer, after the chart's CRDs and webhook."""
+        # bindings load on first use: importing the library stays cheap
+        from gitops_platform.imports.cert_manager.io import cert_manager as cm
+
         issuer = self.issuers[env.name]
         if isinstance(issuer, AcmeIssuer):
             spec = cm.ClusterIssuerSpec(

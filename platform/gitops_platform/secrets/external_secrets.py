@@ -16,7 +16,6 @@ from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_dns_label, check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
 from gitops_platform.errors import ValidationError
-from gitops_platform.imports.external_secrets.io import external_secrets as es
 
 __all__ = ["ExternalSecrets", "VaultStore"]
 
@@ -127,6 +126,9 @@ class ExternalSecrets(PlatformComponent):
         self, scope: Construct, platform: PlatformSpec, env: Environment
     ) -> None:
         """The environment's ClusterSecretStore (Vault, Kubernetes auth)."""
+        # bindings load on first use: importing the library stays cheap
+        from gitops_platform.imports.external_secrets.io import external_secrets as es
+
         store = self.stores[env.name]
         version = (
             es.ClusterSecretStoreSpecProviderVaultVersion.V2
