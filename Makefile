@@ -64,7 +64,13 @@ typecheck: setup
 unit: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test: lint typecheck unit
+test: tools lint typecheck unit validate
+
+tools: ## the pinned Go tools (helm, kubeconform, gator, kustomize) in bin/
+	scripts/install_tools.sh
+
+validate: setup tools ## the validation pipeline on $(DIST); freshness only for the repository's own dist
+	$(PY) -m gitops_platform.validation $(DIST) $(if $(filter dist,$(DIST)),,--no-freshness)
 
 snapshots: setup ## regenerate syrupy snapshots on purpose, then review `git diff`
 	$(PY) -m pytest --snapshot-update $(PYTEST_ARGS)
