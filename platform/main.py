@@ -14,6 +14,7 @@ from gitops_platform import (
     Cluster,
     Environment,
     ExternalSecrets,
+    Gatekeeper,
     PlatformApp,
     PlatformError,
     PlatformSpec,
@@ -67,6 +68,7 @@ def build() -> PlatformApp:
                 }
             ),
             Traefik(),
+            Gatekeeper(),
         ],
     )
 

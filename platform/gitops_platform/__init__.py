@@ -57,6 +57,7 @@ from gitops_platform.errors import (
 )
 from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
 from gitops_platform.networking.traefik import Traefik
+from gitops_platform.policy.gatekeeper import Gatekeeper
 from gitops_platform.secrets.external_secrets import ExternalSecrets, VaultStore
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "DuplicateError",
     "Environment",
     "ExternalSecrets",
+    "Gatekeeper",
     "GitSource",
     "GroupKind",
     "HelmChartSource",

@@ -126,6 +126,10 @@ def _namespaced(group: str, kind: str) -> bool:
     """Return True if the kind is namespaced (from the upstream CRDs or the core list)."""
     if kind in CLUSTER_SCOPED_CORE and group in CORE_GROUPS:
         return False
+    if group == "constraints.gatekeeper.sh":  # CRDs Gatekeeper creates from the templates
+        return False
+    if (group, kind) == ("config.gatekeeper.sh", "Config"):
+        return True
     scopes = _crd_scopes()
     assert (group, kind) in scopes, f"unknown kind {group}/{kind}"
     return scopes[(group, kind)]

@@ -51,7 +51,7 @@ def test_bootstrap_applications(main_module: ModuleType, snapshot: SnapshotAsser
     assert chart.to_json() == snapshot
 
 
-@pytest.mark.parametrize("component", ["cert-manager", "external-secrets", "ingress"])
+@pytest.mark.parametrize("component", ["cert-manager", "external-secrets", "ingress", "policy"])
 def test_component_application_and_manifests(
     main_module: ModuleType, component: str, snapshot: SnapshotAssertion
 ) -> None:
@@ -65,6 +65,8 @@ def test_component_application_and_manifests(
         ArgoApplication(chart, "app", environment_application(spec, selected, project, env))
         if selected.has_environment_manifests():
             selected.environment_manifests(chart, spec, env)
+        if selected.has_shared_manifests():
+            selected.shared_manifests(chart, spec)
         out[env.name] = {
             "objects": chart.to_json(),
             "values": selected.environment_values(spec, env),

@@ -223,6 +223,7 @@ class ApplicationProps:
         kinds: the kinds the Application creates that its project must allow (cluster-scoped
             kinds such as CustomResourceDefinition or ClusterIssuer; ``Namespace`` is added
             when the namespace is created by Argo CD).
+        namespace_labels: extra labels for the namespace Argo CD creates.
         finalizer: add the resources finalizer (deleting the Application deletes what it
             deployed).
         labels: extra labels.
@@ -238,6 +239,7 @@ class ApplicationProps:
     sync_policy: SyncPolicy = field(default_factory=SyncPolicy)
     pod_security: PodSecurity | None = PodSecurity.RESTRICTED
     kinds: tuple[GroupKind, ...] = ()
+    namespace_labels: dict[str, str] = field(default_factory=dict, compare=False)
     finalizer: bool = True
     labels: dict[str, str] = field(default_factory=dict, compare=False)
     annotations: dict[str, str] = field(default_factory=dict, compare=False)
@@ -268,11 +270,13 @@ class ApplicationProps:
                         sorted(missing),
                         "value files may only use $<ref> of a Git source with that ref",
                     )
-        if self.pod_security is not None and not self.sync_policy.create_namespace:
+        if (self.pod_security is not None or self.namespace_labels) and (
+            not self.sync_policy.create_namespace
+        ):
             raise ConfigurationError(
                 where,
-                "pod_security",
-                self.pod_security.value,
+                "pod_security/namespace_labels",
+                self.pod_security.value if self.pod_security else self.namespace_labels,
                 "namespace labels need sync_policy.create_namespace (managedNamespaceMetadata)",
             )
 

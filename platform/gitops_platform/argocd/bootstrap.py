@@ -214,6 +214,7 @@ def _application(
             server_side_apply=component.server_side_apply, options=component.sync_options
         ),
         pod_security=component.pod_security,
+        namespace_labels=dict(component.namespace_labels),
         kinds=component.cluster_kinds,
     )
 

@@ -40,6 +40,8 @@ class PlatformComponent(abc.ABC):
     cluster_kinds: tuple[GroupKind, ...] = ()
     #: Extra Argo CD sync options.
     sync_options: tuple[str, ...] = ()
+    #: Extra labels for the component's namespace, as (key, value) pairs.
+    namespace_labels: tuple[tuple[str, str], ...] = ()
 
     @property
     @abc.abstractmethod

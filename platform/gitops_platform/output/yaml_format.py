@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 import yaml
 
 __all__ = ["dump_documents", "dump_values", "dump_yaml"]
+
+
+_UNSAFE_BLOCK = re.compile(r"[ \t]\n|[ \t]$|\r|^[ \t]")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -18,6 +22,21 @@ class _Dumper(yaml.SafeDumper):
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+    def choose_scalar_style(self) -> str:
+        # PyYAML refuses block style for text indented with tabs (Rego, Go templates), which
+        # would squeeze whole programs onto one quoted line. YAML allows tabs in block
+        # scalar content, so keep "|" unless a line ends in white space (not representable).
+        style: str = super().choose_scalar_style()
+        event = self.event
+        if (
+            isinstance(event, yaml.ScalarEvent)
+            and event.style == "|"
+            and style != "|"
+            and not _UNSAFE_BLOCK.search(event.value)
+        ):
+            return "|"
+        return style
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

@@ -1,0 +1,120 @@
+"""Gatekeeper: the admission controller and the platform's policy set, in every cluster.
+
+The ConstraintTemplates and constraints delivered here are the very objects the validation
+pipeline evaluates with ``gator`` before merge, so a rule is enforced in CI and in the cluster
+from one definition (``gitops_platform.policy.library``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from constructs import Construct
+
+from gitops_platform.argocd.application import HelmChartSource
+from gitops_platform.argocd.project import GroupKind
+from gitops_platform.core.component import PlatformComponent
+from gitops_platform.core.environment import Environment, PlatformSpec
+from gitops_platform.core.objects import SYNC_WAVE, api_object
+from gitops_platform.errors import ValidationError
+from gitops_platform.policy.library import POLICIES, PolicySet, policy_objects
+
+__all__ = ["Gatekeeper"]
+
+_CONSTRAINT_KINDS = frozenset(policy.kind for policy in POLICIES)
+
+
+@dataclass(frozen=True)
+class Gatekeeper(PlatformComponent):
+    """The ``policy`` component: Gatekeeper with the platform's policy set.
+
+    Attributes:
+        policy_set: the policies' parameters and the reviewed exemption list.
+        version: the Gatekeeper chart version.
+    """
+
+    policy_set: PolicySet = field(default_factory=PolicySet)
+    version: str = "3.23.0"
+
+    name = "policy"
+    namespace = "gatekeeper-system"
+    sync_wave = -2
+    # Gatekeeper must not police its own namespace (its webhook would block its own pods).
+    namespace_labels = (("admission.gatekeeper.sh/ignore", "no-self-managing"),)
+    cluster_kinds = (
+        GroupKind("apiextensions.k8s.io", "CustomResourceDefinition"),
+        GroupKind("rbac.authorization.k8s.io", "ClusterRole"),
+        GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        GroupKind("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+        GroupKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+        GroupKind("templates.gatekeeper.sh", "ConstraintTemplate"),
+        GroupKind("constraints.gatekeeper.sh", "*"),
+    )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.policy_set, PolicySet):
+            raise ValidationError("Gatekeeper", "policy_set", self.policy_set, "a PolicySet")
+
+    @property
+    def chart(self) -> HelmChartSource:
+        """Gatekeeper's chart."""
+        return HelmChartSource(
+            repo_url="https://open-policy-agent.github.io/gatekeeper/charts",
+            chart="gatekeeper",
+            version=self.version,
+            release_name="gatekeeper",
+        )
+
+    def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
+        """Chart settings shared by every environment.
+
+        No ResourceQuota (the platform project refuses them); the namespace label comes from
+        Argo CD instead of a post-install Job.
+        """
+        return {
+            "resourceQuota": False,
+            "postInstall": {"labelNamespace": {"enabled": False}},
+            "podLabels": {"app.kubernetes.io/part-of": platform.name},
+            "auditInterval": 60,
+            "constraintViolationsLimit": 50,
+            "emitAdmissionEvents": False,
+            "logDenies": True,
+        }
+
+    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
+        """Replicas and resources from the environment's sizing."""
+        sizing = env.sizing
+        return {
+            "replicas": sizing.replicas,
+            "controllerManager": {"resources": sizing.resources()},
+            "audit": {"resources": sizing.resources()},
+        }
+
+    def has_shared_manifests(self) -> bool:
+        """The templates, constraints and sync Config are the same in every environment."""
+        return True
+
+    def shared_manifests(self, scope: Construct, platform: PlatformSpec) -> None:
+        """Emit the policy set (one object per file), after the chart in the same sync.
+
+        The chart's objects sit in wave 0 (its CRDs among them), so templates and the sync
+        Config follow in wave 1 and constraints, whose CRDs Gatekeeper creates from the
+        templates, in wave 2 (retries cover the moment the controller needs to create them).
+        """
+        for obj in policy_objects(self.policy_set, gatekeeper_namespace=self.namespace):
+            metadata = dict(obj["metadata"])
+            labels = {**metadata.pop("labels", {}), "app.kubernetes.io/part-of": platform.name}
+            annotations = dict(metadata.pop("annotations", None) or {})
+            annotations[SYNC_WAVE] = "2" if obj["kind"] in _CONSTRAINT_KINDS else "1"
+            api_object(
+                scope,
+                f"{obj['kind']}-{metadata['name']}",
+                api_version=obj["apiVersion"],
+                kind=obj["kind"],
+                name=metadata.pop("name"),
+                namespace=metadata.pop("namespace", None),
+                labels=labels,
+                annotations=annotations,
+                body={k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "metadata")},
+            )
