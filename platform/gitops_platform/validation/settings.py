@@ -1,0 +1,149 @@
+"""Where the validation pipeline finds its inputs, tools and caches.
+
+Everything configurable comes from one :class:`Settings` object, built by :meth:`Settings.make`
+from the command line and a few environment variables:
+
+``GITOPS_PLATFORM_UPSTREAM``
+    the upstream reference data (CRDs, chart value schemas); default ``../shared/upstream``
+    next to the repository.
+``GITOPS_PLATFORM_BIN``
+    a folder of tools that wins over the repository's ``bin/`` (then ``PATH`` is searched).
+``GITOPS_PLATFORM_CACHE``
+    where generated schemas and pulled charts are kept between runs; default
+    ``<repository>/.build/validation-cache``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "BIN_ENV",
+    "CACHE_ENV",
+    "KUBERNETES_VERSION",
+    "UPSTREAM_ENV",
+    "Settings",
+    "find_repo_root",
+]
+
+UPSTREAM_ENV = "GITOPS_PLATFORM_UPSTREAM"
+BIN_ENV = "GITOPS_PLATFORM_BIN"
+CACHE_ENV = "GITOPS_PLATFORM_CACHE"
+
+#: The Kubernetes version the tree is validated against (DESIGN.md section 2).
+KUBERNETES_VERSION = "1.33.0"
+
+
+def find_repo_root(start: Path) -> Path:
+    """The repository holding ``start``: the Git top level, else ``start`` itself.
+
+    Args:
+        start: a folder inside the repository (usually the current directory).
+
+    Returns:
+        The absolute path of the repository root.
+
+    """
+    start = start.resolve()
+    try:
+        completed = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=start,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return start
+    top = completed.stdout.strip()
+    return Path(top) if completed.returncode == 0 and top else start
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Inputs of one validation run.
+
+    Attributes:
+        tree: the rendered tree to validate (absolute).
+        repo_root: the repository the run belongs to (its ``bin/``, ``.yamllint.yaml``,
+            ``.secrets.baseline``, charts and, for freshness, ``cdk8s.yaml``).
+        repo_prefix: the path of the tree inside the Git repository Argo CD reads, as written
+            in Applications (``dist/``); ``""`` when the tree is the repository root.
+        upstream: the upstream reference data folder.
+        cache: the folder for generated schemas and pulled charts.
+        own_tree: whether ``tree`` is the repository's own rendered tree (then freshness runs
+            and the secret scan covers the whole repository).
+        freshness: whether to run the freshness step.
+
+    """
+
+    tree: Path
+    repo_root: Path
+    repo_prefix: str
+    upstream: Path
+    cache: Path
+    own_tree: bool
+    freshness: bool
+
+    @classmethod
+    def make(
+        cls,
+        tree: Path,
+        *,
+        repo_root: Path | None = None,
+        repo_prefix: str = "dist/",
+        freshness: bool | None = None,
+        upstream: Path | None = None,
+        cache: Path | None = None,
+    ) -> Settings:
+        """Build the settings of a run, filling in defaults.
+
+        Args:
+            tree: the tree to validate.
+            repo_root: the repository; default: the Git top level of the current directory.
+            repo_prefix: the tree's path in the Git repository Argo CD reads.
+            freshness: force the freshness step on or off; default: on only for the
+                repository's own tree (``<repo_root>/<repo_prefix>``).
+            upstream: the upstream data folder; default ``$GITOPS_PLATFORM_UPSTREAM``, else
+                ``<repo_root>/../shared/upstream``.
+            cache: the cache folder; default ``$GITOPS_PLATFORM_CACHE``, else
+                ``<repo_root>/.build/validation-cache``.
+
+        Returns:
+            The settings.
+
+        """
+        root = (repo_root or find_repo_root(Path.cwd())).resolve()
+        tree = tree.resolve()
+        prefix = repo_prefix.strip("/")
+        prefix = f"{prefix}/" if prefix else ""
+        own = bool(prefix) and tree == (root / prefix.rstrip("/")).resolve()
+        env_upstream = os.environ.get(UPSTREAM_ENV)
+        env_cache = os.environ.get(CACHE_ENV)
+        return cls(
+            tree=tree,
+            repo_root=root,
+            repo_prefix=prefix,
+            upstream=(
+                upstream
+                or (Path(env_upstream) if env_upstream else root.parent / "shared" / "upstream")
+            ).resolve(),
+            cache=(
+                cache or (Path(env_cache) if env_cache else root / ".build" / "validation-cache")
+            ),
+            own_tree=own,
+            freshness=own if freshness is None else freshness,
+        )
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the tree when inside it, else to the repository, else absolute."""
+        for base in (self.tree, self.repo_root):
+            try:
+                return path.resolve().relative_to(base).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
