@@ -56,7 +56,7 @@ def dump_yaml(data: Any, *, explicit_start: bool = True) -> str:
         sort_keys=False,
         default_flow_style=False,
         allow_unicode=True,
-        width=100_000,
+        width=100,  # long plain strings fold onto continuation lines (lossless)
         explicit_start=explicit_start,
     )
 

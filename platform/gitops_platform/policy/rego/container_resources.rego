@@ -15,7 +15,10 @@ kinds := {"requests": "missing-request", "limits": "missing-limit"}
 problems contains {
 	"check": check,
 	"field": sprintf("%s.resources.%s.%s", [c.path, kind, resource]),
-	"msg": sprintf("container %q has no %s %s (resources.%s.%s)", [c.name, resource, trim_suffix(kind, "s"), kind, resource]),
+	"msg": sprintf(
+		"container %q has no %s %s (resources.%s.%s)",
+		[c.name, resource, trim_suffix(kind, "s"), kind, resource]
+	),
 } if {
 	some c in lib.containers
 	c.field != "ephemeralContainers"

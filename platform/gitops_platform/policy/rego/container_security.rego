@@ -56,17 +56,24 @@ problems contains {
 problems contains {
 	"check": "capabilities-drop-all",
 	"field": concat("", [c.path, ".securityContext.capabilities.drop"]),
-	"msg": sprintf("container %q must drop all capabilities (securityContext.capabilities.drop: [ALL])", [c.name]),
+	"msg": sprintf(
+		"container %q must drop all capabilities (securityContext.capabilities.drop: [ALL])",
+		[c.name]
+	),
 } if {
 	some c in lib.containers
-	drop := object.get(object.get(object.get(c.container, "securityContext", {}), "capabilities", {}), "drop", [])
+	security_context := object.get(c.container, "securityContext", {})
+	drop := object.get(object.get(security_context, "capabilities", {}), "drop", [])
 	not "ALL" in drop
 }
 
 problems contains {
 	"check": "run-as-non-root",
 	"field": concat("", [c.path, ".securityContext.runAsNonRoot"]),
-	"msg": sprintf("container %q must run as non-root (runAsNonRoot: true on the container or the pod)", [c.name]),
+	"msg": sprintf(
+		"container %q must run as non-root (runAsNonRoot: true on the container or the pod)",
+		[c.name]
+	),
 } if {
 	some c in lib.containers
 	effective(c, "runAsNonRoot") != true
@@ -75,7 +82,10 @@ problems contains {
 problems contains {
 	"check": "seccomp-runtime-default",
 	"field": concat("", [c.path, ".securityContext.seccompProfile.type"]),
-	"msg": sprintf("container %q must use the RuntimeDefault seccomp profile (on the container or the pod), not %v", [c.name, seccomp_type(c)]),
+	"msg": sprintf(
+		"container %q must use the RuntimeDefault seccomp profile (on the container or the pod), not %v",
+		[c.name, seccomp_type(c)]
+	),
 } if {
 	some c in lib.containers
 	seccomp_type(c) != "RuntimeDefault"

@@ -128,7 +128,10 @@ containers contains {
 # ---------------------------------------------------------------------------------------------
 # Credential-like names and literal values (no-inline-secrets).
 
-credential_pattern := `(?i)(password|passwd|secret|token|api[_-]?key|private[_-]?key|credentials?|access[_-]?key)`
+credential_pattern := concat("", [
+	`(?i)(password|passwd|secret|token|api[_-]?key|`,
+	`private[_-]?key|credentials?|access[_-]?key)`,
+])
 
 # A name ending like this names a reference (a Secret, a key in a Secret, a file, a URL) or a
 # setting about a credential, not the credential itself: existingSecret, secretName,

@@ -24,7 +24,10 @@ problems contains {
 problems contains {
 	"check": "env-literal",
 	"field": sprintf("%s.env[%d].value", [c.path, i]),
-	"msg": sprintf("container %q sets %q to a literal value: use valueFrom.secretKeyRef", [c.name, entry.name]),
+	"msg": sprintf(
+		"container %q sets %q to a literal value: use valueFrom.secretKeyRef",
+		[c.name, entry.name]
+	),
 } if {
 	some c in lib.containers
 	some i, entry in object.get(c.container, "env", [])
@@ -57,7 +60,10 @@ problems contains {
 problems contains {
 	"check": "helm-values-literal",
 	"field": lib.join_path(concat("", [s.path, ".helm.values"]), path),
-	"msg": sprintf("Helm value %q is a literal credential: reference a Secret instead (e.g. existingSecret)", [lib.render_path(path)]),
+	"msg": sprintf(
+		"Helm value %q is a literal credential: reference a Secret instead (e.g. existingSecret)",
+		[lib.render_path(path)]
+	),
 } if {
 	some s in sources
 	is_string(s.source.helm.values)
@@ -68,7 +74,10 @@ problems contains {
 problems contains {
 	"check": "helm-values-literal",
 	"field": lib.join_path(concat("", [s.path, ".helm.valuesObject"]), path),
-	"msg": sprintf("Helm value %q is a literal credential: reference a Secret instead (e.g. existingSecret)", [lib.render_path(path)]),
+	"msg": sprintf(
+		"Helm value %q is a literal credential: reference a Secret instead (e.g. existingSecret)",
+		[lib.render_path(path)]
+	),
 } if {
 	some s in sources
 	some path in lib.credential_literals(s.source.helm.valuesObject)
@@ -77,7 +86,10 @@ problems contains {
 problems contains {
 	"check": "helm-parameter-literal",
 	"field": sprintf("%s.helm.parameters[%d].value", [s.path, i]),
-	"msg": sprintf("Helm parameter %q is a literal credential: reference a Secret instead", [parameter.name]),
+	"msg": sprintf(
+		"Helm parameter %q is a literal credential: reference a Secret instead",
+		[parameter.name]
+	),
 } if {
 	some s in sources
 	some i, parameter in s.source.helm.parameters
@@ -90,7 +102,10 @@ problems contains {
 problems contains {
 	"check": "values-file-literal",
 	"field": lib.render_path(path),
-	"msg": sprintf("Helm value %q is a literal credential: reference a Secret instead (e.g. existingSecret)", [lib.render_path(path)]),
+	"msg": sprintf(
+		"Helm value %q is a literal credential: reference a Secret instead (e.g. existingSecret)",
+		[lib.render_path(path)]
+	),
 } if {
 	lib.object_kind == "HelmValues"
 	some path in lib.credential_literals(object.get(object.get(obj, "spec", {}), "values", {}))

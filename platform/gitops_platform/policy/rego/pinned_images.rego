@@ -36,7 +36,10 @@ problems contains {
 problems contains {
 	"check": "latest-tag",
 	"field": concat("", [c.path, ".image"]),
-	"msg": sprintf("container %q image %q uses the moving tag latest: pin a version or a digest", [c.name, image]),
+	"msg": sprintf(
+		"container %q image %q uses the moving tag latest: pin a version or a digest",
+		[c.name, image]
+	),
 } if {
 	some c in lib.containers
 	image := object.get(c.container, "image", "")

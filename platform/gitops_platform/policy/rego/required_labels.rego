@@ -61,7 +61,10 @@ problems contains {
 problems contains {
 	"check": "missing-catalog-label",
 	"field": sprintf("%s.labels[%q]", [template.path, catalog_label]),
-	"msg": sprintf("%s belongs to a catalog entity but its pod template has no label %q", [lib.object_kind, catalog_label]),
+	"msg": sprintf(
+		"%s belongs to a catalog entity but its pod template has no label %q",
+		[lib.object_kind, catalog_label]
+	),
 } if {
 	lib.object_kind in catalog_kinds
 	belongs_to_catalog
@@ -72,7 +75,10 @@ problems contains {
 problems contains {
 	"check": "catalog-label-mismatch",
 	"field": sprintf("%s.labels[%q]", [template.path, catalog_label]),
-	"msg": sprintf("label %q is %q on the pod template but %q on the %s", [catalog_label, inner, outer, lib.object_kind]),
+	"msg": sprintf(
+		"label %q is %q on the pod template but %q on the %s",
+		[catalog_label, inner, outer, lib.object_kind]
+	),
 } if {
 	lib.object_kind in catalog_kinds
 	outer := lib.label_value(lib.metadata, catalog_label)
