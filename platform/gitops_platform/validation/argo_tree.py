@@ -238,7 +238,7 @@ def collect(tree: Tree, builds: dict[str, Build], paths: RepoPaths) -> ArgoWorld
         world.repo_urls = _guess_repo_urls(roots, paths)
     for document in project_docs:
         world.projects.setdefault(_name(document.obj), document)
-    world.pins = _pins(tree, paths, world)
+    world.pins = _pins(tree, paths)
 
     queue = list(roots)
     seen: dict[tuple[str, str], ArgoApp] = {}
@@ -342,13 +342,9 @@ def _brace_match(path: str, pattern: str) -> bool:
     return any(fnmatch.fnmatchcase(path, option.strip()) for option in options)
 
 
-def _pins(tree: Tree, paths: RepoPaths, world: ArgoWorld) -> dict[str, str]:
+def _pins(tree: Tree, paths: RepoPaths) -> dict[str, str]:
     pins: dict[str, str] = {}
-    folders = sorted(
-        p.relative_to(tree.root).as_posix() for p in tree.root.glob("**/clusters/*") if p.is_dir()
-    )
-    for folder in folders:
-        env = folder.rsplit("/", 1)[-1]
+    for env, folder in tree.environment_folders().items():
         for document in tree.documents_of(f"{folder}/app-of-apps.yaml"):
             if not _is(document.obj, "Application"):
                 continue

@@ -97,8 +97,8 @@ def run_freshness(repo_root: Path, tree: Path, cdk8s: Path | None, workdir: Path
         return result(
             Status.FAILED,
             findings,
-            f"{len(findings)} of {count} files differ from a fresh synth: run `make synth` "
-            "and commit dist/",
+            f"{len(findings)} files differ from a fresh synth ({count} files): run "
+            "`make synth` and commit the tree",
         )
     return result(Status.PASSED, [], f"{count} files identical to a fresh synth")
 

@@ -328,6 +328,7 @@ def _check(
         values[key] = sub
         checks.append((schema, sub, [key]))
     findings: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
     label = f"{source.chart} {source.revision}"
     for schema, instance, prefix in checks:
         errors = sorted(
@@ -336,11 +337,14 @@ def _check(
         for error in errors[:MAX_ERRORS_PER_APP]:
             path = [*prefix, *(str(p) for p in error.absolute_path)]
             message = error.message if len(error.message) <= 300 else error.message[:300] + "..."
+            if (".".join(path), message) in seen:
+                continue  # a subchart's error, found again by the parent's schema
+            seen.add((".".join(path), message))
             findings.append(
                 Finding(
                     _blame(given.files, path) or app.document.origin,
                     STEP,
-                    f"{message} (values schema of chart {label}, {schema.split('/')[-1]})",
+                    f"{message} (chart {label}, schema {schema.split('/', 2)[-1]})",
                     app.document.ref,
                     ".".join(path) or None,
                 )

@@ -242,7 +242,11 @@ def _execute(state: _Run) -> None:
     if state.wants(helm_charts.CHARTS_STEP):
         charts = helm_charts.find_repo_charts(settings.repo_root, tree, settings.repo_prefix)
         result, outputs = helm_charts.lint_charts(
-            charts, state.tool("helm"), sorted(world.pins), settings.cache, settings.relative
+            charts,
+            state.tool("helm"),
+            sorted(tree.environment_folders()),
+            settings.cache,
+            settings.relative,
         )
         state.record(result)
         rendered += outputs

@@ -58,13 +58,15 @@ __all__ = [
 ]
 
 #: Bump when the conversion changes, so cached stores are regenerated.
-CONVERTER_VERSION = "3"
+CONVERTER_VERSION = "4"
 CONSTRAINTS_GROUP = "constraints.gatekeeper.sh"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _DEFS_URL = "/api/_definitions.json#/$defs/"
 _OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 #: In the Kubernetes store: every built-in ``[group, kind]``.
 KINDS_FILE = "kinds.json"
+#: In a CRD store: the kinds' scopes and API versions, so a cached store needs no parsing.
+SCOPES_FILE = "scopes.json"
 
 #: Cluster-scoped kinds of Kubernetes 1.33 (everything else built in is namespaced).
 BUILTIN_CLUSTER_SCOPED: frozenset[tuple[str, str]] = frozenset(
@@ -545,14 +547,11 @@ def build_store(
 
     """
     notes: list[str] = []
-    upstream_crds = [crd for _, crd in load_upstream_crds(upstream)]
     k8s = kubernetes_schemas(cache)
     builtin = json.loads((k8s / KINDS_FILE).read_text(encoding="utf-8"))
     scopes = Scopes(builtin=frozenset((str(g), str(k)) for g, k in builtin))
-    for crd in upstream_crds:
-        scopes.add_crd(crd)
     object_meta = _object_meta_defs(k8s)
-    upstream_dir = _crd_store(cache, "upstream", upstream_crds, object_meta, notes)
+    upstream_dir = _upstream_store(cache, upstream, object_meta, scopes, notes)
     local: list[dict[str, Any]] = []
     for obj in objects:
         if obj.get("kind") == "CustomResourceDefinition":
@@ -567,8 +566,41 @@ def build_store(
         scopes.add_crd(crd)
     folders = [upstream_dir]
     if local:
-        folders.insert(0, _crd_store(cache, "tree", local, object_meta, notes))
+        canonical = json.dumps(local, sort_keys=True, default=str)
+        key = _digest([CONVERTER_VERSION, KUBERNETES_VERSION, canonical])
+        folders.insert(0, _crd_store(cache / "crds" / key, "tree", local, object_meta, notes))
     return SchemaStore(k8s, tuple(folders), scopes), notes
+
+
+def _upstream_store(
+    cache: Path, upstream: Path, object_meta: dict[str, Any], scopes: Scopes, notes: list[str]
+) -> Path:
+    """The upstream CRDs' schemas, keyed by the files' contents (parsed only on a miss)."""
+    folder = upstream / "crds"
+    files = sorted(folder.glob("**/*.yaml")) if folder.is_dir() else []
+    if not files:
+        load_upstream_crds(upstream)  # raises with the explanation
+    parts = [CONVERTER_VERSION, KUBERNETES_VERSION]
+    for path in files:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        parts.append(f"{path.relative_to(upstream).as_posix()}:{digest}")
+    target = cache / "crds" / _digest(parts)
+    index = target / SCOPES_FILE
+    if (target / ".complete").is_file() and index.is_file():
+        saved = json.loads(index.read_text(encoding="utf-8"))
+        for group, kind, namespaced in saved["namespaced"]:
+            scopes.namespaced[(str(group), str(kind))] = bool(namespaced)
+        scopes.api_versions.update(str(v) for v in saved["api_versions"])
+        notes.append("upstream CRD schemas: cached")
+        return target
+    crds = [crd for _, crd in load_upstream_crds(upstream)]
+    for crd in crds:
+        scopes.add_crd(crd)
+    saved_scopes = {
+        "namespaced": sorted([g, k, n] for (g, k), n in scopes.namespaced.items()),
+        "api_versions": sorted(scopes.api_versions),
+    }
+    return _crd_store(target, "upstream", crds, object_meta, notes, saved_scopes)
 
 
 def _object_meta_defs(k8s: Path) -> dict[str, Any]:
@@ -580,15 +612,13 @@ def _object_meta_defs(k8s: Path) -> dict[str, Any]:
 
 
 def _crd_store(
-    cache: Path,
+    target: Path,
     label: str,
     crds: list[dict[str, Any]],
     object_meta: dict[str, Any],
     notes: list[str],
+    index: dict[str, Any] | None = None,
 ) -> Path:
-    canonical = json.dumps(crds, sort_keys=True, default=str)
-    key = _digest([CONVERTER_VERSION, KUBERNETES_VERSION, canonical])
-    target = cache / "crds" / key
     if (target / ".complete").is_file():
         notes.append(f"{label} CRD schemas: cached")
         return target
@@ -599,6 +629,8 @@ def _crd_store(
                 path = staging / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps(schema, indent=1), encoding="utf-8")
+        if index is not None:
+            (staging / SCOPES_FILE).write_text(json.dumps(index), encoding="utf-8")
 
     notes.append(f"{label} CRD schemas: generated from {len(crds)} CRDs")
     return _publish(target, write)

@@ -168,8 +168,7 @@ def _scan(
             known[keys[name]] = items
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = cache_file.with_suffix(".tmp")
-        current = {key: known[key] for key in keys.values() if key in known}
-        temporary.write_text(json.dumps(current), encoding="utf-8")
+        temporary.write_text(json.dumps(known), encoding="utf-8")
         temporary.replace(cache_file)
     found = {name: known[key] for name, key in keys.items() if known.get(key)}
     return found, len(todo)

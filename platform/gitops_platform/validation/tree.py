@@ -110,6 +110,14 @@ class Tree:
         """The documents read from one manifest."""
         return [d for d in self.documents if d.origin == relpath]
 
+    def environment_folders(self) -> dict[str, str]:
+        """Environments: the folders ``.../clusters/<env>`` of the tree, by name."""
+        return {
+            path.name: path.relative_to(self.root).as_posix()
+            for path in sorted(self.root.glob("**/clusters/*"))
+            if path.is_dir()
+        }
+
     def exists(self, relpath: str) -> bool:
         """Whether a relative path names a file or folder of the tree."""
         return (self.root / relpath).exists()
