@@ -20,6 +20,7 @@ from tests.conftest import ROOT, find_tool
 
 FIXTURES = ROOT / "tests" / "fixtures" / "validation"
 UPSTREAM = Settings.make(ROOT, repo_root=ROOT).upstream
+CACHE = Settings.make(ROOT, repo_root=ROOT).cache
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -443,7 +444,7 @@ def test_repository_chart_output_goes_through_kubeconform(
         "helm template charts/web with values-dev.yaml",
     ]
     report = run_pipeline(
-        Settings.make(root / "dist", repo_root=root, freshness=False),
+        Settings.make(root / "dist", repo_root=root, freshness=False, cache=tmp_path / "cache"),
         resolve_steps(["helm-charts,kubeconform"]),
     )
     schema = result(report, "kubeconform")
@@ -454,6 +455,7 @@ def test_repository_chart_output_goes_through_kubeconform(
     }
     assert all("'replica' not allowed" in f.message for f in schema.findings)
     assert {f.document for f in schema.findings} == {"Deployment/web"}
+    assert not (root / ".build").exists()
 
 
 def test_no_chart_in_the_repository_is_said_plainly(tmp_path: Path) -> None:
@@ -464,11 +466,16 @@ def test_no_chart_in_the_repository_is_said_plainly(tmp_path: Path) -> None:
     assert outcome.detail == "0 charts in this repository"
 
 
-def test_missing_tool_fails_with_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    empty = ROOT / ".build" / "no-tools"
+def test_missing_tool_fails_with_the_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "no-tools"
+    empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.delenv("GITOPS_PLATFORM_BIN", raising=False)
-    made = Settings.make(FIXTURES / "good", repo_root=empty, freshness=False, upstream=UPSTREAM)
+    made = Settings.make(
+        FIXTURES / "good", repo_root=empty, freshness=False, upstream=UPSTREAM, cache=CACHE
+    )
     report = run_pipeline(made, {"kubeconform"})
     outcome = result(report, "kubeconform")
     assert outcome.status is Status.FAILED
