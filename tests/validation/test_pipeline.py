@@ -161,6 +161,14 @@ CASES: list[tuple[str, str, list[Expect]]] = [
                 "Application/argocd/backstage",
                 "upstream.ingress",
             ),
+            Expect(
+                "values/loki/base.yaml",
+                "helm-values",
+                "'yes' is not of type 'boolean' (chart loki 18.11.0, schema "
+                "charts/loki/18.11.0/values.schema.json)",
+                "Application/argocd/loki",
+                "singleBinary.enabled",
+            ),
         ],
     ),
     (
@@ -361,6 +369,16 @@ def test_good_tree_passes_every_step() -> None:
     assert "not selected" in by_name["helm-render"].detail
 
 
+def test_helm_values_follow_argo_cd_precedence() -> None:
+    # loki's value file sets singleBinary.replicas to a string, but the Application's
+    # valuesObject overrides it: only what Helm would finally see is checked.
+    outcome = result(validate(FIXTURES / "helm-values", "helm-values"), "helm-values")
+    assert outcome.detail.startswith("2 chart sources checked")
+    assert [f.field for f in outcome.findings if f.document == "Application/argocd/loki"] == [
+        "singleBinary.enabled"
+    ]
+
+
 def test_a_chart_repository_out_of_reach_is_not_run_never_passed() -> None:
     report = validate(FIXTURES / "helm-render" / "unreachable", "helm-render,argocd")
     render = result(report, "helm-render")
@@ -534,3 +552,81 @@ def test_steps_selection() -> None:
     assert resolve_steps(["helm"]) == {"helm-values", "helm-charts", "helm-render"}
     with pytest.raises(ValueError, match="unknown step"):
         resolve_steps(["9"])
+
+
+def test_platform_charts_render_as_argo_cd_would_when_the_repository_is_reachable(
+    tmp_path: Path,
+) -> None:
+    """A chart repository served on localhost: pulled, templated, then schema-checked."""
+    import functools
+    import http.server
+    import threading
+
+    helm = find_tool("helm")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    chart = FIXTURES / "helm-charts" / "render-invalid" / "charts" / "web"
+    subprocess.run([helm, "package", str(chart), "-d", str(repo)], check=True, capture_output=True)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(repo))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    subprocess.run([helm, "repo", "index", str(repo), "--url", url], check=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    tree = tmp_path / "tree"
+    (tree / "infra").mkdir(parents=True)
+    (tree / "infra" / "applications.yaml").write_text(
+        f"""---
+apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: team
+  namespace: argocd
+spec:
+  sourceRepos: ["{url}"]
+  destinations: [{{name: dev, namespace: team-a}}]
+  namespaceResourceBlacklist: [{{group: apps, kind: Deployment}}]
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+  namespace: argocd
+spec:
+  project: team
+  source:
+    repoURL: {url}
+    chart: web
+    targetRevision: 0.1.0
+    helm:
+      releaseName: web-dev
+      valuesObject:
+        replicas: 3
+  destination:
+    name: dev
+    namespace: team-a
+"""
+    )
+    try:
+        made = Settings.make(tree, repo_root=ROOT, freshness=False, cache=tmp_path / "cache")
+        report = run_pipeline(made, resolve_steps(["helm-render,kubeconform,argocd"]))
+    finally:
+        server.shutdown()
+    render = result(report, "helm-render")
+    assert render.status is Status.PASSED, render
+    assert render.detail == "1 of 1 chart sources rendered"
+    schema = result(report, "kubeconform")
+    origin = "helm template web-dev web 0.1.0 (web)"
+    assert [(f.file, f.document, f.field) for f in schema.findings] == [
+        (origin, "Deployment/web-dev", "spec.template.spec.containers[0]")
+    ]
+    assert "'replica' not allowed" in schema.findings[0].message
+    # What the chart deploys is checked against the project too.
+    argocd = result(report, "argocd")
+    assert [(f.file, f.document, f.message) for f in argocd.findings] == [
+        (
+            origin,
+            "Deployment/web-dev",
+            "resource apps:Deployment is not permitted in project team "
+            "(deployed by Application web)",
+        )
+    ]

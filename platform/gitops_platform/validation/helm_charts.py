@@ -315,11 +315,19 @@ def _pull(
         for leftover in staging.glob("*"):
             leftover.unlink()
         staging.rmdir()
-        return None, pulled.output(300).splitlines()[0] if pulled.output(300) else "pull failed"
+        return None, _reason(pulled.output(600))
     with contextlib.suppress(OSError):  # another run may have pulled it meanwhile
         staging.rename(folder)
     found = sorted(folder.glob("*.tgz"))
     return (found[0] if found else archives[0]), ""
+
+
+def _reason(output: str) -> str:
+    """The gist of a failed pull: the network error when there is one (``no such host``)."""
+    first = output.splitlines()[0] if output else "pull failed"
+    if "cannot be reached" in first and '": ' in first:
+        return first.rsplit('": ', 1)[-1]
+    return first
 
 
 def _template(

@@ -344,7 +344,7 @@ def _check(
                 Finding(
                     _blame(given.files, path) or app.document.origin,
                     STEP,
-                    f"{message} (chart {label}, schema {schema.split('/', 2)[-1]})",
+                    f"{message} (chart {label}, schema {schema})",
                     app.document.ref,
                     ".".join(path) or None,
                 )
