@@ -630,3 +630,12 @@ spec:
             "(deployed by Application web)",
         )
     ]
+
+
+def test_a_missing_tree_fails_and_nothing_passes(tmp_path: Path) -> None:
+    report = validate(tmp_path / "nowhere", "yamllint,kubeconform")
+    assert report.failed
+    assert result(report, "tree").findings[0].message == "the tree to validate is not a folder"
+    assert result(report, "yamllint").status is Status.NOT_RUN
+    assert result(report, "yamllint").detail == f"no tree at {tmp_path / 'nowhere'}"
+    assert not any(r.status is Status.PASSED for r in report.results)

@@ -141,6 +141,7 @@ class _Run:
     workdir: Path
     progress: Callable[[StepResult], None]
     results: list[StepResult] = field(default_factory=list)
+    skipped: str = ""
 
     def record(self, result: StepResult) -> StepResult:
         self.results.append(result)
@@ -177,7 +178,8 @@ def run_pipeline(
         _execute(state)
         for name in STEPS:
             if name not in {r.name for r in state.results}:
-                state.record(StepResult(name, Status.NOT_RUN, [], "not selected (--steps)"))
+                why = state.skipped if name in selected else "not selected (--steps)"
+                state.record(StepResult(name, Status.NOT_RUN, [], why))
     return PipelineReport(settings.tree, state.results, round(time.monotonic() - started, 2))
 
 
@@ -206,12 +208,13 @@ def _execute(state: _Run) -> None:
     if not settings.tree.is_dir():
         state.record(
             StepResult(
-                yaml_lint.STEP,
+                "tree",
                 Status.FAILED,
-                [Finding(str(settings.tree), "tree", "the tree to validate does not exist")],
+                [Finding(str(settings.tree), "tree", "the tree to validate is not a folder")],
                 "no tree",
             )
         )
+        state.skipped = f"no tree at {settings.tree}"
         return
     tree = load_tree(settings.tree)
     if state.wants(yaml_lint.STEP):
