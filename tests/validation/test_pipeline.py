@@ -361,6 +361,7 @@ def test_good_tree_passes_every_step() -> None:
         assert by_name[step].status is Status.PASSED, by_name[step]
     assert by_name["kustomize"].detail.startswith("3 kustomizations")
     assert "15 valid, 0 invalid, 0 errors" in by_name["kubeconform"].detail
+    assert "1 Backstage catalog files skipped" in by_name["kubeconform"].detail
     assert by_name["helm-values"].detail.startswith("1 chart sources checked")
     assert "3 Applications from infra/infra-root.yaml" in by_name["argocd"].detail
     assert "dev@env/dev" in by_name["argocd"].detail

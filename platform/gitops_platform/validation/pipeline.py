@@ -298,6 +298,11 @@ def _execute(state: _Run) -> None:
             )  # fmt: skip
             result.seconds = round(time.monotonic() - began + store_seconds, 3)
             result.detail += f" (Kubernetes {KUBERNETES_VERSION})"
+            if tree.catalog_files:
+                result.detail += (
+                    f"; {len(tree.catalog_files)} Backstage catalog files skipped (not "
+                    "Kubernetes objects)"
+                )
             state.record(result)
 
     if state.wants(POLICIES_STEP):
