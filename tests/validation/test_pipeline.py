@@ -124,6 +124,20 @@ CASES: list[tuple[str, str, list[Expect]]] = [
         ],
     ),
     (
+        # Gatekeeper's Config has no upstream CRD: the project's own schema covers it.
+        "kubeconform/gatekeeper-config",
+        "kubeconform",
+        [
+            Expect(
+                "config-config.yaml",
+                "kubeconform",
+                "additional properties 'syncEverything' not allowed",
+                "Config/gatekeeper-system/config",
+                "spec.sync",
+            )
+        ],
+    ),
+    (
         "kubeconform/constraint-parameter",
         "kubeconform",
         [

@@ -36,6 +36,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -552,7 +553,7 @@ def build_store(
     scopes = Scopes(builtin=frozenset((str(g), str(k)) for g, k in builtin))
     object_meta = _object_meta_defs(k8s)
     upstream_dir = _upstream_store(cache, upstream, object_meta, scopes, notes)
-    local: list[dict[str, Any]] = []
+    local: list[dict[str, Any]] = project_crds()
     for obj in objects:
         if obj.get("kind") == "CustomResourceDefinition":
             local.append(obj)
@@ -570,6 +571,16 @@ def build_store(
         key = _digest([CONVERTER_VERSION, KUBERNETES_VERSION, canonical])
         folders.insert(0, _crd_store(cache / "crds" / key, "tree", local, object_meta, notes))
     return SchemaStore(k8s, tuple(folders), scopes), notes
+
+
+def project_crds() -> list[dict[str, Any]]:
+    """CRDs typed by the project for kinds the upstream data lacks (``validation/crds/``)."""
+    folder = resources.files("gitops_platform.validation") / "crds"
+    crds: list[dict[str, Any]] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            crds.extend(d for d in yaml.safe_load_all(entry.read_text(encoding="utf-8")) if d)
+    return crds
 
 
 def _upstream_store(
