@@ -61,6 +61,8 @@ def test_wheel_installs_and_synthesizes_outside_the_checkout(tmp_path: Path) -> 
     names = zipfile.ZipFile(wheel).namelist()
     assert any(n.startswith("gitops_platform/imports/argocd/io/argoproj/_jsii/") for n in names)
     assert "gitops_platform/py.typed" in names
+    assert "gitops_platform/policy/rego/lib.rego" in names
+    assert "gitops_platform/validation/crds/gatekeeper-config.yaml" in names
     assert not any(n.startswith(("dist/", "tests/", "platform/")) for n in names)
 
     venv = tmp_path / "consumer-venv"

@@ -166,7 +166,7 @@ def test_the_store_is_reused_and_knows_scopes() -> None:
     store, _ = build_store(CACHE, UPSTREAM, [])
     again, notes_again = build_store(CACHE, UPSTREAM, [])
     assert again.crds == store.crds
-    assert notes_again == ["upstream CRD schemas: cached"]
+    assert notes_again == ["upstream CRD schemas: cached", "project CRD schemas: cached"]
     scopes = again.scopes
     assert scopes.is_namespaced("cert-manager.io", "ClusterIssuer") is False
     assert scopes.is_namespaced("external-secrets.io", "ExternalSecret") is True

@@ -553,7 +553,14 @@ def build_store(
     scopes = Scopes(builtin=frozenset((str(g), str(k)) for g, k in builtin))
     object_meta = _object_meta_defs(k8s)
     upstream_dir = _upstream_store(cache, upstream, object_meta, scopes, notes)
-    local: list[dict[str, Any]] = project_crds()
+    project = project_crds()
+    for crd in project:
+        scopes.add_crd(crd)
+    project_key = _digest(
+        [CONVERTER_VERSION, KUBERNETES_VERSION, json.dumps(project, sort_keys=True)]
+    )
+    project_dir = _crd_store(cache / "crds" / project_key, "project", project, object_meta, notes)
+    local: list[dict[str, Any]] = []
     for obj in objects:
         if obj.get("kind") == "CustomResourceDefinition":
             local.append(obj)
@@ -565,7 +572,7 @@ def build_store(
                 local.append(derived)
     for crd in local:
         scopes.add_crd(crd)
-    folders = [upstream_dir]
+    folders = [upstream_dir, project_dir]
     if local:
         canonical = json.dumps(local, sort_keys=True, default=str)
         key = _digest([CONVERTER_VERSION, KUBERNETES_VERSION, canonical])
