@@ -27,38 +27,79 @@ Or use the Argo CD constructs on their own in any cdk8s chart: :class:`AppProjec
 :class:`ArgoApplication` with :class:`ProjectProps` and :class:`ApplicationProps`.
 """
 
-from gitops_platform.app import PlatformApp
-from gitops_platform.argocd.application import (
-    ApplicationProps,
-    ArgoApplication,
-    GitSource,
-    HelmChartSource,
-    Retry,
-    SyncPolicy,
-)
-from gitops_platform.argocd.project import AppProject, Destination, GroupKind, ProjectProps
-from gitops_platform.core.component import PlatformComponent
-from gitops_platform.core.environment import (
-    Cluster,
-    Environment,
-    PlatformSpec,
-    PodSecurity,
-    Sizing,
-)
-from gitops_platform.errors import (
-    ConfigurationError,
-    DuplicateError,
-    PermissionDeniedError,
-    PlatformError,
-    SecretLiteralError,
-    SynthError,
-    UpstreamDataError,
-    ValidationError,
-)
-from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
-from gitops_platform.networking.traefik import Traefik
-from gitops_platform.policy.gatekeeper import Gatekeeper
-from gitops_platform.secrets.external_secrets import ExternalSecrets, VaultStore
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gitops_platform.app import PlatformApp
+    from gitops_platform.argocd.application import (
+        ApplicationProps,
+        ArgoApplication,
+        GitSource,
+        HelmChartSource,
+        Retry,
+        SyncPolicy,
+    )
+    from gitops_platform.argocd.project import AppProject, Destination, GroupKind, ProjectProps
+    from gitops_platform.core.component import PlatformComponent
+    from gitops_platform.core.environment import (
+        Cluster,
+        Environment,
+        PlatformSpec,
+        PodSecurity,
+        Sizing,
+    )
+    from gitops_platform.errors import (
+        ConfigurationError,
+        DuplicateError,
+        PermissionDeniedError,
+        PlatformError,
+        SecretLiteralError,
+        SynthError,
+        UpstreamDataError,
+        ValidationError,
+    )
+    from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
+    from gitops_platform.networking.traefik import Traefik
+    from gitops_platform.policy.gatekeeper import Gatekeeper
+    from gitops_platform.secrets.external_secrets import ExternalSecrets, VaultStore
+
+# Names load on first use (PEP 562): `import gitops_platform.validation` or
+# `gitops_platform.errors` never starts jsii, and the constructs load only what they need.
+_EXPORTS: dict[str, str] = {
+    "AcmeIssuer": "gitops_platform.networking.cert_manager",
+    "AppProject": "gitops_platform.argocd.project",
+    "ApplicationProps": "gitops_platform.argocd.application",
+    "ArgoApplication": "gitops_platform.argocd.application",
+    "CertManager": "gitops_platform.networking.cert_manager",
+    "Cluster": "gitops_platform.core.environment",
+    "ConfigurationError": "gitops_platform.errors",
+    "Destination": "gitops_platform.argocd.project",
+    "DuplicateError": "gitops_platform.errors",
+    "Environment": "gitops_platform.core.environment",
+    "ExternalSecrets": "gitops_platform.secrets.external_secrets",
+    "Gatekeeper": "gitops_platform.policy.gatekeeper",
+    "GitSource": "gitops_platform.argocd.application",
+    "GroupKind": "gitops_platform.argocd.project",
+    "HelmChartSource": "gitops_platform.argocd.application",
+    "PermissionDeniedError": "gitops_platform.errors",
+    "PlatformApp": "gitops_platform.app",
+    "PlatformComponent": "gitops_platform.core.component",
+    "PlatformError": "gitops_platform.errors",
+    "PlatformSpec": "gitops_platform.core.environment",
+    "PodSecurity": "gitops_platform.core.environment",
+    "ProjectProps": "gitops_platform.argocd.project",
+    "Retry": "gitops_platform.argocd.application",
+    "SecretLiteralError": "gitops_platform.errors",
+    "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
+    "Sizing": "gitops_platform.core.environment",
+    "SyncPolicy": "gitops_platform.argocd.application",
+    "SynthError": "gitops_platform.errors",
+    "Traefik": "gitops_platform.networking.traefik",
+    "UpstreamDataError": "gitops_platform.errors",
+    "ValidationError": "gitops_platform.errors",
+    "VaultStore": "gitops_platform.secrets.external_secrets",
+}
 
 __all__ = [
     "AcmeIssuer",
@@ -94,3 +135,16 @@ __all__ = [
     "ValidationError",
     "VaultStore",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gitops_platform' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
