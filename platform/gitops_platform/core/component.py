@@ -12,7 +12,19 @@ from gitops_platform.core.environment import Environment, PlatformSpec, PodSecur
 if TYPE_CHECKING:
     from constructs import Construct
 
-__all__ = ["PlatformComponent"]
+__all__ = ["CONTROLLER_KINDS", "WEBHOOK_KINDS", "PlatformComponent"]
+
+#: Cluster-scoped kinds every operator chart creates: its CRDs and cluster-wide RBAC.
+CONTROLLER_KINDS = (
+    GroupKind("apiextensions.k8s.io", "CustomResourceDefinition"),
+    GroupKind("rbac.authorization.k8s.io", "ClusterRole"),
+    GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+)
+#: Admission webhooks registered by charts that validate or mutate objects.
+WEBHOOK_KINDS = (
+    GroupKind("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+    GroupKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+)
 
 
 class PlatformComponent(abc.ABC):

@@ -6,6 +6,7 @@ import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from gitops_platform.core.naming import (
     check_dns_label,
@@ -85,6 +86,17 @@ class Sizing:
                 raise ValidationError(
                     "Sizing", name, value, "a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi"
                 )
+
+    def pod_values(self) -> dict[str, Any]:
+        """Return a controller's usual chart values: replicas, resources, disruption budget.
+
+        The disruption budget is enabled when there is more than one replica.
+        """
+        return {
+            "replicaCount": self.replicas,
+            "resources": self.resources(),
+            "podDisruptionBudget": {"enabled": self.replicas > 1},
+        }
 
     def resources(self) -> dict[str, dict[str, str]]:
         """Return a container ``resources`` block with these defaults."""

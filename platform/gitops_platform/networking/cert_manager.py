@@ -12,7 +12,7 @@ from constructs import Construct
 
 from gitops_platform.argocd.application import HelmChartSource
 from gitops_platform.argocd.project import GroupKind
-from gitops_platform.core.component import PlatformComponent
+from gitops_platform.core.component import CONTROLLER_KINDS, WEBHOOK_KINDS, PlatformComponent
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
@@ -74,11 +74,8 @@ class CertManager(PlatformComponent):
     namespace = "cert-manager"
     sync_wave = -3
     cluster_kinds = (
-        GroupKind("apiextensions.k8s.io", "CustomResourceDefinition"),
-        GroupKind("rbac.authorization.k8s.io", "ClusterRole"),
-        GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding"),
-        GroupKind("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
-        GroupKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+        *CONTROLLER_KINDS,
+        *WEBHOOK_KINDS,
         GroupKind("cert-manager.io", "ClusterIssuer"),
     )
 
@@ -113,11 +110,7 @@ class CertManager(PlatformComponent):
     def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
         """Replicas, disruption budgets and resources from the environment's sizing."""
         sizing = env.sizing
-        per_pod: dict[str, Any] = {
-            "replicaCount": sizing.replicas,
-            "resources": sizing.resources(),
-            "podDisruptionBudget": {"enabled": sizing.replicas > 1},
-        }
+        per_pod = sizing.pod_values()
         return {
             **per_pod,
             "webhook": dict(per_pod),

@@ -12,7 +12,7 @@ from typing import Any
 
 from gitops_platform.argocd.application import HelmChartSource
 from gitops_platform.argocd.project import GroupKind
-from gitops_platform.core.component import PlatformComponent
+from gitops_platform.core.component import CONTROLLER_KINDS, PlatformComponent
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_dns_label
 
@@ -39,12 +39,7 @@ class Traefik(PlatformComponent):
     name = "ingress"
     namespace = "traefik"
     sync_wave = -1
-    cluster_kinds = (
-        GroupKind("apiextensions.k8s.io", "CustomResourceDefinition"),
-        GroupKind("rbac.authorization.k8s.io", "ClusterRole"),
-        GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding"),
-        GroupKind("networking.k8s.io", "IngressClass"),
-    )
+    cluster_kinds = (*CONTROLLER_KINDS, GroupKind("networking.k8s.io", "IngressClass"))
 
     def __post_init__(self) -> None:
         check_dns_label("Traefik", "ingress_class", self.ingress_class)

@@ -14,7 +14,7 @@ from constructs import Construct
 
 from gitops_platform.argocd.application import HelmChartSource
 from gitops_platform.argocd.project import GroupKind
-from gitops_platform.core.component import PlatformComponent
+from gitops_platform.core.component import CONTROLLER_KINDS, WEBHOOK_KINDS, PlatformComponent
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.objects import SYNC_WAVE, api_object
 from gitops_platform.errors import ValidationError
@@ -43,11 +43,8 @@ class Gatekeeper(PlatformComponent):
     # Gatekeeper must not police its own namespace (its webhook would block its own pods).
     namespace_labels = (("admission.gatekeeper.sh/ignore", "no-self-managing"),)
     cluster_kinds = (
-        GroupKind("apiextensions.k8s.io", "CustomResourceDefinition"),
-        GroupKind("rbac.authorization.k8s.io", "ClusterRole"),
-        GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding"),
-        GroupKind("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
-        GroupKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+        *CONTROLLER_KINDS,
+        *WEBHOOK_KINDS,
         GroupKind("templates.gatekeeper.sh", "ConstraintTemplate"),
         GroupKind("constraints.gatekeeper.sh", "*"),
     )

@@ -11,7 +11,7 @@ from constructs import Construct
 
 from gitops_platform.argocd.application import HelmChartSource
 from gitops_platform.argocd.project import GroupKind
-from gitops_platform.core.component import PlatformComponent
+from gitops_platform.core.component import CONTROLLER_KINDS, PlatformComponent
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_dns_label, check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
@@ -74,9 +74,7 @@ class ExternalSecrets(PlatformComponent):
     # The SecretStore CRDs are larger than the client-side apply annotation limit.
     server_side_apply = True
     cluster_kinds = (
-        GroupKind("apiextensions.k8s.io", "CustomResourceDefinition"),
-        GroupKind("rbac.authorization.k8s.io", "ClusterRole"),
-        GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        *CONTROLLER_KINDS,
         GroupKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
         GroupKind("external-secrets.io", "ClusterSecretStore"),
     )
@@ -110,12 +108,7 @@ class ExternalSecrets(PlatformComponent):
 
     def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
         """Replicas and resources from the environment's sizing."""
-        sizing = env.sizing
-        per_pod: dict[str, Any] = {
-            "replicaCount": sizing.replicas,
-            "resources": sizing.resources(),
-            "podDisruptionBudget": {"enabled": sizing.replicas > 1},
-        }
+        per_pod = env.sizing.pod_values()
         return {**per_pod, "webhook": dict(per_pod), "certController": dict(per_pod)}
 
     def has_environment_manifests(self) -> bool:
