@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         ArgoApplication,
         GitSource,
         HelmChartSource,
+        IgnoreDifference,
         Retry,
         SyncPolicy,
     )
@@ -77,11 +78,12 @@ _EXPORTS: dict[str, str] = {
     "Destination": "gitops_platform.argocd.project",
     "DuplicateError": "gitops_platform.errors",
     "Environment": "gitops_platform.core.environment",
-    "ExternalSecrets": "gitops_platform.secrets.external_secrets",
+    "ExternalSecrets": "gitops_platform.secrets.external_secrets",  # pragma: allowlist secret
     "Gatekeeper": "gitops_platform.policy.gatekeeper",
     "GitSource": "gitops_platform.argocd.application",
     "GroupKind": "gitops_platform.argocd.project",
     "HelmChartSource": "gitops_platform.argocd.application",
+    "IgnoreDifference": "gitops_platform.argocd.application",
     "PermissionDeniedError": "gitops_platform.errors",
     "PlatformApp": "gitops_platform.app",
     "PlatformComponent": "gitops_platform.core.component",
@@ -90,7 +92,7 @@ _EXPORTS: dict[str, str] = {
     "PodSecurity": "gitops_platform.core.environment",
     "ProjectProps": "gitops_platform.argocd.project",
     "Retry": "gitops_platform.argocd.application",
-    "SecretLiteralError": "gitops_platform.errors",
+    "SecretLiteralError": "gitops_platform.errors",  # pragma: allowlist secret
     "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "Sizing": "gitops_platform.core.environment",
     "SyncPolicy": "gitops_platform.argocd.application",
@@ -117,6 +119,7 @@ __all__ = [
     "GitSource",
     "GroupKind",
     "HelmChartSource",
+    "IgnoreDifference",
     "PermissionDeniedError",
     "PlatformApp",
     "PlatformComponent",

@@ -232,3 +232,22 @@ def test_values_ref_must_exist_and_be_unique() -> None:
         )
     with pytest.raises(ValidationError, match="ref"):
         GitSource(repo_url=REPO, revision="main", ref="bad ref!")
+
+
+def test_ignored_differences_are_rendered_and_respected_at_sync() -> None:
+    from gitops_platform import IgnoreDifference
+    from gitops_platform.argocd.application import WEBHOOK_CA_BUNDLES
+
+    [obj] = synth(app_props(ignore_differences=WEBHOOK_CA_BUNDLES))
+    spec = obj["spec"]
+    assert isinstance(spec, dict)
+    assert spec["ignoreDifferences"][0] == {
+        "group": "admissionregistration.k8s.io",
+        "kind": "ValidatingWebhookConfiguration",
+        "jqPathExpressions": [".webhooks[]?.clientConfig.caBundle"],
+    }
+    assert "RespectIgnoreDifferences=true" in spec["syncPolicy"]["syncOptions"]
+    with pytest.raises(ValidationError, match="at least one field"):
+        IgnoreDifference("apps", "Deployment")
+    with pytest.raises(ValidationError, match="pointer"):
+        IgnoreDifference("apps", "Deployment", json_pointers=("spec/replicas",))

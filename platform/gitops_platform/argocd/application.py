@@ -21,10 +21,12 @@ from gitops_platform.core.secrets import check_no_secret_literals
 from gitops_platform.errors import ConfigurationError, PermissionDeniedError, ValidationError
 
 __all__ = [
+    "WEBHOOK_CA_BUNDLES",
     "ApplicationProps",
     "ArgoApplication",
     "GitSource",
     "HelmChartSource",
+    "IgnoreDifference",
     "Retry",
     "SyncPolicy",
     "pod_security_labels",
@@ -155,6 +157,69 @@ class GitSource:
 
 
 @dataclass(frozen=True)
+class IgnoreDifference:
+    """Fields Argo CD leaves alone, e.g. CA bundles a controller injects into webhooks.
+
+    Attributes:
+        group: the API group of the objects (``""`` for the core group).
+        kind: their kind.
+        json_pointers: RFC 6901 pointers to ignore.
+        jq_path_expressions: jq paths to ignore (for fields inside lists).
+        name: only the object of this name.
+    """
+
+    group: str
+    kind: str
+    json_pointers: tuple[str, ...] = ()
+    jq_path_expressions: tuple[str, ...] = ()
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.json_pointers and not self.jq_path_expressions:
+            raise ValidationError(
+                f"IgnoreDifference({self.kind})",
+                "json_pointers/jq_path_expressions",
+                (),
+                "at least one field to ignore",
+            )
+        for pointer in self.json_pointers:
+            if not pointer.startswith("/"):
+                raise ValidationError(
+                    f"IgnoreDifference({self.kind})",
+                    "json_pointers",
+                    pointer,
+                    "a pointer such as /spec/x",
+                )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the ``spec.ignoreDifferences`` entry."""
+        data: dict[str, Any] = {"group": self.group, "kind": self.kind}
+        if self.name is not None:
+            data["name"] = self.name
+        if self.json_pointers:
+            data["jsonPointers"] = list(self.json_pointers)
+        if self.jq_path_expressions:
+            data["jqPathExpressions"] = list(self.jq_path_expressions)
+        return data
+
+
+#: Webhook CA bundles that controllers (cert-manager's cainjector, the operators' own cert
+#: controllers) write after install; without this, self-heal would fight them forever.
+WEBHOOK_CA_BUNDLES = (
+    IgnoreDifference(
+        "admissionregistration.k8s.io",
+        "ValidatingWebhookConfiguration",
+        jq_path_expressions=(".webhooks[]?.clientConfig.caBundle",),
+    ),
+    IgnoreDifference(
+        "admissionregistration.k8s.io",
+        "MutatingWebhookConfiguration",
+        jq_path_expressions=(".webhooks[]?.clientConfig.caBundle",),
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Retry:
     """Sync retry with exponential backoff (first syncs race CRDs and webhooks)."""
 
@@ -224,6 +289,8 @@ class ApplicationProps:
             kinds such as CustomResourceDefinition or ClusterIssuer; ``Namespace`` is added
             when the namespace is created by Argo CD).
         namespace_labels: extra labels for the namespace Argo CD creates.
+        ignore_differences: fields other controllers own; they are also respected at sync
+            time (``RespectIgnoreDifferences=true``).
         finalizer: add the resources finalizer (deleting the Application deletes what it
             deployed).
         labels: extra labels.
@@ -240,6 +307,7 @@ class ApplicationProps:
     pod_security: PodSecurity | None = PodSecurity.RESTRICTED
     kinds: tuple[GroupKind, ...] = ()
     namespace_labels: dict[str, str] = field(default_factory=dict, compare=False)
+    ignore_differences: tuple[IgnoreDifference, ...] = ()
     finalizer: bool = True
     labels: dict[str, str] = field(default_factory=dict, compare=False)
     annotations: dict[str, str] = field(default_factory=dict, compare=False)
@@ -324,6 +392,8 @@ class ApplicationProps:
         else:
             spec["sources"] = sources
         spec["destination"] = self.cluster.destination(self.namespace)
+        if self.ignore_differences:
+            spec["ignoreDifferences"] = [d.as_dict() for d in self.ignore_differences]
         policy = self.sync_policy
         sync: dict[str, Any] = {}
         if policy.automated:
@@ -331,6 +401,8 @@ class ApplicationProps:
         if self.pod_security is not None:
             sync["managedNamespaceMetadata"] = {"labels": pod_security_labels(self.pod_security)}
         options = policy.sync_options()
+        if self.ignore_differences:
+            options.append("RespectIgnoreDifferences=true")
         if options:
             sync["syncOptions"] = options
         sync["retry"] = policy.retry.as_dict()

@@ -215,6 +215,7 @@ def _application(
         ),
         pod_security=component.pod_security,
         namespace_labels=dict(component.namespace_labels),
+        ignore_differences=component.ignore_differences,
         kinds=component.cluster_kinds,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from typing import TYPE_CHECKING, Any
 
-from gitops_platform.argocd.application import HelmChartSource
+from gitops_platform.argocd.application import HelmChartSource, IgnoreDifference
 from gitops_platform.argocd.project import GroupKind
 from gitops_platform.core.environment import Environment, PlatformSpec, PodSecurity
 
@@ -52,6 +52,8 @@ class PlatformComponent(abc.ABC):
     cluster_kinds: tuple[GroupKind, ...] = ()
     #: Extra Argo CD sync options.
     sync_options: tuple[str, ...] = ()
+    #: Fields other controllers write (e.g. webhook CA bundles), left alone by Argo CD.
+    ignore_differences: tuple[IgnoreDifference, ...] = ()
     #: Extra labels for the component's namespace, as (key, value) pairs.
     namespace_labels: tuple[tuple[str, str], ...] = ()
 

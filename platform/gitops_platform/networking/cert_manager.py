@@ -10,7 +10,7 @@ from typing import Any
 from cdk8s import ApiObjectMetadata
 from constructs import Construct
 
-from gitops_platform.argocd.application import HelmChartSource
+from gitops_platform.argocd.application import WEBHOOK_CA_BUNDLES, HelmChartSource
 from gitops_platform.argocd.project import GroupKind
 from gitops_platform.core.component import CONTROLLER_KINDS, WEBHOOK_KINDS, PlatformComponent
 from gitops_platform.core.environment import Environment, PlatformSpec
@@ -73,6 +73,7 @@ class CertManager(PlatformComponent):
     name = "cert-manager"
     namespace = "cert-manager"
     sync_wave = -3
+    ignore_differences = WEBHOOK_CA_BUNDLES
     cluster_kinds = (
         *CONTROLLER_KINDS,
         *WEBHOOK_KINDS,

@@ -12,7 +12,7 @@ from typing import Any
 
 from constructs import Construct
 
-from gitops_platform.argocd.application import HelmChartSource
+from gitops_platform.argocd.application import WEBHOOK_CA_BUNDLES, HelmChartSource
 from gitops_platform.argocd.project import GroupKind
 from gitops_platform.core.component import CONTROLLER_KINDS, WEBHOOK_KINDS, PlatformComponent
 from gitops_platform.core.environment import Environment, PlatformSpec
@@ -42,6 +42,7 @@ class Gatekeeper(PlatformComponent):
     sync_wave = -2
     # Gatekeeper must not police its own namespace (its webhook would block its own pods).
     namespace_labels = (("admission.gatekeeper.sh/ignore", "no-self-managing"),)
+    ignore_differences = WEBHOOK_CA_BUNDLES
     cluster_kinds = (
         *CONTROLLER_KINDS,
         *WEBHOOK_KINDS,

@@ -9,7 +9,11 @@ from typing import Any
 from cdk8s import ApiObjectMetadata
 from constructs import Construct
 
-from gitops_platform.argocd.application import HelmChartSource
+from gitops_platform.argocd.application import (
+    WEBHOOK_CA_BUNDLES,
+    HelmChartSource,
+    IgnoreDifference,
+)
 from gitops_platform.argocd.project import GroupKind
 from gitops_platform.core.component import CONTROLLER_KINDS, PlatformComponent
 from gitops_platform.core.environment import Environment, PlatformSpec
@@ -73,6 +77,15 @@ class ExternalSecrets(PlatformComponent):
     sync_wave = -3
     # The SecretStore CRDs are larger than the client-side apply annotation limit.
     server_side_apply = True
+    # The operator's cert controller writes CA bundles into its webhook and CRD conversion.
+    ignore_differences = (
+        *WEBHOOK_CA_BUNDLES,
+        IgnoreDifference(
+            "apiextensions.k8s.io",
+            "CustomResourceDefinition",
+            json_pointers=("/spec/conversion/webhook/clientConfig/caBundle",),
+        ),
+    )
     cluster_kinds = (
         *CONTROLLER_KINDS,
         GroupKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
