@@ -89,7 +89,7 @@ class Traefik(PlatformComponent):
                 "runAsGroup": 65532,
                 "seccompProfile": {"type": "RuntimeDefault"},
             },
-            "service": {"type": "LoadBalancer"},
+            "service": {"spec": {"type": "LoadBalancer"}},
         }
 
     def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:

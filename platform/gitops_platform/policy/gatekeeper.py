@@ -76,7 +76,6 @@ class Gatekeeper(PlatformComponent):
             "podLabels": {"app.kubernetes.io/part-of": platform.name},
             "auditInterval": 60,
             "constraintViolationsLimit": 50,
-            "emitAdmissionEvents": False,
             "logDenies": True,
         }
 
