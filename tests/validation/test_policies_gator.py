@@ -41,6 +41,14 @@ EXPECTED: dict[str, set[tuple[str, str, str, str]]] = {
             'metadata.labels["app.kubernetes.io/part-of"]',
         ),
     },
+    "required-labels/fail-gatekeeper-lookalike.yaml": {
+        (
+            "required-labels",
+            "missing-label",
+            "Service/shop/gatekeeper-lookalike",
+            'metadata.labels["app.kubernetes.io/part-of"]',
+        ),
+    },
     "required-labels/fail-pod-template-labels.yaml": {
         (
             "required-labels",
@@ -380,7 +388,7 @@ def test_every_policy_has_good_and_bad_fixtures_and_every_check_can_fail() -> No
 def test_the_report_names_policy_object_and_field(fixture_run: StepResult) -> None:
     assert fixture_run.name == "policies"
     assert fixture_run.status is Status.FAILED
-    assert fixture_run.detail.startswith("49 objects (47 documents, 2 values files), 6 constraints")
+    assert fixture_run.detail.startswith("54 objects (52 documents, 2 values files), 6 constraints")
     (line,) = [
         f.render()
         for f in findings_of(fixture_run, "container-security/fail-privilege-escalation.yaml")

@@ -137,8 +137,19 @@ def test_policy_set_refuses_bad_props(props: dict[str, Any], field: str) -> None
     assert raised.value.field == field
 
 
-def test_default_exemption_is_the_narrow_node_exporter_one() -> None:
-    (node_exporter,) = DEFAULT_EXEMPTIONS
+def test_default_exemptions_are_narrow() -> None:
+    node_exporter, chart_crds, *gatekeeper = DEFAULT_EXEMPTIONS
+    assert (chart_crds.policy, chart_crds.kind, chart_crds.checks) == (
+        "required-labels",
+        "CustomResourceDefinition",
+        ("missing-label",),
+    )
+    assert len(gatekeeper) == 3
+    for exemption in gatekeeper:
+        assert exemption.policy == "required-labels"
+        assert exemption.checks == ("missing-label",)
+        assert exemption.name == "gatekeeper-*"
+        assert "commonLabels" in exemption.reason
     assert (node_exporter.policy, node_exporter.kind, node_exporter.namespace) == (
         "container-security",
         "DaemonSet",
@@ -227,7 +238,12 @@ def test_exemptions_reach_their_own_constraint_only() -> None:
         }
     ]
     assert [e["name"] for e in by_name["container-security"]] == ["*prometheus-node-exporter"]
-    assert by_name["required-labels"] == []
+    assert {(e["kind"], e["namespace"]) for e in by_name["required-labels"]} == {
+        ("CustomResourceDefinition", "*"),
+        ("*", "gatekeeper-system"),
+        ("ClusterRole*", "*"),
+        ("*WebhookConfiguration", "*"),
+    }
 
 
 def test_constraints_carry_the_policy_set_parameters() -> None:

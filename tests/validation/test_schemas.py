@@ -188,3 +188,13 @@ def _values(node: Any, key: str) -> list[Any]:
     if isinstance(node, list):
         return [v for child in node for v in _values(child, key)]
     return []
+
+
+def test_helm_sees_the_kubernetes_apis_a_cluster_serves() -> None:
+    """Charts pick API versions from ``.Capabilities``; Argo CD passes the cluster's."""
+    store, _ = build_store(CACHE, UPSTREAM, [])
+    versions = store.scopes.api_versions
+    assert {"v1", "v1/Pod", "apps/v1/Deployment", "policy/v1/PodDisruptionBudget"} <= versions
+    assert "cert-manager.io/v1/ClusterIssuer" in versions
+    assert not any(v.startswith(("policy/v1beta1", "batch/v1beta1")) for v in versions)
+    assert "resource.k8s.io/v1alpha3/DeviceTaintRule" not in versions  # alpha: off by default

@@ -72,7 +72,12 @@ class Gatekeeper(PlatformComponent):
         """
         return {
             "resourceQuota": False,
-            "postInstall": {"labelNamespace": {"enabled": False}},
+            # the namespace label comes from Argo CD; Argo CD's health checks and retries
+            # replace the webhook probe Job (which sets no resources)
+            "postInstall": {
+                "labelNamespace": {"enabled": False},
+                "probeWebhook": {"enabled": False},
+            },
             "podLabels": {"app.kubernetes.io/part-of": platform.name},
             "auditInterval": 60,
             "constraintViolationsLimit": 50,
@@ -86,6 +91,7 @@ class Gatekeeper(PlatformComponent):
             "replicas": sizing.replicas,
             "controllerManager": {"resources": sizing.resources()},
             "audit": {"resources": sizing.resources()},
+            "crds": {"resources": sizing.resources()},  # the CRD upgrade hook Job
         }
 
     def has_shared_manifests(self) -> bool:

@@ -342,6 +342,55 @@ DEFAULT_EXEMPTIONS: Final[tuple[Exemption, ...]] = (
             "dropped and the RuntimeDefault seccomp profile."
         ),
     ),
+    # Charts ship their CRDs verbatim in crds/ folders, which Helm never templates: no value
+    # can label them. Only the label check is waived, only for CRDs.
+    Exemption(
+        policy="required-labels",
+        kind="CustomResourceDefinition",
+        namespace="*",
+        name="*",
+        checks=("missing-label",),
+        reason=(
+            "Charts ship their CustomResourceDefinitions verbatim in crds/ folders, which Helm "
+            "does not template, so no chart value can add the platform's labels to them."
+        ),
+    ),
+    # Gatekeeper's chart (3.23) has no commonLabels value: its objects carry the chart's own
+    # labels only. Scoped to the chart's object names, in its namespace and cluster-wide RBAC
+    # and webhooks.
+    Exemption(
+        policy="required-labels",
+        kind="*",
+        namespace="gatekeeper-system",
+        name="gatekeeper-*",
+        checks=("missing-label",),
+        reason=(
+            "Gatekeeper's chart has no value that labels every object it renders (no "
+            "commonLabels); its objects carry the chart's own app and release labels."
+        ),
+    ),
+    Exemption(
+        policy="required-labels",
+        kind="ClusterRole*",
+        namespace="*",
+        name="gatekeeper-*",
+        checks=("missing-label",),
+        reason=(
+            "Gatekeeper's chart has no value that labels its cluster-wide RBAC (no "
+            "commonLabels); the objects carry the chart's own app and release labels."
+        ),
+    ),
+    Exemption(
+        policy="required-labels",
+        kind="*WebhookConfiguration",
+        namespace="*",
+        name="gatekeeper-*",
+        checks=("missing-label",),
+        reason=(
+            "Gatekeeper's chart has no value that labels its admission webhook configurations "
+            "(no commonLabels); they carry the chart's own app and release labels."
+        ),
+    ),
 )
 
 _DEFAULT_CLUSTER_ACTIONS: Final[Mapping[str, str]] = MappingProxyType(

@@ -59,13 +59,16 @@ __all__ = [
 ]
 
 #: Bump when the conversion changes, so cached stores are regenerated.
-CONVERTER_VERSION = "4"
+CONVERTER_VERSION = "5"
 CONSTRAINTS_GROUP = "constraints.gatekeeper.sh"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _DEFS_URL = "/api/_definitions.json#/$defs/"
 _OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 #: In the Kubernetes store: every built-in ``[group, kind]``.
 KINDS_FILE = "kinds.json"
+#: ``group/version`` and ``group/version/Kind`` of the GA Kubernetes APIs (what a cluster serves
+#: by default, given to ``helm template --api-versions`` as Argo CD gives the cluster's).
+API_VERSIONS_FILE = "api-versions.json"
 #: In a CRD store: the kinds' scopes and API versions, so a cached store needs no parsing.
 SCOPES_FILE = "scopes.json"
 
@@ -248,6 +251,7 @@ def kubernetes_schemas(cache: Path) -> Path:
 
     def write(staging: Path) -> None:
         kinds: set[tuple[str, str]] = set()
+        api_versions: set[str] = set()
         for path in sorted(source.glob("*.json")):
             if path.name.startswith("_") or path.name == "all.json":
                 continue
@@ -255,12 +259,18 @@ def kubernetes_schemas(cache: Path) -> Path:
             if "x-kubernetes-group-version-kind" not in schema:
                 continue
             for gvk in schema["x-kubernetes-group-version-kind"]:
-                kinds.add((str(gvk.get("group", "")), str(gvk.get("kind", ""))))
+                group, kind = str(gvk.get("group", "")), str(gvk.get("kind", ""))
+                kinds.add((group, kind))
+                version = str(gvk.get("version", ""))
+                if version and "alpha" not in version and "beta" not in version:
+                    group_version = f"{group}/{version}" if group else version
+                    api_versions.update((group_version, f"{group_version}/{kind}"))
             schema = _rewrite_refs(schema)
             schema.pop("$id", None)
             schema["$defs"] = _closure(set(_local_refs(schema)), definitions, def_refs)
             (staging / path.name).write_text(json.dumps(schema), encoding="utf-8")
         (staging / KINDS_FILE).write_text(json.dumps(sorted(kinds)), encoding="utf-8")
+        (staging / API_VERSIONS_FILE).write_text(json.dumps(sorted(api_versions)), encoding="utf-8")
 
     return _publish(target, write)
 
@@ -551,6 +561,7 @@ def build_store(
     k8s = kubernetes_schemas(cache)
     builtin = json.loads((k8s / KINDS_FILE).read_text(encoding="utf-8"))
     scopes = Scopes(builtin=frozenset((str(g), str(k)) for g, k in builtin))
+    scopes.api_versions.update(json.loads((k8s / API_VERSIONS_FILE).read_text(encoding="utf-8")))
     object_meta = _object_meta_defs(k8s)
     upstream_dir = _upstream_store(cache, upstream, object_meta, scopes, notes)
     project = project_crds()
