@@ -230,3 +230,20 @@ def test_every_object_carries_the_standard_labels(
         labels = obj["metadata"].get("labels", {})
         for key in ("app.kubernetes.io/name", "app.kubernetes.io/part-of"):
             assert key in labels, (obj["kind"], obj["metadata"]["name"], key)
+
+
+def test_ci_evaluates_the_policy_set_the_clusters_enforce(dist: Path) -> None:
+    """Step 6 evaluates the library's policy set; the tree must deliver exactly that set."""
+    from gitops_platform.policy import PolicySet, constraint_templates, constraints
+
+    folder = dist / "infra" / "base" / "addons" / "policy"
+    rendered = {
+        (d["kind"], d["metadata"]["name"]): d
+        for path in sorted(folder.glob("*.yaml"))
+        for d in load_docs(path)
+    }
+    expected = [*constraint_templates(), *constraints(PolicySet())]
+    assert len(expected) == 12
+    for obj in expected:
+        deployed = rendered[(obj["kind"], obj["metadata"]["name"])]
+        assert deployed["spec"] == obj["spec"], obj["metadata"]["name"]
