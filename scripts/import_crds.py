@@ -154,6 +154,8 @@ def main() -> int:
                 check=True,
                 cwd=tmp,
                 stdout=subprocess.DEVNULL,
+                # the CLI's own child-process call trips a Node deprecation notice; not ours
+                env={**os.environ, "NODE_OPTIONS": "--no-deprecation"},
             )
         # swap in one step: a failed import leaves the committed bindings untouched
         if output.exists():
