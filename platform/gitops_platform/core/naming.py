@@ -7,13 +7,15 @@ import re
 from gitops_platform.errors import ValidationError
 
 __all__ = [
+    "DNS_LABEL",
     "check_dns_label",
     "check_exact_version",
     "check_git_revision",
     "check_https_url",
 ]
 
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+#: RFC 1123 label (Kubernetes names of namespaces, labels values...), 63 characters at most.
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 # Semantic version, optionally prefixed with "v" (cert-manager's chart versions are "v1.21.1").
 _EXACT_VERSION = re.compile(
     r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
@@ -25,7 +27,7 @@ _URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/-]*)?$")
 
 def check_dns_label(path: str, field: str, value: object, max_length: int = 63) -> str:
     """Return ``value`` if it is an RFC 1123 DNS label of at most ``max_length`` characters."""
-    if not isinstance(value, str) or len(value) > max_length or not _DNS_LABEL.fullmatch(value):
+    if not isinstance(value, str) or len(value) > max_length or not DNS_LABEL.fullmatch(value):
         raise ValidationError(
             path,
             field,

@@ -25,6 +25,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final
 
+from gitops_platform.core.naming import DNS_LABEL
 from gitops_platform.errors import ConfigurationError, DuplicateError, ValidationError
 
 __all__ = [
@@ -239,7 +240,6 @@ _LABEL_KEY = re.compile(
     r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
     r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
 )
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _RESOURCE = re.compile(r"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 _MIN_REASON = 20
 
@@ -450,10 +450,10 @@ class PolicySet:
         if not _LABEL_KEY.match(self.catalog_label):
             raise ValidationError("PolicySet", "catalog_label", self.catalog_label, "a label key")
         for attr in ("catalog_namespaces", "excluded_namespaces"):
-            self._check_all(attr, getattr(self, attr), _DNS_LABEL, "a namespace name")
+            self._check_all(attr, getattr(self, attr), DNS_LABEL, "a namespace name")
         for attr in ("resource_requests", "resource_limits"):
             self._check_all(attr, getattr(self, attr), _RESOURCE, "a resource name, e.g. cpu")
-        if self.argocd_namespace and not _DNS_LABEL.match(self.argocd_namespace):
+        if self.argocd_namespace and not DNS_LABEL.match(self.argocd_namespace):
             raise ValidationError(
                 "PolicySet", "argocd_namespace", self.argocd_namespace, "a namespace name or ''"
             )
@@ -667,7 +667,7 @@ def sync_config(namespace: str = "gatekeeper-system") -> dict[str, Any]:
         A new ``config.gatekeeper.sh/v1alpha1`` Config (Argo CD sync wave ``-1``).
 
     """
-    if not _DNS_LABEL.match(namespace):
+    if not DNS_LABEL.match(namespace):
         raise ValidationError("sync_config", "namespace", namespace, "a namespace name")
     kinds = sorted({gvk for policy in POLICIES for gvk in policy.sync})
     metadata = _metadata("config", wave=TEMPLATE_SYNC_WAVE)
