@@ -28,8 +28,8 @@ PYTEST_ARGS ?=
 
 .PHONY: help setup synth upstream imports test lint typecheck unit validate tools snapshots clean
 
-help:
-	@sed -n '2,6p' Makefile | sed 's/^# *//'
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/^([a-z-]+):.*## /\1|/' | awk -F'|' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(UV):
 	python3 -m venv $(ROOT)/.tools/uv
@@ -54,17 +54,17 @@ upstream: setup ## download the upstream reference data into UPSTREAM_DIR (needs
 imports: setup ## regenerate imports/ (FROM=upstream downloads the URLs in cdk8s.yaml)
 	$(PY) scripts/import_crds.py $(if $(filter upstream,$(FROM)),--from-upstream,)
 
-lint: setup
+lint: setup ## ruff check and ruff format --check
 	$(PY) -m ruff check platform tests scripts
 	$(PY) -m ruff format --check platform tests scripts
 
-typecheck: setup
+typecheck: setup ## mypy --strict
 	$(PY) -m mypy
 
-unit: setup
+unit: setup tools ## pytest (PYTEST_ARGS=... to select)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test: tools lint typecheck unit validate
+test: tools lint typecheck unit validate ## everything CI runs: set-up, lint, types, tests, validation
 
 tools: ## the pinned Go tools (helm, kubeconform, gator, kustomize) in bin/
 	scripts/install_tools.sh
@@ -72,8 +72,8 @@ tools: ## the pinned Go tools (helm, kubeconform, gator, kustomize) in bin/
 validate: setup tools ## the validation pipeline on $(DIST); freshness only for the repository's own dist
 	$(PY) -m gitops_platform.validation $(DIST) $(if $(filter dist,$(DIST)),,--no-freshness)
 
-snapshots: setup ## regenerate syrupy snapshots on purpose, then review `git diff`
+snapshots: setup tools ## regenerate syrupy snapshots on purpose, then review `git diff`
 	$(PY) -m pytest --snapshot-update $(PYTEST_ARGS)
 
-clean:
+clean: ## remove every generated tool, environment and cache
 	rm -rf .build .venv .tools node_modules bin
