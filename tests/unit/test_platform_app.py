@@ -131,3 +131,13 @@ def test_render_is_deterministic() -> None:
     first = PlatformApp(spec(), components()).render()
     second = PlatformApp(spec(), components()).render()
     assert first == second
+
+
+def test_per_environment_values_must_have_the_right_type() -> None:
+    from gitops_platform import ExternalSecrets, ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        PlatformApp(spec(), [ExternalSecrets(stores={"dev": "vault", "prd": "vault"})])  # type: ignore[dict-item]
+    assert info.value.path == "ExternalSecrets/dev"
+    assert info.value.field == "stores"
+    assert "a VaultStore" in str(info.value)

@@ -225,13 +225,26 @@ class PlatformSpec:
             f"one of {', '.join(e.name for e in self.environments)}",
         )
 
-    def per_environment(self, owner: str, field_name: str, values: Mapping[str, object]) -> None:
-        """Check that a per-environment mapping names exactly this platform's environments."""
+    def per_environment(
+        self,
+        owner: str,
+        field_name: str,
+        values: Mapping[str, object],
+        kind: type | tuple[type, ...],
+        allowed: str,
+    ) -> None:
+        """Check a per-environment mapping: one entry per environment, each of ``kind``.
+
+        ``allowed`` names the expected type in the error message.
+        """
         expected = {e.name for e in self.environments}
-        if set(values) != expected:
+        if not isinstance(values, Mapping) or set(values) != expected:
             raise ConfigurationError(
                 owner,
                 field_name,
-                sorted(values),
+                sorted(values) if isinstance(values, Mapping) else values,
                 f"one entry for each environment: {', '.join(sorted(expected))}",
             )
+        for env, value in values.items():
+            if not isinstance(value, kind):
+                raise ValidationError(f"{owner}/{env}", field_name, value, allowed)

@@ -92,12 +92,13 @@ class CertManager(PlatformComponent):
 
     def validate(self, platform: PlatformSpec) -> None:
         """Check there is one issuer for each environment."""
-        platform.per_environment("CertManager", "issuers", self.issuers)
-        for env, issuer in self.issuers.items():
-            if not isinstance(issuer, SelfSignedIssuer | AcmeIssuer):
-                raise ValidationError(
-                    f"CertManager/{env}", "issuers", issuer, "a SelfSignedIssuer or AcmeIssuer"
-                )
+        platform.per_environment(
+            "CertManager",
+            "issuers",
+            self.issuers,
+            (SelfSignedIssuer, AcmeIssuer),
+            "a SelfSignedIssuer or AcmeIssuer",
+        )
 
     def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
         """CRDs installed and kept, common labels, metrics on."""

@@ -105,10 +105,9 @@ class ExternalSecrets(PlatformComponent):
     def validate(self, platform: PlatformSpec) -> None:
         """Check there is one store for each environment."""
         check_dns_label("ExternalSecrets", "store_name", self.store_name)
-        platform.per_environment("ExternalSecrets", "stores", self.stores)
-        for env, store in self.stores.items():
-            if not isinstance(store, VaultStore):
-                raise ValidationError(f"ExternalSecrets/{env}", "stores", store, "a VaultStore")
+        platform.per_environment(
+            "ExternalSecrets", "stores", self.stores, VaultStore, "a VaultStore"
+        )
 
     def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
         """CRDs installed by the chart, common labels, metrics on."""
