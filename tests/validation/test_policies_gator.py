@@ -20,9 +20,9 @@ from gitops_platform.policy import (
     constraints,
     policy_objects,
 )
-from gitops_platform.validation.gator import find_gator
 from gitops_platform.validation.policies import run_policies
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
+from gitops_platform.validation.tools import INSTALL_HINT, find_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "validation" / "policies"
@@ -305,9 +305,9 @@ EXPECTED: dict[str, set[tuple[str, str, str, str]]] = {
 
 
 def gator() -> Path:
-    found = find_gator(ROOT)
+    found = find_tool("gator", ROOT)
     if found is None:
-        pytest.fail("gator is not installed: run `make tools` (it builds gator into bin/)")
+        pytest.fail(f"gator is not installed: {INSTALL_HINT}")
     return found
 
 
@@ -559,3 +559,11 @@ def test_a_missing_gator_fails_with_the_install_hint(tmp_path: Path) -> None:
     result = run_policies([], gator=tmp_path / "bin" / "gator", workdir=tmp_path)
     assert result.status is Status.FAILED
     assert "run `make tools`" in result.findings[0].message
+
+
+def test_missing_gator_fails_with_the_install_hint(tmp_path: Path) -> None:
+    outcome = run_policies([], gator=tmp_path / "no-gator", workdir=tmp_path / "work")
+    assert outcome.status is Status.FAILED
+    [finding] = outcome.findings
+    assert "gator is not installed" in finding.message
+    assert "make tools" in finding.message

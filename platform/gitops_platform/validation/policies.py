@@ -25,8 +25,8 @@ from gitops_platform.policy import (
     constraints,
     helm_values_object,
 )
-from gitops_platform.validation.gator import run_gator
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
+from gitops_platform.validation.tools import missing_tool, run
 
 __all__ = ["DOCUMENT_ANNOTATION", "STEP", "run_policies"]
 
@@ -81,11 +81,7 @@ def run_policies(
         return StepResult(STEP, status, findings, detail, round(time.monotonic() - started, 3))
 
     if not gator.is_file():
-        return result(
-            Status.FAILED,
-            [Finding(str(gator), STEP, "gator is not installed: run `make tools`")],
-            "gator missing",
-        )
+        return result(Status.FAILED, [missing_tool("gator", STEP)], "gator missing")
 
     entries: list[Document] = []
     findings: list[Finding] = []
@@ -113,17 +109,22 @@ def run_policies(
     _write_stream(policy_file, policy)
     _write_stream(objects_file, [_for_gator(i, d.obj) for i, d in enumerate(entries)])
 
-    run = run_gator(gator, [policy_file, objects_file])
+    # gator exits 1 both when a constraint denies and when it cannot run: the JSON on stdout
+    # (a list of violations, or null) tells them apart.
+    outcome = run(
+        [gator, "test", "--output=json", f"--filename={policy_file}", f"--filename={objects_file}"],
+        timeout=600.0,
+    )
     try:
-        results = json.loads(run.stdout) if run.stdout.strip() else None
+        results = json.loads(outcome.stdout) if outcome.stdout.strip() else None
     except json.JSONDecodeError:
         results = False
     if (
         results is False
-        or (results is None and run.returncode != 0)
+        or (results is None and not outcome.ok)
         or not isinstance(results, list | None)
     ):
-        message = (run.stderr or run.stdout).strip() or f"exit code {run.returncode}"
+        message = outcome.output()
         findings.append(Finding(str(objects_file), STEP, f"gator could not run: {message}"))
         return result(Status.FAILED, findings, "gator failed")
 
