@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -18,14 +17,13 @@ if str(ROOT / "platform") not in sys.path:
 
 
 def find_tool(name: str) -> str:
-    """Return the pinned tool from ``bin/`` (else PATH), or fail with the install hint."""
-    local = ROOT / "bin" / name
-    if local.exists():
-        return str(local)
-    found = shutil.which(name)
-    if found:
-        return found
-    pytest.fail(f"{name} is not installed: run `make tools` (installs pinned tools into bin/)")
+    """Return the pinned tool (as the pipeline finds it), or fail with the install hint."""
+    from gitops_platform.validation import tools
+
+    found = tools.find_tool(name, ROOT)
+    if found is None:
+        pytest.fail(f"{name} is not installed: {tools.INSTALL_HINT}")
+    return str(found)
 
 
 @pytest.fixture(scope="session")

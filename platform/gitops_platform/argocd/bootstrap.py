@@ -300,7 +300,7 @@ def environment_kustomization(
                     "kind": "Application",
                     "name": neutral.name,
                 },
-                "patch": _dump_ops(ops),
+                "patch": dump_yaml(ops, explicit_start=False),
             }
         )
     return {
@@ -317,10 +317,6 @@ def environment_kustomization(
         ],
         "patches": patches,
     }
-
-
-def _dump_ops(ops: list[dict[str, Any]]) -> str:
-    return dump_yaml(ops, explicit_start=False)
 
 
 def root_application(platform: PlatformSpec, project: ProjectProps) -> ApplicationProps:
