@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from gitops_platform import PlatformApp, PlatformComponent
 from tests.conftest import ROOT, find_tool
 
 
@@ -29,9 +30,19 @@ def main_module() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
-def rendered(main_module: ModuleType) -> dict[str, str]:
-    files: dict[str, str] = main_module.build().render()
-    return files
+def platform_app(main_module: ModuleType) -> PlatformApp:
+    app: PlatformApp = main_module.build()
+    return app
+
+
+@pytest.fixture(scope="session")
+def components(platform_app: PlatformApp) -> tuple[PlatformComponent, ...]:
+    return platform_app.components
+
+
+@pytest.fixture(scope="session")
+def rendered(platform_app: PlatformApp) -> dict[str, str]:
+    return platform_app.render()
 
 
 @pytest.fixture(scope="session")

@@ -9,14 +9,15 @@ from typing import Any
 
 import yaml
 
+from gitops_platform import PlatformComponent
 from gitops_platform.argocd.bootstrap import environment_application, platform_project
 from gitops_platform.argocd.project import Destination, GroupKind, ProjectProps
+from gitops_platform.validation.schemas import Scopes, build_store
+from gitops_platform.validation.settings import Settings
 from tests.conftest import ROOT
 from tests.tree.conftest import kustomize_build
 
-UPSTREAM_CRDS = ROOT.parent / "shared" / "upstream" / "crds"
-CLUSTER_SCOPED_CORE = {"Namespace", "ClusterRole", "ClusterRoleBinding", "IngressClass"}
-CORE_GROUPS = ("", "rbac.authorization.k8s.io", "networking.k8s.io")
+UPSTREAM = Settings.make(ROOT, repo_root=ROOT).upstream
 
 
 def load_docs(path: Path) -> list[dict[str, Any]]:
@@ -29,7 +30,9 @@ def git_sources(app: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in sources if "chart" not in s]
 
 
-def test_layout(dist: Path, main_module: ModuleType) -> None:
+def test_layout(
+    dist: Path, main_module: ModuleType, components: tuple[PlatformComponent, ...]
+) -> None:
     files = {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()}
     envs = [e.name for e in main_module.SPEC.environments]
     expected = {
@@ -44,7 +47,7 @@ def test_layout(dist: Path, main_module: ModuleType) -> None:
             for f in ("app-of-apps.yaml", "kustomization.yaml")
         ),
     }
-    for component in main_module.build().components:
+    for component in components:
         expected.add(f"infra/platform/apps/{component.name}-application.yaml")
         expected.update(f"infra/platform/values/{component.name}/{o}.yaml" for o in ("base", *envs))
     assert expected <= files, sorted(expected - files)
@@ -73,13 +76,16 @@ def test_deterministic(main_module: ModuleType, rendered: dict[str, str]) -> Non
 
 
 def test_buildable_and_pinned(
-    env_builds: dict[str, list[dict[str, Any]]], main_module: ModuleType, dist: Path
+    env_builds: dict[str, list[dict[str, Any]]],
+    main_module: ModuleType,
+    components: tuple[PlatformComponent, ...],
+    dist: Path,
 ) -> None:
     for env in main_module.SPEC.environments:
         apps = env_builds[env.name]
         assert apps, env.name
         names = {a["metadata"]["name"] for a in apps}
-        assert names == {f"{c.name}-{env.name}" for c in main_module.build().components}
+        assert names == {f"{c.name}-{env.name}" for c in components}
         for app in apps:
             assert app["kind"] == "Application"
             for source in git_sources(app):
@@ -94,11 +100,12 @@ def test_buildable_and_pinned(
 
 
 def test_overlays_equal_the_per_environment_applications(
-    env_builds: dict[str, list[dict[str, Any]]], main_module: ModuleType
+    env_builds: dict[str, list[dict[str, Any]]],
+    main_module: ModuleType,
+    components: tuple[PlatformComponent, ...],
 ) -> None:
     """kustomize's patched output is exactly the Application the library means per env."""
     platform = main_module.SPEC
-    components = main_module.build().components
     project = platform_project(platform, components)
     for env in platform.environments:
         built = {a["metadata"]["name"]: a for a in env_builds[env.name]}
@@ -112,27 +119,19 @@ def _normal(data: Any) -> Any:
 
 
 @functools.cache
-def _crd_scopes() -> dict[tuple[str, str], bool]:
-    scopes = {}
-    for crd_file in UPSTREAM_CRDS.rglob("*.yaml"):
-        for doc in load_docs(crd_file):
-            if doc.get("kind") == "CustomResourceDefinition":
-                key = (doc["spec"]["group"], doc["spec"]["names"]["kind"])
-                scopes[key] = doc["spec"]["scope"] == "Namespaced"
-    return scopes
+def _scopes() -> Scopes:
+    """Kubernetes' own kinds and every upstream or project CRD (the pipeline's cached store)."""
+    store, _ = build_store(ROOT / ".build" / "validation-cache", UPSTREAM, [])
+    return store.scopes
 
 
 def _namespaced(group: str, kind: str) -> bool:
-    """Return True if the kind is namespaced (from the upstream CRDs or the core list)."""
-    if kind in CLUSTER_SCOPED_CORE and group in CORE_GROUPS:
-        return False
+    """Return True if the kind is namespaced."""
     if group == "constraints.gatekeeper.sh":  # CRDs Gatekeeper creates from the templates
         return False
-    if (group, kind) == ("config.gatekeeper.sh", "Config"):
-        return True
-    scopes = _crd_scopes()
-    assert (group, kind) in scopes, f"unknown kind {group}/{kind}"
-    return scopes[(group, kind)]
+    namespaced = _scopes().is_namespaced(group, kind)
+    assert namespaced is not None, f"unknown kind {group}/{kind}"
+    return namespaced
 
 
 def _project(doc: dict[str, Any]) -> ProjectProps:

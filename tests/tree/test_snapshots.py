@@ -28,9 +28,12 @@ def _chart() -> Chart:
     return Chart(App(), "snapshot", disable_resource_name_hashes=True)
 
 
-def test_projects(main_module: ModuleType, snapshot: SnapshotAssertion) -> None:
+def test_projects(
+    main_module: ModuleType,
+    components: tuple[PlatformComponent, ...],
+    snapshot: SnapshotAssertion,
+) -> None:
     spec = main_module.SPEC
-    components = main_module.build().components
     chart = _chart()
     for props in (
         bootstrap_project(spec),
@@ -53,10 +56,12 @@ def test_bootstrap_applications(main_module: ModuleType, snapshot: SnapshotAsser
 
 @pytest.mark.parametrize("component", ["cert-manager", "external-secrets", "ingress", "policy"])
 def test_component_application_and_manifests(
-    main_module: ModuleType, component: str, snapshot: SnapshotAssertion
+    main_module: ModuleType,
+    components: tuple[PlatformComponent, ...],
+    component: str,
+    snapshot: SnapshotAssertion,
 ) -> None:
     spec = main_module.SPEC
-    components = main_module.build().components
     [selected] = [c for c in components if c.name == component]
     project = platform_project(spec, components)
     out: dict[str, Any] = {"base_values": selected.base_values(spec)}
