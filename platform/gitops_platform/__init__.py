@@ -53,17 +53,18 @@ if TYPE_CHECKING:
     from gitops_platform.errors import (
         ConfigurationError,
         DuplicateError,
+        InvalidObjectError,
+        InvalidValueError,
         PermissionDeniedError,
         PlatformError,
         SecretLiteralError,
         SynthError,
         UpstreamDataError,
-        ValidationError,
     )
+    from gitops_platform.external_secrets.operator import ExternalSecrets, VaultStore
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
     from gitops_platform.policy.gatekeeper import Gatekeeper
-    from gitops_platform.secrets.external_secrets import ExternalSecrets, VaultStore
 
 # Names load on first use (PEP 562): `import gitops_platform.validation` or
 # `gitops_platform.errors` never starts jsii, and the constructs load only what they need.
@@ -78,7 +79,7 @@ _EXPORTS: dict[str, str] = {
     "Destination": "gitops_platform.argocd.project",
     "DuplicateError": "gitops_platform.errors",
     "Environment": "gitops_platform.core.environment",
-    "ExternalSecrets": "gitops_platform.secrets.external_secrets",  # pragma: allowlist secret
+    "ExternalSecrets": "gitops_platform.external_secrets.operator",  # pragma: allowlist secret
     "Gatekeeper": "gitops_platform.policy.gatekeeper",
     "GitSource": "gitops_platform.argocd.application",
     "GroupKind": "gitops_platform.argocd.project",
@@ -99,8 +100,9 @@ _EXPORTS: dict[str, str] = {
     "SynthError": "gitops_platform.errors",
     "Traefik": "gitops_platform.networking.traefik",
     "UpstreamDataError": "gitops_platform.errors",
-    "ValidationError": "gitops_platform.errors",
-    "VaultStore": "gitops_platform.secrets.external_secrets",
+    "InvalidObjectError": "gitops_platform.errors",
+    "InvalidValueError": "gitops_platform.errors",
+    "VaultStore": "gitops_platform.external_secrets.operator",
 }
 
 __all__ = [
@@ -120,6 +122,8 @@ __all__ = [
     "GroupKind",
     "HelmChartSource",
     "IgnoreDifference",
+    "InvalidObjectError",
+    "InvalidValueError",
     "PermissionDeniedError",
     "PlatformApp",
     "PlatformComponent",
@@ -135,7 +139,6 @@ __all__ = [
     "SynthError",
     "Traefik",
     "UpstreamDataError",
-    "ValidationError",
     "VaultStore",
 ]
 

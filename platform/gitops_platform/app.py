@@ -24,9 +24,9 @@ from gitops_platform.argocd.bootstrap import (
 )
 from gitops_platform.argocd.project import AppProject, ProjectProps
 from gitops_platform.core.component import PlatformComponent
+from gitops_platform.core.credentials import check_no_secret_literals
 from gitops_platform.core.environment import PlatformSpec
-from gitops_platform.core.secrets import check_no_secret_literals
-from gitops_platform.errors import DuplicateError, ValidationError
+from gitops_platform.errors import DuplicateError, InvalidValueError
 from gitops_platform.output.writer import write_tree
 from gitops_platform.output.yaml_format import dump_documents, dump_values, dump_yaml
 
@@ -55,11 +55,11 @@ class PlatformApp:
 
     def __init__(self, spec: PlatformSpec, components: Sequence[PlatformComponent]) -> None:
         if not isinstance(spec, PlatformSpec):
-            raise ValidationError("PlatformApp", "spec", spec, "a PlatformSpec")
+            raise InvalidValueError("PlatformApp", "spec", spec, "a PlatformSpec")
         seen: set[str] = set()
         for component in components:
             if not isinstance(component, PlatformComponent):
-                raise ValidationError(
+                raise InvalidValueError(
                     "PlatformApp", "components", component, "PlatformComponent objects"
                 )
             if component.name in seen:

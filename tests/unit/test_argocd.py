@@ -15,10 +15,10 @@ from gitops_platform import (
     GitSource,
     GroupKind,
     HelmChartSource,
+    InvalidValueError,
     PermissionDeniedError,
     ProjectProps,
     SecretLiteralError,
-    ValidationError,
 )
 from gitops_platform.argocd.globs import glob_match, permitted
 from tests.helpers import REPO
@@ -114,16 +114,16 @@ def test_project_permissions() -> None:
 
 
 def test_project_refuses_invalid_rules() -> None:
-    with pytest.raises(ValidationError, match="'!\\*' is invalid"):
+    with pytest.raises(InvalidValueError, match="'!\\*' is invalid"):
         project(source_repos=("!*",))
-    with pytest.raises(ValidationError, match="each destination once"):
+    with pytest.raises(InvalidValueError, match="each destination once"):
         project(
             destinations=(
                 Destination(name="dev", namespace="a"),
                 Destination(name="dev", namespace="a"),
             )
         )
-    with pytest.raises(ValidationError, match="exactly one"):
+    with pytest.raises(InvalidValueError, match="exactly one"):
         Destination(namespace="a")
 
 
@@ -158,7 +158,7 @@ def test_application_renders_multi_source_with_sync_policy() -> None:
     "version", ["^1.2.0", "~1.2", ">=1.0.0", "1.*", "1.x", "", "latest", "1.2"]
 )
 def test_range_or_unpinned_chart_versions_are_refused(version: str) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidValueError) as info:
         HelmChartSource(repo_url=CHARTS, chart="c", version=version)
     assert info.value.field == "version"
     assert info.value.value == version
@@ -230,7 +230,7 @@ def test_values_ref_must_exist_and_be_unique() -> None:
                 GitSource(repo_url=REPO, revision="main", ref="values", path="x"),
             )
         )
-    with pytest.raises(ValidationError, match="ref"):
+    with pytest.raises(InvalidValueError, match="ref"):
         GitSource(repo_url=REPO, revision="main", ref="bad ref!")
 
 
@@ -247,7 +247,7 @@ def test_ignored_differences_are_rendered_and_respected_at_sync() -> None:
         "jqPathExpressions": [".webhooks[]?.clientConfig.caBundle"],
     }
     assert "RespectIgnoreDifferences=true" in spec["syncPolicy"]["syncOptions"]
-    with pytest.raises(ValidationError, match="at least one field"):
+    with pytest.raises(InvalidValueError, match="at least one field"):
         IgnoreDifference("apps", "Deployment")
-    with pytest.raises(ValidationError, match="pointer"):
+    with pytest.raises(InvalidValueError, match="pointer"):
         IgnoreDifference("apps", "Deployment", json_pointers=("spec/replicas",))

@@ -13,9 +13,9 @@ from gitops_platform import (
     ConfigurationError,
     DuplicateError,
     Environment,
+    InvalidValueError,
     PlatformSpec,
     Sizing,
-    ValidationError,
 )
 
 REPO = "https://git.example.com/platform/gitops.git"
@@ -41,7 +41,7 @@ def test_valid_environment_names_are_accepted(name: str) -> None:
     st.text(min_size=0, max_size=30).filter(lambda s: not (DNS_LABEL.fullmatch(s) and len(s) <= 20))
 )
 def test_invalid_environment_names_are_refused_with_field_and_value(name: str) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidValueError) as info:
         env(name)
     assert info.value.field == "name"
     assert info.value.value == name
@@ -50,7 +50,7 @@ def test_invalid_environment_names_are_refused_with_field_and_value(name: str) -
 
 @pytest.mark.parametrize("name", ["Dev", "dev_1", "-dev", "dev-", "", "a" * 21, "dév"])
 def test_invalid_environment_name_message(name: str) -> None:
-    with pytest.raises(ValidationError, match=r"Environment: invalid name .*DNS label"):
+    with pytest.raises(InvalidValueError, match=r"Environment: invalid name .*DNS label"):
         env(name)
 
 
@@ -67,7 +67,7 @@ def test_branch_and_tag_pins_are_accepted(revision: str) -> None:
     ["", "HEAD", "a" * 40, "0123abc", "env//prd", "../main", "/main", "main/", "a..b", "x.lock"],
 )
 def test_unusable_pins_are_refused(revision: str) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidValueError) as info:
         env(revision=revision)
     assert info.value.field == "revision"
     assert info.value.path == "Environment(dev)"
@@ -75,7 +75,7 @@ def test_unusable_pins_are_refused(revision: str) -> None:
 
 @pytest.mark.parametrize("domain", ["", "example", "Example.com", "a..com", "-a.com"])
 def test_bad_base_domain(domain: str) -> None:
-    with pytest.raises(ValidationError, match="base_domain"):
+    with pytest.raises(InvalidValueError, match="base_domain"):
         env(base_domain=domain)
 
 
@@ -84,7 +84,7 @@ def test_cluster_needs_exactly_one_of_name_or_server() -> None:
         Cluster()
     with pytest.raises(ConfigurationError, match="exactly one"):
         Cluster(name="dev", server="https://dev.example.com")
-    with pytest.raises(ValidationError, match="https://"):
+    with pytest.raises(InvalidValueError, match="https://"):
         Cluster(server="http://insecure.example.com")
     assert Cluster(server="https://k8s.example.com:6443").destination("ns") == {
         "server": "https://k8s.example.com:6443",
@@ -97,7 +97,7 @@ def test_cluster_needs_exactly_one_of_name_or_server() -> None:
     [("replicas", 0), ("replicas", 11), ("replicas", True), ("cpu_request", "lots")],
 )
 def test_sizing_bounds(field: str, value: object) -> None:
-    with pytest.raises(ValidationError, match=field):
+    with pytest.raises(InvalidValueError, match=field):
         Sizing(**{field: value})  # type: ignore[arg-type]
 
 
@@ -119,9 +119,9 @@ def test_two_environments_on_one_cluster_are_refused() -> None:
 
 
 def test_platform_needs_environments_and_https_repo() -> None:
-    with pytest.raises(ValidationError, match="environments"):
+    with pytest.raises(InvalidValueError, match="environments"):
         PlatformSpec(name="p", repo_url=REPO, environments=())
-    with pytest.raises(ValidationError, match="repo_url"):
+    with pytest.raises(InvalidValueError, match="repo_url"):
         PlatformSpec(name="p", repo_url="git@example.com:x.git", environments=(env(),))
 
 

@@ -134,9 +134,9 @@ def test_render_is_deterministic() -> None:
 
 
 def test_per_environment_values_must_have_the_right_type() -> None:
-    from gitops_platform import ExternalSecrets, ValidationError
+    from gitops_platform import ExternalSecrets, InvalidValueError
 
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidValueError) as info:
         PlatformApp(spec(), [ExternalSecrets(stores={"dev": "vault", "prd": "vault"})])  # type: ignore[dict-item]
     assert info.value.path == "ExternalSecrets/dev"
     assert info.value.field == "stores"

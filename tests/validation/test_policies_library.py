@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
-from gitops_platform.errors import ConfigurationError, DuplicateError, ValidationError
+from gitops_platform.errors import ConfigurationError, DuplicateError, InvalidValueError
 from gitops_platform.policy import (
     DEFAULT_EXEMPTIONS,
     POLICIES,
@@ -52,19 +52,19 @@ def exemption(**overrides: Any) -> Exemption:
 
 
 def test_exemption_without_reason_is_refused() -> None:
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(InvalidValueError) as raised:
         exemption(reason="  ")
     assert raised.value.field == "reason"
     assert "Exemption(container-security: Deployment/legacy/app)" in str(raised.value)
 
 
 def test_exemption_with_a_token_reason_is_refused() -> None:
-    with pytest.raises(ValidationError, match="at least 20 characters"):
+    with pytest.raises(InvalidValueError, match="at least 20 characters"):
         exemption(reason="needed")
 
 
 def test_exemption_for_an_unknown_policy_is_refused() -> None:
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(InvalidValueError) as raised:
         exemption(policy="no-such-policy")
     assert raised.value.field == "policy"
     assert raised.value.value == "no-such-policy"
@@ -72,7 +72,7 @@ def test_exemption_for_an_unknown_policy_is_refused() -> None:
 
 
 def test_exemption_for_a_check_of_another_policy_is_refused() -> None:
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(InvalidValueError) as raised:
         exemption(checks=("host-network", "latest-tag"))
     assert raised.value.field == "checks"
     assert raised.value.value == "latest-tag"
@@ -90,7 +90,7 @@ def test_exemption_matching_everything_is_refused() -> None:
 
 @pytest.mark.parametrize(("attr", "value"), [("kind", ""), ("namespace", "a/b"), ("name", "x y")])
 def test_exemption_with_a_malformed_glob_is_refused(attr: str, value: str) -> None:
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(InvalidValueError) as raised:
         exemption(**{attr: value})
     assert raised.value.field == attr
 
@@ -112,7 +112,7 @@ def test_policy_set_refuses_duplicate_exemptions() -> None:
 
 
 def test_policy_set_refuses_something_that_is_not_an_exemption() -> None:
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(InvalidValueError) as raised:
         PolicySet(exemptions=({"policy": "container-security"},))  # type: ignore[arg-type]
     assert raised.value.field == "exemptions[0]"
 
@@ -132,7 +132,7 @@ def test_policy_set_refuses_something_that_is_not_an_exemption() -> None:
     ],
 )
 def test_policy_set_refuses_bad_props(props: dict[str, Any], field: str) -> None:
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(InvalidValueError) as raised:
         PolicySet(**props)
     assert raised.value.field == field
 
@@ -275,7 +275,7 @@ def test_sync_config_replicates_the_app_projects() -> None:
     assert config["spec"]["sync"]["syncOnly"] == [
         {"group": "argoproj.io", "version": "v1alpha1", "kind": "AppProject"}
     ]
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidValueError):
         sync_config("Gatekeeper System")
 
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from gitops_platform.validation.report import Status
-from gitops_platform.validation.secrets import BASELINE_NAME, run_secret_scan
+from gitops_platform.validation.secret_scan import BASELINE_NAME, run_secret_scan
 from tests.conftest import ROOT
 
 BASELINE = ROOT / BASELINE_NAME

@@ -9,6 +9,7 @@ from typing import Any
 from constructs import Construct
 
 from gitops_platform.argocd.project import GroupKind, ProjectProps
+from gitops_platform.core.credentials import check_no_secret_literals
 from gitops_platform.core.environment import Cluster, PodSecurity
 from gitops_platform.core.naming import (
     check_dns_label,
@@ -17,8 +18,7 @@ from gitops_platform.core.naming import (
     check_https_url,
 )
 from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
-from gitops_platform.core.secrets import check_no_secret_literals
-from gitops_platform.errors import ConfigurationError, PermissionDeniedError, ValidationError
+from gitops_platform.errors import ConfigurationError, InvalidValueError, PermissionDeniedError
 
 __all__ = [
     "WEBHOOK_CA_BUNDLES",
@@ -79,7 +79,7 @@ class HelmChartSource:
             check_dns_label(where, "release_name", self.release_name, max_length=53)
         for value_file in self.value_files:
             if not isinstance(value_file, str) or not value_file or value_file.startswith("/"):
-                raise ValidationError(
+                raise InvalidValueError(
                     where,
                     "value_files",
                     value_file,
@@ -136,13 +136,13 @@ class GitSource:
                 where, "path/ref", None, "a path of manifests, a ref for value files, or both"
             )
         if self.ref is not None and not _REF.fullmatch(self.ref):
-            raise ValidationError(
+            raise InvalidValueError(
                 where, "ref", self.ref, "letters, digits, '_' and '-' only (Argo CD's rule)"
             )
         if self.path is not None and (
             not self.path or self.path.startswith("/") or ".." in self.path.split("/")
         ):
-            raise ValidationError(where, "path", self.path, "a relative repository path")
+            raise InvalidValueError(where, "path", self.path, "a relative repository path")
 
     def as_dict(self) -> dict[str, Any]:
         """Return the Argo CD source."""
@@ -176,7 +176,7 @@ class IgnoreDifference:
 
     def __post_init__(self) -> None:
         if not self.json_pointers and not self.jq_path_expressions:
-            raise ValidationError(
+            raise InvalidValueError(
                 f"IgnoreDifference({self.kind})",
                 "json_pointers/jq_path_expressions",
                 (),
@@ -184,7 +184,7 @@ class IgnoreDifference:
             )
         for pointer in self.json_pointers:
             if not pointer.startswith("/"):
-                raise ValidationError(
+                raise InvalidValueError(
                     f"IgnoreDifference({self.kind})",
                     "json_pointers",
                     pointer,
@@ -230,12 +230,12 @@ class Retry:
 
     def __post_init__(self) -> None:
         if not isinstance(self.limit, int) or self.limit < -1:
-            raise ValidationError("Retry", "limit", self.limit, "-1 (unlimited) or a count >= 0")
+            raise InvalidValueError("Retry", "limit", self.limit, "-1 (unlimited) or a count >= 0")
         for name in ("duration", "max_duration"):
             if not _DURATION.fullmatch(getattr(self, name)):
-                raise ValidationError("Retry", name, getattr(self, name), "a duration like 10s")
+                raise InvalidValueError("Retry", name, getattr(self, name), "a duration like 10s")
         if not isinstance(self.factor, int) or self.factor < 1:
-            raise ValidationError("Retry", "factor", self.factor, "an integer >= 1")
+            raise InvalidValueError("Retry", "factor", self.factor, "an integer >= 1")
 
     def as_dict(self) -> dict[str, Any]:
         """Return ``syncPolicy.retry``."""
@@ -317,9 +317,9 @@ class ApplicationProps:
         where = f"Application({self.name})"
         check_dns_label(where, "namespace", self.namespace)
         if not self.sources:
-            raise ValidationError(where, "sources", self.sources, "at least one source")
+            raise InvalidValueError(where, "sources", self.sources, "at least one source")
         if not isinstance(self.project, ProjectProps):
-            raise ValidationError(where, "project", self.project, "a ProjectProps")
+            raise InvalidValueError(where, "project", self.project, "a ProjectProps")
         refs = [s.ref for s in self.sources if isinstance(s, GitSource) and s.ref]
         if len(refs) != len(set(refs)):
             raise ConfigurationError(
@@ -435,7 +435,7 @@ class ArgoApplication(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         if not isinstance(props, ApplicationProps):
-            raise ValidationError(self.node.path, "props", props, "an ApplicationProps")
+            raise InvalidValueError(self.node.path, "props", props, "an ApplicationProps")
         if check_project:
             props.check_permissions(self.node.path)
         self.props = props

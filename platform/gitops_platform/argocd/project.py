@@ -10,7 +10,7 @@ from constructs import Construct
 from gitops_platform.argocd.globs import glob_match, permitted
 from gitops_platform.core.naming import check_dns_label
 from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
-from gitops_platform.errors import ValidationError
+from gitops_platform.errors import InvalidValueError
 
 __all__ = ["AppProject", "Destination", "GroupKind", "ProjectProps"]
 
@@ -27,9 +27,9 @@ class GroupKind:
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, str) or not self.kind:
-            raise ValidationError("GroupKind", "kind", self.kind, "a kind such as Namespace or *")
+            raise InvalidValueError("GroupKind", "kind", self.kind, "a kind such as Namespace or *")
         if not isinstance(self.group, str):
-            raise ValidationError("GroupKind", "group", self.group, 'an API group ("" for core)')
+            raise InvalidValueError("GroupKind", "group", self.group, 'an API group ("" for core)')
 
     def matches(self, group: str, kind: str, name: str | None = None) -> bool:
         """Return whether this rule covers an object of ``group``/``kind`` called ``name``."""
@@ -63,11 +63,11 @@ class Destination:
 
     def __post_init__(self) -> None:
         if (self.name is None) == (self.server is None):
-            raise ValidationError(
+            raise InvalidValueError(
                 "Destination", "name/server", (self.name, self.server), "exactly one of them"
             )
         if not self.namespace or self.namespace == "!*":
-            raise ValidationError(
+            raise InvalidValueError(
                 "Destination", "namespace", self.namespace, "a namespace or glob; '!*' is invalid"
             )
 
@@ -115,21 +115,21 @@ class ProjectProps:
         where = f"AppProject({self.name})"
         check_dns_label("AppProject", "name", self.name)
         if not self.source_repos:
-            raise ValidationError(where, "source_repos", self.source_repos, "at least one repo")
+            raise InvalidValueError(where, "source_repos", self.source_repos, "at least one repo")
         for repo in self.source_repos:
             if repo in ("!*", "") or not isinstance(repo, str):
-                raise ValidationError(
+                raise InvalidValueError(
                     where, "source_repos", repo, "a repository URL or glob; '!*' is invalid"
                 )
         if not self.destinations:
-            raise ValidationError(
+            raise InvalidValueError(
                 where, "destinations", self.destinations, "at least one destination"
             )
         seen = set()
         for dest in self.destinations:
             key = (dest.name, dest.server, dest.namespace)
             if key in seen:
-                raise ValidationError(
+                raise InvalidValueError(
                     where, "destinations", dest.as_dict(), "each destination once"
                 )
             seen.add(key)
@@ -211,7 +211,7 @@ class AppProject(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         if not isinstance(props, ProjectProps):
-            raise ValidationError(self.node.path, "props", props, "a ProjectProps")
+            raise InvalidValueError(self.node.path, "props", props, "a ProjectProps")
         self.props = props
         api_object(
             self,

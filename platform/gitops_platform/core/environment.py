@@ -13,7 +13,7 @@ from gitops_platform.core.naming import (
     check_git_revision,
     check_https_url,
 )
-from gitops_platform.errors import ConfigurationError, DuplicateError, ValidationError
+from gitops_platform.errors import ConfigurationError, DuplicateError, InvalidValueError
 
 __all__ = ["Cluster", "Environment", "PlatformSpec", "PodSecurity", "Sizing"]
 
@@ -77,13 +77,13 @@ class Sizing:
 
     def __post_init__(self) -> None:
         if not isinstance(self.replicas, int) or isinstance(self.replicas, bool):
-            raise ValidationError("Sizing", "replicas", self.replicas, "an integer from 1 to 10")
+            raise InvalidValueError("Sizing", "replicas", self.replicas, "an integer from 1 to 10")
         if not 1 <= self.replicas <= 10:
-            raise ValidationError("Sizing", "replicas", self.replicas, "an integer from 1 to 10")
+            raise InvalidValueError("Sizing", "replicas", self.replicas, "an integer from 1 to 10")
         for name in ("cpu_request", "memory_request", "memory_limit"):
             value = getattr(self, name)
             if not isinstance(value, str) or not _QUANTITY.fullmatch(value):
-                raise ValidationError(
+                raise InvalidValueError(
                     "Sizing", name, value, "a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi"
                 )
 
@@ -130,17 +130,19 @@ class Environment:
         check_dns_label("Environment", "name", self.name, max_length=20)
         where = f"Environment({self.name})"
         if not isinstance(self.base_domain, str) or not _DOMAIN.fullmatch(self.base_domain):
-            raise ValidationError(
+            raise InvalidValueError(
                 where,
                 "base_domain",
                 self.base_domain,
                 "a lower-case DNS name such as dev.example.com",
             )
         if not isinstance(self.cluster, Cluster):
-            raise ValidationError(where, "cluster", self.cluster, "a Cluster(name=...|server=...)")
+            raise InvalidValueError(
+                where, "cluster", self.cluster, "a Cluster(name=...|server=...)"
+            )
         check_git_revision(where, "revision", self.revision)
         if not isinstance(self.sizing, Sizing):
-            raise ValidationError(where, "sizing", self.sizing, "a Sizing(...)")
+            raise InvalidValueError(where, "sizing", self.sizing, "a Sizing(...)")
 
     def host(self, service: str) -> str:
         """Return the public host name of ``service`` in this environment."""
@@ -178,13 +180,13 @@ class PlatformSpec:
         check_git_revision("PlatformSpec", "root_revision", self.root_revision)
         check_dns_label("PlatformSpec", "argocd_namespace", self.argocd_namespace)
         if not re.fullmatch(r"[a-z0-9][a-z0-9_./-]*", self.tree_prefix) or ".." in self.tree_prefix:
-            raise ValidationError(
+            raise InvalidValueError(
                 "PlatformSpec", "tree_prefix", self.tree_prefix, "a relative path such as dist"
             )
         for repo in self.app_source_repos:
             check_https_url("PlatformSpec", "app_source_repos", repo)
         if not isinstance(self.environments, tuple) or not self.environments:
-            raise ValidationError(
+            raise InvalidValueError(
                 "PlatformSpec",
                 "environments",
                 self.environments,
@@ -194,7 +196,7 @@ class PlatformSpec:
         clusters: dict[tuple[str | None, str | None], str] = {}
         for env in self.environments:
             if not isinstance(env, Environment):
-                raise ValidationError("PlatformSpec", "environments", env, "Environment objects")
+                raise InvalidValueError("PlatformSpec", "environments", env, "Environment objects")
             if env.name in seen:
                 raise DuplicateError(
                     "PlatformSpec",
@@ -218,7 +220,7 @@ class PlatformSpec:
         for env in self.environments:
             if env.name == name:
                 return env
-        raise ValidationError(
+        raise InvalidValueError(
             "PlatformSpec",
             "environment",
             name,
@@ -247,4 +249,4 @@ class PlatformSpec:
             )
         for env, value in values.items():
             if not isinstance(value, kind):
-                raise ValidationError(f"{owner}/{env}", field_name, value, allowed)
+                raise InvalidValueError(f"{owner}/{env}", field_name, value, allowed)

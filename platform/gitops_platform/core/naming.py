@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from gitops_platform.errors import ValidationError
+from gitops_platform.errors import InvalidValueError
 
 __all__ = [
     "DNS_LABEL",
@@ -28,7 +28,7 @@ _URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/-]*)?$")
 def check_dns_label(path: str, field: str, value: object, max_length: int = 63) -> str:
     """Return ``value`` if it is an RFC 1123 DNS label of at most ``max_length`` characters."""
     if not isinstance(value, str) or len(value) > max_length or not DNS_LABEL.fullmatch(value):
-        raise ValidationError(
+        raise InvalidValueError(
             path,
             field,
             value,
@@ -41,7 +41,7 @@ def check_dns_label(path: str, field: str, value: object, max_length: int = 63) 
 def check_exact_version(path: str, field: str, value: object) -> str:
     """Return ``value`` if it is one exact semantic version (``1.2.3`` or ``v1.2.3``)."""
     if not isinstance(value, str) or not _EXACT_VERSION.fullmatch(value):
-        raise ValidationError(
+        raise InvalidValueError(
             path,
             field,
             value,
@@ -63,7 +63,7 @@ def check_git_revision(path: str, field: str, value: object) -> str:
         "or trailing '/' or '.', not HEAD); commit SHAs cannot pin the tree that contains them"
     )
     if not isinstance(value, str) or not value or value == "HEAD" or _SHA.fullmatch(value):
-        raise ValidationError(path, field, value, allowed)
+        raise InvalidValueError(path, field, value, allowed)
     if (
         not re.fullmatch(r"[A-Za-z0-9._/-]+", value)
         or ".." in value
@@ -72,14 +72,14 @@ def check_git_revision(path: str, field: str, value: object) -> str:
         or value.endswith(("/", ".", ".lock"))
         or "/." in value
     ):
-        raise ValidationError(path, field, value, allowed)
+        raise InvalidValueError(path, field, value, allowed)
     return value
 
 
 def check_https_url(path: str, field: str, value: object) -> str:
     """Return ``value`` if it is an ``https://`` URL without credentials, query or fragment."""
     if not isinstance(value, str) or not _URL.fullmatch(value):
-        raise ValidationError(
+        raise InvalidValueError(
             path, field, value, "an https:// URL without credentials, query or fragment"
         )
     return value

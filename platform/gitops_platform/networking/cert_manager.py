@@ -16,7 +16,7 @@ from gitops_platform.core.component import CONTROLLER_KINDS, WEBHOOK_KINDS, Plat
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
-from gitops_platform.errors import ValidationError
+from gitops_platform.errors import InvalidValueError
 
 __all__ = ["AcmeIssuer", "CertManager", "SelfSignedIssuer"]
 
@@ -44,7 +44,7 @@ class AcmeIssuer:
 
     def __post_init__(self) -> None:
         if not isinstance(self.email, str) or not _EMAIL.fullmatch(self.email):
-            raise ValidationError(
+            raise InvalidValueError(
                 "AcmeIssuer", "email", self.email, "an e-mail address for expiry notices"
             )
         check_https_url("AcmeIssuer", "server", self.server)

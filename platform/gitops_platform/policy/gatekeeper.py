@@ -17,7 +17,7 @@ from gitops_platform.argocd.project import GroupKind
 from gitops_platform.core.component import CONTROLLER_KINDS, WEBHOOK_KINDS, PlatformComponent
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.objects import SYNC_WAVE, api_object
-from gitops_platform.errors import ValidationError
+from gitops_platform.errors import InvalidValueError
 from gitops_platform.policy.library import POLICIES, PolicySet, policy_objects
 
 __all__ = ["Gatekeeper"]
@@ -52,7 +52,7 @@ class Gatekeeper(PlatformComponent):
 
     def __post_init__(self) -> None:
         if not isinstance(self.policy_set, PolicySet):
-            raise ValidationError("Gatekeeper", "policy_set", self.policy_set, "a PolicySet")
+            raise InvalidValueError("Gatekeeper", "policy_set", self.policy_set, "a PolicySet")
 
     @property
     def chart(self) -> HelmChartSource:

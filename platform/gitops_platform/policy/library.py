@@ -26,7 +26,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from gitops_platform.core.naming import DNS_LABEL
-from gitops_platform.errors import ConfigurationError, DuplicateError, ValidationError
+from gitops_platform.errors import ConfigurationError, DuplicateError, InvalidValueError
 
 __all__ = [
     "CATALOG_LABEL",
@@ -248,7 +248,7 @@ def _policy(name: str, path: str) -> PolicyDefinition:
     try:
         return _BY_NAME[name]
     except KeyError:
-        raise ValidationError(path, "policy", name, f"one of {sorted(_BY_NAME)}") from None
+        raise InvalidValueError(path, "policy", name, f"one of {sorted(_BY_NAME)}") from None
 
 
 @dataclass(frozen=True)
@@ -270,7 +270,7 @@ class Exemption:
             the whole policy, so prefer naming them.
 
     Raises:
-        ValidationError: on an unknown policy or check, an empty or too short reason, or a
+        InvalidValueError: on an unknown policy or check, an empty or too short reason, or a
             malformed glob.
         ConfigurationError: when kind, namespace and name are all ``*`` (not an exemption but
             switching the policy off).
@@ -291,7 +291,7 @@ class Exemption:
         for attr in ("kind", "namespace", "name"):
             value = getattr(self, attr)
             if not isinstance(value, str) or not _GLOB.match(value):
-                raise ValidationError(
+                raise InvalidValueError(
                     where, attr, value, "a non-empty glob of letters, digits, '.-_', '*' and '?'"
                 )
         if (self.kind, self.namespace, self.name) == ("*", "*", "*"):
@@ -302,7 +302,7 @@ class Exemption:
                 "an exemption names the objects it applies to; it cannot match everything",
             )
         if not isinstance(self.reason, str) or len(self.reason.strip()) < _MIN_REASON:
-            raise ValidationError(
+            raise InvalidValueError(
                 where,
                 "reason",
                 self.reason,
@@ -310,7 +310,7 @@ class Exemption:
             )
         for check in self.checks:
             if check not in definition.checks:
-                raise ValidationError(
+                raise InvalidValueError(
                     where, "checks", check, f"checks of {self.policy}: {list(definition.checks)}"
                 )
         if len(set(self.checks)) != len(self.checks):
@@ -420,7 +420,7 @@ class PolicySet:
         exemptions: reviewed exemptions (see :class:`Exemption`).
 
     Raises:
-        ValidationError: on a malformed label key, namespace, resource name, action or policy.
+        InvalidValueError: on a malformed label key, namespace, resource name, action or policy.
         DuplicateError: on a repeated entry or exemption.
 
     """
@@ -448,20 +448,20 @@ class PolicySet:
             object.__setattr__(self, attr, tuple(getattr(self, attr)))
         self._check_all("required_labels", self.required_labels, _LABEL_KEY, "a label key")
         if not _LABEL_KEY.match(self.catalog_label):
-            raise ValidationError("PolicySet", "catalog_label", self.catalog_label, "a label key")
+            raise InvalidValueError("PolicySet", "catalog_label", self.catalog_label, "a label key")
         for attr in ("catalog_namespaces", "excluded_namespaces"):
             self._check_all(attr, getattr(self, attr), DNS_LABEL, "a namespace name")
         for attr in ("resource_requests", "resource_limits"):
             self._check_all(attr, getattr(self, attr), _RESOURCE, "a resource name, e.g. cpu")
         if self.argocd_namespace and not DNS_LABEL.match(self.argocd_namespace):
-            raise ValidationError(
+            raise InvalidValueError(
                 "PolicySet", "argocd_namespace", self.argocd_namespace, "a namespace name or ''"
             )
         actions = dict(_DEFAULT_CLUSTER_ACTIONS)
         for policy, action in dict(self.cluster_actions).items():
             _policy(policy, "PolicySet.cluster_actions")
             if action not in CLUSTER_ACTIONS:
-                raise ValidationError(
+                raise InvalidValueError(
                     "PolicySet", f"cluster_actions[{policy}]", action, f"one of {CLUSTER_ACTIONS}"
                 )
             actions[policy] = action
@@ -469,7 +469,7 @@ class PolicySet:
         seen: set[tuple[str, str, str, str]] = set()
         for index, exemption in enumerate(self.exemptions):
             if not isinstance(exemption, Exemption):
-                raise ValidationError(
+                raise InvalidValueError(
                     "PolicySet", f"exemptions[{index}]", exemption, "an Exemption"
                 )
             key = (exemption.policy, exemption.kind, exemption.namespace, exemption.name)
@@ -487,7 +487,7 @@ class PolicySet:
         seen: set[str] = set()
         for value in values:
             if not isinstance(value, str) or not pattern.match(value):
-                raise ValidationError("PolicySet", attr, value, what)
+                raise InvalidValueError("PolicySet", attr, value, what)
             if value in seen:
                 raise DuplicateError("PolicySet", attr, value, "each entry at most once")
             seen.add(value)
@@ -668,7 +668,7 @@ def sync_config(namespace: str = "gatekeeper-system") -> dict[str, Any]:
 
     """
     if not DNS_LABEL.match(namespace):
-        raise ValidationError("sync_config", "namespace", namespace, "a namespace name")
+        raise InvalidValueError("sync_config", "namespace", namespace, "a namespace name")
     kinds = sorted({gvk for policy in POLICIES for gvk in policy.sync})
     metadata = _metadata("config", wave=TEMPLATE_SYNC_WAVE)
     metadata["labels"]["app.kubernetes.io/name"] = "gatekeeper-config"

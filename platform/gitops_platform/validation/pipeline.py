@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gitops_platform.errors import UpstreamDataError
 from gitops_platform.validation import freshness, helm_charts, kustomize, yaml_lint
 from gitops_platform.validation.argo_tree import ArgoWorld, RepoPaths, collect
 from gitops_platform.validation.argocd import STEP as ARGOCD_STEP
@@ -37,9 +38,9 @@ from gitops_platform.validation.helm_values import run_helm_values
 from gitops_platform.validation.kubeconform import STEP as KUBECONFORM_STEP
 from gitops_platform.validation.kubeconform import Source, run_kubeconform
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
-from gitops_platform.validation.schemas import Scopes, UpstreamMissingError, build_store
-from gitops_platform.validation.secrets import BASELINE_NAME, repository_files, run_secret_scan
-from gitops_platform.validation.secrets import STEP as SECRETS_STEP
+from gitops_platform.validation.schemas import Scopes, build_store
+from gitops_platform.validation.secret_scan import BASELINE_NAME, repository_files, run_secret_scan
+from gitops_platform.validation.secret_scan import STEP as SECRETS_STEP
 from gitops_platform.validation.settings import KUBERNETES_VERSION, Settings
 from gitops_platform.validation.tools import find_tool
 from gitops_platform.validation.tree import Tree, load_tree
@@ -261,7 +262,7 @@ def _execute(state: _Run) -> None:
         objects = [d.obj for d in _all_documents(tree, builds, [])]
         try:
             store, _ = build_store(settings.cache, settings.upstream, objects)
-        except UpstreamMissingError as error:
+        except UpstreamDataError as error:
             store_problem = Finding(str(settings.upstream), "upstream", str(error))
     store_seconds = time.monotonic() - store_began
 

@@ -42,6 +42,7 @@ from typing import Any
 
 import yaml
 
+from gitops_platform.errors import UpstreamDataError
 from gitops_platform.validation.settings import KUBERNETES_VERSION
 
 __all__ = [
@@ -50,7 +51,6 @@ __all__ = [
     "CONVERTER_VERSION",
     "SchemaStore",
     "Scopes",
-    "UpstreamMissingError",
     "build_store",
     "constraint_crd",
     "convert_crd",
@@ -156,10 +156,6 @@ MATCH_SCHEMA: dict[str, Any] = {
         "source": {"type": "string", "enum": ["All", "Generated", "Original"]},
     },
 }
-
-
-class UpstreamMissingError(Exception):
-    """The upstream CRD files are not where the settings say."""
 
 
 @dataclass
@@ -329,13 +325,13 @@ def load_upstream_crds(upstream: Path) -> list[tuple[str, dict[str, Any]]]:
         ``(path relative to upstream, CRD)`` pairs, sorted by path.
 
     Raises:
-        UpstreamMissingError: when the folder or its CRD files are missing.
+        UpstreamDataError: when the folder or its CRD files are missing.
 
     """
     folder = upstream / "crds"
     files = sorted(folder.glob("**/*.yaml")) if folder.is_dir() else []
     if not files:
-        raise UpstreamMissingError(
+        raise UpstreamDataError(
             f"no CRD files under {folder}: the upstream reference data (Argo CD, External "
             "Secrets, cert-manager, prometheus-operator and Gatekeeper CRDs at their release "
             "tags, listed with their URLs in crds/SOURCES.md) must be there; point "
@@ -554,7 +550,7 @@ def build_store(
         The store, and one line per generated folder saying whether it was reused.
 
     Raises:
-        UpstreamMissingError: when the upstream CRDs are missing.
+        UpstreamDataError: when the upstream CRDs are missing.
 
     """
     notes: list[str] = []

@@ -19,7 +19,7 @@ from gitops_platform.core.component import CONTROLLER_KINDS, PlatformComponent
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_dns_label, check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
-from gitops_platform.errors import ValidationError
+from gitops_platform.errors import InvalidValueError
 
 __all__ = ["ExternalSecrets", "VaultStore"]
 
@@ -48,11 +48,11 @@ class VaultStore:
     def __post_init__(self) -> None:
         check_https_url("VaultStore", "server", self.server)
         if self.kv_version not in (1, 2):
-            raise ValidationError("VaultStore", "kv_version", self.kv_version, "1 or 2")
+            raise InvalidValueError("VaultStore", "kv_version", self.kv_version, "1 or 2")
         for name in ("path", "auth_mount", "role"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value or value.startswith("/"):
-                raise ValidationError("VaultStore", name, value, "a Vault path without leading /")
+                raise InvalidValueError("VaultStore", name, value, "a Vault path without leading /")
 
 
 @dataclass(frozen=True)

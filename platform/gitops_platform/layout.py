@@ -1,0 +1,113 @@
+"""The rendered tree's layout and the names both its producer and its validator rely on.
+
+One module, imported by the constructs (which write the tree) and by the validation pipeline
+(which reads any tree): file paths relative to the tree root, environment-variable names and
+Argo CD constants. Pure data and string functions; importing it never starts jsii.
+
+Tree layout (relative to the tree root, ``dist/`` in this repository)::
+
+    infra/infra-root.yaml                          ROOT_FILE
+    infra/kustomization.yaml                       INFRA_KUSTOMIZATION
+    infra/projects/argocd-project-<project>.yaml   project_file(project)
+    infra/platform/kustomization.yaml              PLATFORM_KUSTOMIZATION
+    infra/platform/apps/<component>-application.yaml   application_file(component)
+    infra/platform/values/<component>/<overlay>.yaml   values_file(component, overlay)
+    infra/base/addons/<component>[/<env>]/         addons_folder(component, env)
+    infra/clusters/<env>/app-of-apps.yaml          app_of_apps_file(env)
+    infra/clusters/<env>/kustomization.yaml        cluster_folder(env) + "/kustomization.yaml"
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ADDONS_FOLDER",
+    "APP_OF_APPS_NAME",
+    "ARGOCD_NAMESPACE",
+    "BIN_ENV",
+    "CACHE_ENV",
+    "CLUSTERS_FOLDER",
+    "DEFAULT_UPSTREAM",
+    "DIST_ENV",
+    "INFRA_FOLDER",
+    "INFRA_KUSTOMIZATION",
+    "IN_CLUSTER_SERVER",
+    "PLATFORM_KUSTOMIZATION",
+    "POLICY_FOLDER",
+    "RESOURCES_FINALIZER",
+    "ROOT_FILE",
+    "UPSTREAM_ENV",
+    "VALUES_REF",
+    "addons_folder",
+    "app_of_apps_file",
+    "application_file",
+    "cluster_folder",
+    "project_file",
+    "values_file",
+]
+
+# -- environment variables ----------------------------------------------------------------
+
+#: Where ``PlatformApp.synth()`` writes when no folder is given (``cdk8s synth`` uses it).
+DIST_ENV = "GITOPS_PLATFORM_DIST"
+#: The upstream reference data folder (CRDs, chart value schemas, the chart mirror).
+UPSTREAM_ENV = "GITOPS_PLATFORM_UPSTREAM"
+#: Where the validation tools (helm, kubeconform, gator, kustomize) are looked up first.
+BIN_ENV = "GITOPS_PLATFORM_BIN"
+#: The validation cache folder (generated schemas, scan results, chart archives).
+CACHE_ENV = "GITOPS_PLATFORM_CACHE"
+#: The upstream data's default location, relative to the repository root.
+DEFAULT_UPSTREAM = "../shared/upstream"
+
+# -- Argo CD --------------------------------------------------------------------------------
+
+#: The namespace Argo CD runs in by default (``PlatformSpec.argocd_namespace``).
+ARGOCD_NAMESPACE = "argocd"
+#: The finalizer that makes Argo CD delete an Application's (or project's) resources with it.
+RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
+#: The API server of the cluster Argo CD runs in.
+IN_CLUSTER_SERVER = "https://kubernetes.default.svc"
+#: The ``ref`` name of the Git source that Helm sources read ``$values/...`` files from.
+VALUES_REF = "values"
+#: The name of each environment's parent Application file (without ``.yaml``).
+APP_OF_APPS_NAME = "app-of-apps"
+
+# -- tree layout ----------------------------------------------------------------------------
+
+INFRA_FOLDER = "infra"
+ROOT_FILE = f"{INFRA_FOLDER}/infra-root.yaml"
+INFRA_KUSTOMIZATION = f"{INFRA_FOLDER}/kustomization.yaml"
+PLATFORM_KUSTOMIZATION = f"{INFRA_FOLDER}/platform/kustomization.yaml"
+CLUSTERS_FOLDER = f"{INFRA_FOLDER}/clusters"
+ADDONS_FOLDER = f"{INFRA_FOLDER}/base/addons"
+#: Where the policy component's objects (templates, constraints, sync config) are rendered.
+POLICY_FOLDER = f"{ADDONS_FOLDER}/policy"
+
+
+def project_file(project: str) -> str:
+    """Return the file of an AppProject (``infra/projects/argocd-project-<project>.yaml``)."""
+    return f"{INFRA_FOLDER}/projects/argocd-project-{project}.yaml"
+
+
+def application_file(component: str) -> str:
+    """Return the environment-neutral Application file of ``component``."""
+    return f"{INFRA_FOLDER}/platform/apps/{component}-application.yaml"
+
+
+def values_file(component: str, overlay: str) -> str:
+    """Return the values file of ``component`` (``overlay``: ``base`` or an environment)."""
+    return f"{INFRA_FOLDER}/platform/values/{component}/{overlay}.yaml"
+
+
+def addons_folder(component: str, env: str | None = None) -> str:
+    """Return the manifests folder of ``component`` (shared, or for one environment)."""
+    return f"{ADDONS_FOLDER}/{component}" + (f"/{env}" if env else "")
+
+
+def cluster_folder(env: str) -> str:
+    """Return the folder of an environment (its app-of-apps and overlay)."""
+    return f"{CLUSTERS_FOLDER}/{env}"
+
+
+def app_of_apps_file(env: str) -> str:
+    """Return the app-of-apps file of an environment."""
+    return f"{cluster_folder(env)}/{APP_OF_APPS_NAME}.yaml"
