@@ -9,8 +9,7 @@ from typing import Any
 
 import yaml
 
-from gitops_platform import PlatformComponent
-from gitops_platform.argocd.bootstrap import environment_application, platform_project
+from gitops_platform import PlatformApp, PlatformComponent
 from gitops_platform.argocd.project import Destination, GroupKind, ProjectProps
 from gitops_platform.validation.schemas import Scopes, build_store
 from gitops_platform.validation.settings import Settings
@@ -102,15 +101,15 @@ def test_buildable_and_pinned(
 def test_overlays_equal_the_per_environment_applications(
     env_builds: dict[str, list[dict[str, Any]]],
     main_module: ModuleType,
+    platform_app: PlatformApp,
     components: tuple[PlatformComponent, ...],
 ) -> None:
     """kustomize's patched output is exactly the Application the library means per env."""
     platform = main_module.SPEC
-    project = platform_project(platform, components)
     for env in platform.environments:
         built = {a["metadata"]["name"]: a for a in env_builds[env.name]}
         for component in components:
-            props = environment_application(platform, component, project, env)
+            props = platform_app.application(component.name, env.name)
             assert _normal(built[props.name]["spec"]) == _normal(props.spec())
 
 
@@ -231,9 +230,14 @@ def test_every_object_carries_the_standard_labels(
             assert key in labels, (obj["kind"], obj["metadata"]["name"], key)
 
 
-def test_ci_evaluates_the_policy_set_the_clusters_enforce(dist: Path) -> None:
-    """Step 6 evaluates the library's policy set; the tree must deliver exactly that set."""
-    from gitops_platform.policy import PolicySet, constraint_templates, constraints
+def test_ci_evaluates_the_policy_set_the_clusters_enforce(
+    dist: Path, components: tuple[PlatformComponent, ...]
+) -> None:
+    """The tree delivers the policy set with every component's exemptions gathered."""
+    from gitops_platform import Gatekeeper
+    from gitops_platform.policy import constraint_templates, constraints
+
+    [gatekeeper] = [c for c in components if isinstance(c, Gatekeeper)]
 
     folder = dist / "infra" / "base" / "addons" / "policy"
     rendered = {
@@ -241,7 +245,7 @@ def test_ci_evaluates_the_policy_set_the_clusters_enforce(dist: Path) -> None:
         for path in sorted(folder.glob("*.yaml"))
         for d in load_docs(path)
     }
-    expected = [*constraint_templates(), *constraints(PolicySet())]
+    expected = [*constraint_templates(), *constraints(gatekeeper.enforced_policy_set(components))]
     assert len(expected) == 12
     for obj in expected:
         deployed = rendered[(obj["kind"], obj["metadata"]["name"])]

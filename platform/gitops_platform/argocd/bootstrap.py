@@ -19,6 +19,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import jsonpatch
+
+from gitops_platform import layout
 from gitops_platform.argocd.application import (
     ApplicationProps,
     GitSource,
@@ -26,56 +29,51 @@ from gitops_platform.argocd.application import (
     SyncPolicy,
 )
 from gitops_platform.argocd.project import Destination, GroupKind, ProjectProps
-from gitops_platform.core.component import PlatformComponent
-from gitops_platform.core.environment import Cluster, Environment, PlatformSpec
+from gitops_platform.core.component import (
+    APPS_PROJECT,
+    PLATFORM_PROJECT,
+    ChartRelease,
+    PlatformComponent,
+    Release,
+)
+from gitops_platform.core.environment import (
+    SYSTEM_NAMESPACES,
+    Cluster,
+    Environment,
+    PlatformSpec,
+)
 from gitops_platform.output.yaml_format import dump_yaml
 
 __all__ = [
     "IN_CLUSTER",
-    "TreePaths",
     "app_of_apps",
     "apps_project",
     "bootstrap_project",
-    "environment_application",
+    "component_application",
     "environment_kustomization",
-    "platform_application",
+    "overlay_patch",
     "platform_project",
+    "repo_path",
     "root_application",
+    "values_file",
 ]
 
-IN_CLUSTER = Cluster(server="https://kubernetes.default.svc")
-_SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+IN_CLUSTER = Cluster(server=layout.IN_CLUSTER_SERVER)
 
 
-class TreePaths:
-    """Paths of the rendered tree, relative to the tree root and as repository paths."""
+def repo_path(platform: PlatformSpec, relpath: str) -> str:
+    """Return the repository path of a tree-relative path (``dist/<relpath>``)."""
+    return f"{platform.tree_prefix.rstrip('/')}/{relpath}"
 
-    def __init__(self, platform: PlatformSpec) -> None:
-        self.prefix = platform.tree_prefix.rstrip("/")
 
-    def repo(self, relpath: str) -> str:
-        """Return the repository path of a tree-relative path."""
-        return f"{self.prefix}/{relpath}"
+def values_file(component: PlatformComponent, release: Release, overlay: str) -> str:
+    """The tree path of one release's values file (``overlay``: ``base`` or an environment).
 
-    @staticmethod
-    def values(component: str, overlay: str) -> str:
-        """Return the values file of ``component`` (``base`` or an environment name)."""
-        return f"infra/platform/values/{component}/{overlay}.yaml"
-
-    @staticmethod
-    def application(component: str) -> str:
-        """Return the environment-neutral Application file of ``component``."""
-        return f"infra/platform/apps/{component}-application.yaml"
-
-    @staticmethod
-    def addons(component: str, env: str | None = None) -> str:
-        """Return the manifests folder of ``component`` (shared, or for one environment)."""
-        return f"infra/base/addons/{component}" + (f"/{env}" if env else "")
-
-    @staticmethod
-    def cluster(env: str) -> str:
-        """Return the folder of an environment."""
-        return f"infra/clusters/{env}"
+    A single-chart component keeps ``values/<component>/<overlay>.yaml``; a component with
+    several charts has one folder per release.
+    """
+    several = len(component.charts) > 1
+    return layout.values_file(component.name, overlay, release.release_name if several else None)
 
 
 def bootstrap_project(platform: PlatformSpec) -> ProjectProps:
@@ -98,25 +96,41 @@ def bootstrap_project(platform: PlatformSpec) -> ProjectProps:
     )
 
 
+def _repos(platform: PlatformSpec, component: PlatformComponent) -> set[str]:
+    return {
+        chart.repo_url if isinstance(chart, ChartRelease) else chart.repo_url or platform.repo_url
+        for chart in component.charts
+    }
+
+
+def _in(project: str, components: Sequence[PlatformComponent]) -> list[PlatformComponent]:
+    return [c for c in components if c.project == project]
+
+
 def platform_project(
     platform: PlatformSpec, components: Sequence[PlatformComponent]
 ) -> ProjectProps:
-    """The ``platform`` project: exactly the charts, namespaces and cluster kinds in use."""
-    repos = sorted({platform.repo_url} | {c.chart.repo_url for c in components})
+    """The ``platform`` project: exactly the charts, namespaces and cluster kinds in use.
+
+    Only the components of the ``platform`` project count; system namespaces are never
+    destinations (components are refused there).
+    """
+    members = _in(PLATFORM_PROJECT, components)
+    repos = sorted({platform.repo_url}.union(*(_repos(platform, c) for c in members)))
+    namespaces = sorted({c.namespace for c in members} - set(SYSTEM_NAMESPACES))
     destinations = tuple(
         Destination(namespace=ns, name=env.cluster.name, server=env.cluster.server)
         for env in platform.environments
-        for ns in sorted({c.namespace for c in components})
+        for ns in namespaces
     )
     kinds: dict[tuple[str, str, str | None], GroupKind] = {}
-    for component in components:
+    for component in members:
         for kind in component.cluster_kinds:
             kinds[(kind.group, kind.kind, kind.name)] = kind
-        kinds[("", "Namespace", component.namespace)] = GroupKind(
-            "", "Namespace", component.namespace
-        )
+    for ns in namespaces:
+        kinds[("", "Namespace", ns)] = GroupKind("", "Namespace", ns)
     return ProjectProps(
-        name="platform",
+        name=PLATFORM_PROJECT,
         description="Platform services: ingress, certificates, secrets, policy, observability",
         source_repos=tuple(repos),
         destinations=destinations,
@@ -129,21 +143,32 @@ def platform_project(
 
 
 def apps_project(platform: PlatformSpec, components: Sequence[PlatformComponent]) -> ProjectProps:
-    """The ``apps`` project: any team namespace, but never platform or system namespaces."""
+    """The ``apps`` project: any team namespace, but never platform or system namespaces.
+
+    Argo CD creates the namespaces of the ``apps`` components (``CreateNamespace=true``), so
+    the project allows exactly those ``Namespace`` objects and no other cluster-scoped kind.
+    """
     reserved = sorted(
-        {c.namespace for c in components} | {platform.argocd_namespace, *_SYSTEM_NAMESPACES}
+        {c.namespace for c in _in(PLATFORM_PROJECT, components)}
+        | {platform.argocd_namespace, *SYSTEM_NAMESPACES}
     )
+    members = _in(APPS_PROJECT, components)
     destinations: list[Destination] = []
     for env in platform.environments:
         cluster = {"name": env.cluster.name, "server": env.cluster.server}
         destinations.extend(Destination(namespace=f"!{ns}", **cluster) for ns in reserved)
         destinations.append(Destination(namespace="*", **cluster))
+    repos = {platform.repo_url, *platform.app_source_repos}.union(
+        *(_repos(platform, c) for c in members)
+    )
     return ProjectProps(
-        name="apps",
+        name=APPS_PROJECT,
         description="Application teams' services",
-        source_repos=tuple(sorted({platform.repo_url, *platform.app_source_repos})),
+        source_repos=tuple(sorted(repos)),
         destinations=tuple(destinations),
-        cluster_resource_whitelist=(),
+        cluster_resource_whitelist=tuple(
+            GroupKind("", "Namespace", ns) for ns in sorted({c.namespace for c in members})
+        ),
         namespace_resource_blacklist=(
             GroupKind("", "LimitRange"),
             GroupKind("", "ResourceQuota"),
@@ -152,157 +177,122 @@ def apps_project(platform: PlatformSpec, components: Sequence[PlatformComponent]
     )
 
 
-def _sources(
+def _chart_source(
     platform: PlatformSpec,
     component: PlatformComponent,
+    release: Release,
     revision: str,
     env: Environment | None,
-) -> tuple[HelmChartSource | GitSource, ...]:
-    paths = TreePaths(platform)
-    chart = component.chart
-    value_files = [f"$values/{paths.repo(paths.values(component.name, 'base'))}"]
-    if env is not None:
-        value_files.append(f"$values/{paths.repo(paths.values(component.name, env.name))}")
-    sources: list[HelmChartSource | GitSource] = [
-        GitSource(repo_url=platform.repo_url, revision=revision, ref="values"),
-        HelmChartSource(
-            repo_url=chart.repo_url,
-            chart=chart.chart,
-            version=chart.version,
-            release_name=chart.release_name or chart.chart,
-            value_files=tuple(value_files),
-            skip_crds=chart.skip_crds,
-        ),
-    ]
-    if component.has_shared_manifests():
-        sources.append(
-            GitSource(
-                repo_url=platform.repo_url,
-                revision=revision,
-                path=paths.repo(paths.addons(component.name)),
-            )
+) -> HelmChartSource | GitSource:
+    overlays = ["base"] if env is None else ["base", env.name]
+    value_files = tuple(
+        f"${layout.VALUES_REF}/{repo_path(platform, values_file(component, release, overlay))}"
+        for overlay in overlays
+    )
+    if isinstance(release, ChartRelease):
+        return HelmChartSource(
+            repo_url=release.repo_url,
+            chart=release.chart,
+            version=release.version,
+            release_name=release.release_name,
+            value_files=value_files,
+            skip_crds=release.skip_crds,
         )
-    if env is not None and component.has_environment_manifests():
-        sources.append(
-            GitSource(
-                repo_url=platform.repo_url,
-                revision=revision,
-                path=paths.repo(paths.addons(component.name, env.name)),
-            )
-        )
-    return tuple(sources)
+    return GitSource(
+        repo_url=release.repo_url or platform.repo_url,
+        revision=revision,
+        path=release.path,
+        value_files=value_files,
+        release_name=release.release_name,
+    )
 
 
-def _application(
+def component_application(
     platform: PlatformSpec,
     component: PlatformComponent,
     project: ProjectProps,
     *,
-    name: str,
-    cluster: Cluster,
-    revision: str,
-    env: Environment | None,
+    env: Environment | None = None,
+    manifests: Sequence[str] = (),
 ) -> ApplicationProps:
+    """The Application of ``component``: environment-neutral (``env`` ``None``) or in ``env``.
+
+    Its sources are, in order: the ``ref: values`` Git source (when it has charts), one source
+    per chart release (a Helm source, or a Git path source for a chart kept in Git) with its
+    ``base`` (and the environment's) values files, then one Git path source per manifests
+    folder. The neutral Application targets the in-cluster server at ``root_revision``; the
+    environment's overlay (:func:`environment_kustomization`) turns it into the environment's.
+
+    Args:
+        platform: the platform.
+        component: the component.
+        project: its Argo CD project.
+        env: the environment, or ``None`` for the neutral Application.
+        manifests: tree paths of the folders its manifests were rendered into.
+    """
+    revision = platform.root_revision if env is None else env.revision
+    sources: list[HelmChartSource | GitSource] = []
+    if component.charts:
+        sources.append(
+            GitSource(repo_url=platform.repo_url, revision=revision, ref=layout.VALUES_REF)
+        )
+    sources += [_chart_source(platform, component, r, revision, env) for r in component.charts]
+    sources += [
+        GitSource(repo_url=platform.repo_url, revision=revision, path=repo_path(platform, folder))
+        for folder in manifests
+    ]
+    delivery = component.delivery
     return ApplicationProps(
-        name=name,
+        name=component.name if env is None else f"{component.name}-{env.name}",
         project=project,
-        cluster=cluster,
+        cluster=IN_CLUSTER if env is None else env.cluster,
         namespace=component.namespace,
-        sources=_sources(platform, component, revision, env),
-        sync_wave=component.sync_wave,
+        sources=tuple(sources),
+        sync_wave=delivery.sync_wave,
         sync_policy=SyncPolicy(
-            server_side_apply=component.server_side_apply, options=component.sync_options
+            server_side_apply=delivery.server_side_apply, options=delivery.sync_options
         ),
-        pod_security=component.pod_security,
-        namespace_labels=dict(component.namespace_labels),
-        ignore_differences=component.ignore_differences,
+        pod_security=delivery.pod_security,
+        namespace_labels=dict(delivery.namespace_labels),
+        ignore_differences=delivery.ignore_differences,
         kinds=component.cluster_kinds,
     )
 
 
-def platform_application(
-    platform: PlatformSpec, component: PlatformComponent, project: ProjectProps
-) -> ApplicationProps:
-    """The environment-neutral Application of ``infra/platform/apps`` (patched per env)."""
-    return _application(
-        platform,
-        component,
-        project,
-        name=component.name,
-        cluster=IN_CLUSTER,
-        revision=platform.root_revision,
-        env=None,
-    )
+def overlay_patch(neutral: ApplicationProps, target: ApplicationProps) -> list[dict[str, Any]]:
+    """The JSON 6902 operations turning ``neutral``'s spec into ``target``'s.
 
-
-def environment_application(
-    platform: PlatformSpec,
-    component: PlatformComponent,
-    project: ProjectProps,
-    env: Environment,
-) -> ApplicationProps:
-    """The Application as it runs in ``env`` (what the environment's overlay produces)."""
-    return _application(
-        platform,
-        component,
-        project,
-        name=f"{component.name}-{env.name}",
-        cluster=env.cluster,
-        revision=env.revision,
-        env=env,
-    )
+    Derived by diffing the two specs (python-json-patch's ``make_patch``), so the patch follows
+    whatever order the sources have: nothing is addressed by an assumed position.
+    """
+    patch = jsonpatch.make_patch({"spec": neutral.spec()}, {"spec": target.spec()})
+    return [dict(op) for op in patch.patch]
 
 
 def environment_kustomization(
     platform: PlatformSpec,
-    base: Sequence[ApplicationProps],
-    per_env: Sequence[ApplicationProps],
+    applications: Sequence[tuple[ApplicationProps, ApplicationProps]],
     env: Environment,
 ) -> dict[str, Any]:
-    """The overlay turning the neutral Applications into ``env``'s, as JSON 6902 patches."""
-    patches = []
-    for neutral, target in zip(base, per_env, strict=True):
-        ops: list[dict[str, Any]] = [
-            {
-                "op": "replace",
-                "path": "/spec/destination",
-                "value": target.cluster.destination(target.namespace),
-            }
-        ]
-        target_sources = [s.as_dict() for s in target.sources]
-        for index, source in enumerate(neutral.sources):
-            if isinstance(source, GitSource):
-                ops.append(
-                    {
-                        "op": "replace",
-                        "path": f"/spec/sources/{index}/targetRevision",
-                        "value": env.revision,
-                    }
-                )
-            else:
-                for value_file in target_sources[index]["helm"]["valueFiles"][
-                    len(source.value_files) :
-                ]:
-                    ops.append(
-                        {
-                            "op": "add",
-                            "path": f"/spec/sources/{index}/helm/valueFiles/-",
-                            "value": value_file,
-                        }
-                    )
-        for extra in target_sources[len(neutral.sources) :]:
-            ops.append({"op": "add", "path": "/spec/sources/-", "value": extra})
-        patches.append(
-            {
-                "target": {
-                    "group": "argoproj.io",
-                    "version": "v1alpha1",
-                    "kind": "Application",
-                    "name": neutral.name,
-                },
-                "patch": dump_yaml(ops, explicit_start=False),
-            }
-        )
+    """The overlay turning the neutral Applications into ``env``'s, as JSON 6902 patches.
+
+    Args:
+        platform: the platform.
+        applications: ``(neutral, in env)`` pairs, one per component.
+        env: the environment.
+    """
+    patches = [
+        {
+            "target": {
+                "group": "argoproj.io",
+                "version": "v1alpha1",
+                "kind": "Application",
+                "name": neutral.name,
+            },
+            "patch": dump_yaml(overlay_patch(neutral, target), explicit_start=False),
+        }
+        for neutral, target in applications
+    ]
     return {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
@@ -321,7 +311,6 @@ def environment_kustomization(
 
 def root_application(platform: PlatformSpec, project: ProjectProps) -> ApplicationProps:
     """The root: tracks ``root_revision`` and owns the projects and every app-of-apps."""
-    paths = TreePaths(platform)
     return ApplicationProps(
         name="infra-root",
         project=project,
@@ -331,7 +320,7 @@ def root_application(platform: PlatformSpec, project: ProjectProps) -> Applicati
             GitSource(
                 repo_url=platform.repo_url,
                 revision=platform.root_revision,
-                path=paths.repo("infra"),
+                path=repo_path(platform, layout.INFRA_FOLDER),
             ),
         ),
         sync_policy=SyncPolicy(create_namespace=False),
@@ -345,7 +334,6 @@ def app_of_apps(
     platform: PlatformSpec, project: ProjectProps, env: Environment
 ) -> ApplicationProps:
     """An environment's parent: renders ``infra/clusters/<env>`` at the environment's pin."""
-    paths = TreePaths(platform)
     return ApplicationProps(
         name=f"platform-{env.name}",
         project=project,
@@ -355,7 +343,7 @@ def app_of_apps(
             GitSource(
                 repo_url=platform.repo_url,
                 revision=env.revision,
-                path=paths.repo(paths.cluster(env.name)),
+                path=repo_path(platform, layout.cluster_folder(env.name)),
             ),
         ),
         sync_wave=-5,
