@@ -28,6 +28,7 @@ from gitops_platform.core.component import (
     APPS_PROJECT,
     PLATFORM_PROJECT,
     ComponentContext,
+    LocalChart,
     PlatformComponent,
     Release,
     contract_problems,
@@ -331,6 +332,10 @@ class PlatformApp:
         ctx = ComponentContext(self.spec, None, self.components)
         for release in component.charts:
             self._values(component, release, ctx)
+            if isinstance(release, LocalChart):
+                folder = layout.chart_folder(component.name, release.release_name)
+                for relpath, text in release.files().items():
+                    self._tree.text(f"{folder}/{relpath}", text)
         folders = self._manifests(component, ctx)
         if not component.charts and not folders:
             raise ConfigurationError(

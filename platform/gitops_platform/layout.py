@@ -14,6 +14,7 @@ Tree layout (relative to the tree root, ``dist/`` in this repository)::
     infra/platform/values/<component>/[<release>/]<overlay>.yaml
                                                    values_file(component, overlay, release)
     infra/base/addons/<component>[/<env>]/         addons_folder(component, env)
+    charts/<component>/<release>/                  chart_folder(component, release)
     infra/clusters/<env>/app-of-apps.yaml          app_of_apps_file(env)
     infra/clusters/<env>/kustomization.yaml        cluster_folder(env) + "/kustomization.yaml"
 """
@@ -41,6 +42,7 @@ __all__ = [
     "addons_folder",
     "app_of_apps_file",
     "application_file",
+    "chart_folder",
     "cluster_folder",
     "project_file",
     "values_file",
@@ -102,6 +104,11 @@ def values_file(component: str, overlay: str, release: str | None = None) -> str
     """
     folder = f"{component}/{release}" if release else component
     return f"{INFRA_FOLDER}/platform/values/{folder}/{overlay}.yaml"
+
+
+def chart_folder(component: str, release: str) -> str:
+    """Return the folder a chart kept in the repository is copied to (a Git path source)."""
+    return f"charts/{component}/{release}"
 
 
 def addons_folder(component: str, env: str | None = None) -> str:

@@ -13,7 +13,6 @@ from gitops_platform import (
     ComponentContext,
     ConfigurationError,
     DuplicateError,
-    Environment,
     PlatformApp,
     Release,
     SecretLiteralError,

@@ -98,7 +98,7 @@ def bootstrap_project(platform: PlatformSpec) -> ProjectProps:
 
 def _repos(platform: PlatformSpec, component: PlatformComponent) -> set[str]:
     return {
-        chart.repo_url if isinstance(chart, ChartRelease) else chart.repo_url or platform.repo_url
+        chart.repo_url if isinstance(chart, ChartRelease) else platform.repo_url
         for chart in component.charts
     }
 
@@ -199,9 +199,9 @@ def _chart_source(
             skip_crds=release.skip_crds,
         )
     return GitSource(
-        repo_url=release.repo_url or platform.repo_url,
+        repo_url=platform.repo_url,
         revision=revision,
-        path=release.path,
+        path=repo_path(platform, layout.chart_folder(component.name, release.release_name)),
         value_files=value_files,
         release_name=release.release_name,
     )

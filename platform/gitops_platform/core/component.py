@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeAlias
 
@@ -258,43 +259,54 @@ class ChartRelease:
 
 @dataclass(frozen=True)
 class LocalChart:
-    """A Helm chart kept in a Git repository, released at each environment's revision.
+    """A Helm chart kept in this repository, delivered through the rendered tree.
 
-    Argo CD reads it as a Git path source whose ``helm.valueFiles`` are the component's values
-    files; its version is the environment's pin, like every other Git source.
+    The chart's files are copied into the tree (``charts/<component>/<release>/``), so Argo CD
+    reads the chart, its values and the rest of an environment at the same pin; the
+    Application gets a Git path source for that folder with the component's values files.
 
     Attributes:
-        path: the repository path of the chart folder (the folder holding ``Chart.yaml``).
+        folder: the chart folder (holding ``Chart.yaml``); a relative path is relative to
+            the current directory (the repository root under ``cdk8s synth``).
         release_name: the Helm release name.
-        repo_url: the Git repository; ``None`` means the platform's own repository.
         values_schema: the chart's ``values.schema.json`` location, if any.
         crds: the CRDs the chart installs, by upstream project and tag.
     """
 
-    path: str
+    folder: Path
     release_name: str
-    repo_url: str | None = None
     values_schema: str | None = None
     crds: tuple[CrdSource, ...] = ()
 
     def __post_init__(self) -> None:
-        where = f"LocalChart({self.path})"
+        where = f"LocalChart({self.folder})"
         problems: list[InvalidValueError] = []
-        if (
-            not isinstance(self.path, str)
-            or not _REPO_PATH.fullmatch(self.path)
-            or ".." in self.path.split("/")
-            or self.path.endswith("/")
-        ):
+        if not isinstance(self.folder, Path) or not (self.folder / "Chart.yaml").is_file():
             problems.append(
                 InvalidValueError(
-                    where, "path", self.path, "a relative repository path such as charts/api"
+                    where, "folder", self.folder, "a pathlib.Path of a folder holding Chart.yaml"
                 )
             )
-        if self.repo_url is not None:
-            _collect(problems, check_https_url, where, "repo_url", self.repo_url)
         problems += _release_problems(where, self.release_name, self.values_schema, self.crds)
         raise_all(where, problems)
+
+    def files(self) -> dict[str, str]:
+        """The chart's files: path relative to :attr:`folder` -> text (sorted).
+
+        Raises:
+            InvalidValueError: a file is not UTF-8 text (package dependencies as
+                ``charts/*.tgz`` are not supported: vendor them unpacked).
+        """
+        out: dict[str, str] = {}
+        for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
+            relpath = path.relative_to(self.folder).as_posix()
+            try:
+                out[relpath] = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise InvalidValueError(
+                    f"LocalChart({self.folder})", "files", relpath, "UTF-8 text files only"
+                ) from None
+        return out
 
 
 #: A chart release: from a chart repository, or kept in a Git repository.
