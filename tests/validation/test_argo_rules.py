@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gitops_platform.validation.argo_project import Project, glob_match, normalize_git_url
-from gitops_platform.validation.argo_tree import RepoPaths
+from gitops_platform.validation.argo_tree import RepoPrefix
 from gitops_platform.validation.argocd import is_exact_version
 
 
@@ -195,4 +195,4 @@ def test_exact_chart_versions(version: str, exact: bool) -> None:
 def test_repository_paths_map_onto_the_tree(
     prefix: str, repo_path: str, tree_path: str | None
 ) -> None:
-    assert RepoPaths(prefix).to_tree(repo_path) == tree_path
+    assert RepoPrefix(prefix).to_tree(repo_path) == tree_path
