@@ -95,6 +95,12 @@ class HelmStepOutcome:
 class Context:
     """The inputs of one run; each shared input is computed on first use, then kept.
 
+    The shared inputs are the cached properties below: :attr:`tree`, :attr:`builds`,
+    :attr:`inventory`, :attr:`base_schemas` / :attr:`schemas`, and the Helm outputs
+    (:attr:`repo_charts` for step 5b, :attr:`chart_renders` for step 5c, joined in
+    :attr:`helm_outputs`). Step 5c's renders are computed in :attr:`chart_renders` only; the
+    steps that validate them (4, 6, 7) read :attr:`helm_outputs`.
+
     Args:
         settings: the run's inputs (tree, repository, upstream data, cache).
         selected: the names of the selected steps (decides which Helm outputs are validated).
