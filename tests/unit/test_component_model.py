@@ -377,3 +377,27 @@ def test_a_component_owns_its_policy_exemptions() -> None:
     # the central list keeps only what belongs to no component
     assert all("node-exporter" not in e.name for e in DEFAULT_EXEMPTIONS)
     assert all(not e.name.startswith("gatekeeper") for e in DEFAULT_EXEMPTIONS)
+
+
+def test_each_chart_names_the_crd_release_validation_uses_for_it() -> None:
+    """A chart's version and the CRDs validation (and the bindings) use cannot drift apart."""
+    import re
+
+    from gitops_platform.validation.settings import Settings
+    from tests.conftest import ROOT
+    from tests.tree.conftest import load_main
+
+    upstream = Settings.make(ROOT, repo_root=ROOT).upstream
+    imports = (ROOT / "cdk8s.yaml").read_text(encoding="utf-8")
+    pinned: dict[str, set[str]] = {}
+    for repo, tag in re.findall(r"githubusercontent\.com/[^/]+/([^/]+)/([^/]+)/", imports):
+        pinned.setdefault(repo, set()).add(tag)
+    seen = 0
+    for component in load_main().build().components:
+        for release in component.charts:
+            for crds in release.crds:
+                seen += 1
+                assert (upstream / crds.folder).is_dir(), (component.name, crds.folder)
+                assert any(p.suffix == ".yaml" for p in (upstream / crds.folder).iterdir())
+                assert pinned.get(crds.project) == {crds.tag}, (crds, pinned.get(crds.project))
+    assert seen == 3  # cert-manager, External Secrets, Gatekeeper
