@@ -348,6 +348,8 @@ class ApplicationProps:
     def __post_init__(self) -> None:
         check_dns_label("ApplicationProps", "name", self.name, max_length=63)
         where = f"Application({self.name})"
+        if not isinstance(self.sync_wave, int) or isinstance(self.sync_wave, bool):
+            raise InvalidValueError(where, "sync_wave", self.sync_wave, "an int such as -3 or 0")
         check_dns_label(where, "namespace", self.namespace)
         if not self.sources:
             raise InvalidValueError(where, "sources", self.sources, "at least one source")

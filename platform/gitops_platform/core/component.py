@@ -22,7 +22,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeAlias
 
 from gitops_platform.argocd.application import IgnoreDifference
@@ -400,9 +399,7 @@ class Delivery:
                         InvalidValueError(where, f"namespace_labels[{key}]", value, "a label value")
                     )
             object.__setattr__(
-                self,
-                "namespace_labels",
-                MappingProxyType(dict(sorted(self.namespace_labels.items()))),
+                self, "namespace_labels", dict(sorted(self.namespace_labels.items()))
             )
         raise_all(where, problems)
 

@@ -135,8 +135,9 @@ class Gatekeeper(PlatformComponent):
         )
 
     def enforced_policy_set(self, components: Sequence[PlatformComponent]) -> PolicySet:
-        """The policy set with the exemptions of ``components`` (the platform's) added."""
-        gathered = tuple(e for c in components for e in c.policy_exemptions())
+        """The policy set with the exemptions of ``components`` (the platform's) and its own."""
+        members = tuple(components) if self in components else (*components, self)
+        gathered = tuple(e for c in members for e in c.policy_exemptions())
         return replace(self.policy_set, exemptions=(*self.policy_set.exemptions, *gathered))
 
     def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
