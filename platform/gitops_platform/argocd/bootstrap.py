@@ -17,6 +17,7 @@ How revisions flow (see README, "Revisions and promotion"):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import jsonpatch
@@ -309,45 +310,36 @@ def environment_kustomization(
     }
 
 
-def root_application(platform: PlatformSpec, project: ProjectProps) -> ApplicationProps:
-    """The root: tracks ``root_revision`` and owns the projects and every app-of-apps."""
+def _parent(
+    platform: PlatformSpec, project: ProjectProps, name: str, revision: str, folder: str
+) -> ApplicationProps:
+    """What the root and each app-of-apps share: Argo CD's own namespace, one Git folder."""
     return ApplicationProps(
-        name="infra-root",
+        name=name,
         project=project,
         cluster=IN_CLUSTER,
         namespace=platform.argocd_namespace,
         sources=(
             GitSource(
-                repo_url=platform.repo_url,
-                revision=platform.root_revision,
-                path=repo_path(platform, layout.INFRA_FOLDER),
+                repo_url=platform.repo_url, revision=revision, path=repo_path(platform, folder)
             ),
         ),
         sync_policy=SyncPolicy(create_namespace=False),
         pod_security=None,
-        # Deleting the root by mistake must not cascade into every environment.
-        finalizer=False,
     )
+
+
+def root_application(platform: PlatformSpec, project: ProjectProps) -> ApplicationProps:
+    """The root: tracks ``root_revision`` and owns the projects and every app-of-apps."""
+    root = _parent(platform, project, "infra-root", platform.root_revision, layout.INFRA_FOLDER)
+    # Deleting the root by mistake must not cascade into every environment.
+    return replace(root, finalizer=False)
 
 
 def app_of_apps(
     platform: PlatformSpec, project: ProjectProps, env: Environment
 ) -> ApplicationProps:
     """An environment's parent: renders ``infra/clusters/<env>`` at the environment's pin."""
-    return ApplicationProps(
-        name=f"platform-{env.name}",
-        project=project,
-        cluster=IN_CLUSTER,
-        namespace=platform.argocd_namespace,
-        sources=(
-            GitSource(
-                repo_url=platform.repo_url,
-                revision=env.revision,
-                path=repo_path(platform, layout.cluster_folder(env.name)),
-            ),
-        ),
-        sync_wave=-5,
-        sync_policy=SyncPolicy(create_namespace=False),
-        pod_security=None,
-        labels={"gitops-platform.io/environment": env.name},
-    )
+    folder = layout.cluster_folder(env.name)
+    parent = _parent(platform, project, f"platform-{env.name}", env.revision, folder)
+    return replace(parent, sync_wave=-5, labels={"gitops-platform.io/environment": env.name})

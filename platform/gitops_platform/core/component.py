@@ -499,31 +499,25 @@ def contract_problems(component: object, path: str) -> list[InvalidValueError]:
     if not isinstance(component, PlatformComponent):
         return [InvalidValueError(path, "components", component, "PlatformComponent objects")]
     problems: list[InvalidValueError] = []
-    name = getattr(component, "name", None)
-    if not isinstance(name, str) or not name:
-        problems.append(
-            InvalidValueError(
-                path,
-                "name",
-                name,
-                'a DNS label naming the component: declare `name: str = "..."` as a field of '
-                "the component's dataclass or pass name=...",
+    for attr, meaning in (
+        ("name", "a DNS label naming the component"),
+        ("namespace", "the namespace the component is released into"),
+    ):
+        value = getattr(component, attr, None)
+        if not isinstance(value, str) or not value:
+            problems.append(
+                InvalidValueError(
+                    path,
+                    attr,
+                    value,
+                    f'{meaning}: declare `{attr}: str = "..."` as a field of the component\'s '
+                    f"dataclass or pass {attr}=...",
+                )
             )
-        )
-    else:
+    name, namespace = component.name, component.namespace
+    if name and isinstance(name, str):
         _collect(problems, check_dns_label, path, "name", name, max_length=40)
-    namespace = getattr(component, "namespace", None)
-    if not isinstance(namespace, str) or not namespace:
-        problems.append(
-            InvalidValueError(
-                path,
-                "namespace",
-                namespace,
-                "the namespace the component is released into: declare `namespace: str = "
-                '"..."` as a field of the component\'s dataclass or pass namespace=...',
-            )
-        )
-    elif namespace in SYSTEM_NAMESPACES:
+    if namespace in SYSTEM_NAMESPACES:
         problems.append(
             InvalidValueError(
                 path,
@@ -534,7 +528,7 @@ def contract_problems(component: object, path: str) -> list[InvalidValueError]:
                 "opened to Argo CD projects",
             )
         )
-    else:
+    elif namespace and isinstance(namespace, str):
         _collect(problems, check_dns_label, path, "namespace", namespace)
     if component.project not in _PROJECTS:
         problems.append(
