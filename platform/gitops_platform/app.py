@@ -145,6 +145,7 @@ def _check_components(
     problems: list[InvalidValueError] = []
     names: set[str] = set()
     by_namespace: dict[str, PlatformComponent] = {}
+    releases: dict[tuple[str, str], str] = {}
     for component in components:
         path = f"PlatformApp/{getattr(component, 'name', None) or type(component).__name__}"
         found = contract_problems(component, path)
@@ -161,6 +162,19 @@ def _check_components(
                 )
             )
         names.add(component.name)
+        for release in component.charts:
+            key = (component.namespace, release.release_name)
+            owner = releases.setdefault(key, component.name)
+            if owner != component.name:
+                problems.append(
+                    DuplicateError(
+                        path,
+                        "charts",
+                        release.release_name,
+                        f"a Helm release name of its own in namespace {component.namespace!r}; "
+                        f"{owner!r} releases one with this name there already",
+                    )
+                )
         other = by_namespace.setdefault(component.namespace, component)
         if other is not component:
             mine, theirs = component.delivery, other.delivery

@@ -22,6 +22,7 @@ from gitops_platform import (
     ConfigurationError,
     Delivery,
     Destination,
+    DuplicateError,
     Exemption,
     Gatekeeper,
     GitSource,
@@ -192,7 +193,7 @@ def test_consumers_read_typed_outputs_of_the_component_they_take() -> None:
 
 
 def test_components_sharing_a_namespace_agree_on_its_pod_security_level() -> None:
-    loose = Podinfo(name="other", delivery=Delivery(pod_security=PodSecurity.BASELINE))
+    loose = Labels(namespace="podinfo", delivery=Delivery(pod_security=PodSecurity.BASELINE))
     with pytest.raises(ConfigurationError) as info:
         PlatformApp(spec(), [Podinfo(), loose])
     assert info.value.field == "delivery.pod_security"
@@ -401,3 +402,12 @@ def test_each_chart_names_the_crd_release_validation_uses_for_it() -> None:
                 assert any(p.suffix == ".yaml" for p in (upstream / crds.folder).iterdir())
                 assert pinned.get(crds.project) == {crds.tag}, (crds, pinned.get(crds.project))
     assert seen == 3  # cert-manager, External Secrets, Gatekeeper
+
+
+def test_two_releases_of_one_name_in_one_namespace_are_refused() -> None:
+    with pytest.raises(DuplicateError) as info:
+        PlatformApp(spec(), [Podinfo(), Podinfo(name="podinfo-two")])
+    assert info.value.field == "charts"
+    assert "'podinfo' releases one with this name there already" in str(info.value)
+    # the same chart twice, each in a namespace of its own, is fine
+    PlatformApp(spec(), [Podinfo(), Podinfo(name="podinfo-two", namespace="podinfo-two")])
