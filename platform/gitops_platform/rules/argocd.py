@@ -9,7 +9,12 @@ the Argo CD 3.5.1 source it follows (``argoproj/argo-cd`` at tag ``v3.5.1``):
   over ``util/glob.Match``, which compiles patterns with ``github.com/gobwas/glob`` v0.2.3
   (``go.mod``): ``*`` (not across separators), ``**``, ``?``, ``[abc]``, ``[!abc]``,
   ``[a-z]``, ``[!a-z]``, nested ``{a,{b,c}}`` alternatives and ``\\`` escapes; a pattern that
-  does not compile matches nothing.
+  does not compile matches nothing. gobwas v0.2.3 has matcher bugs on some unusual patterns,
+  which are not reproduced here (this module gives the plain glob meaning): ``***`` (three
+  stars in a row) with a separator, an empty alternative after ``*`` (``*{,a}`` and an
+  unclosed ``*{`` do not match ``""``), an alternative holding a wildcard after text
+  (``a{a*,b}`` does not match ``aa?``), and a few patterns that make gobwas panic. Well-formed
+  patterns are checked against gobwas itself (``tests/rules/test_argocd_oracle.py``).
 * :func:`normalize_git_url`, :func:`same_url`: ``NormalizeGitURL`` and ``SameURL`` in
   ``util/git/git.go`` (lower case, surrounding blanks trimmed, ``user@host:path`` rewritten,
   ``.git`` suffix dropped, then Go's ``net/url`` parse and re-serialisation).
