@@ -14,9 +14,11 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from gitops_platform.policy import PolicySet
+from gitops_platform import layout
+from gitops_platform.policy import PolicySet, policy_objects
 from gitops_platform.rules.credentials import CREDENTIAL_KEYS, AllowedKey, secret_literals
 from gitops_platform.validation.policies import run_policies
+from gitops_platform.validation.report import Document
 from tests.conftest import find_tool
 
 KEYS = CREDENTIAL_KEYS.allowing(
@@ -98,12 +100,13 @@ def test_python_and_the_policy_refuse_the_same_literals(
     maps = [*KNOWN, *batch]
     files = {f"infra/platform/values/c{i}/base.yaml": values for i, values in enumerate(maps)}
     workdir: Path = tmp_path_factory.mktemp("gator")
+    policy = [
+        Document(f"{layout.POLICY_FOLDER}/{o['kind'].lower()}-{o['metadata']['name']}.yaml", 0, o)
+        for o in policy_objects(PolicySet(credential_keys=KEYS))
+        if o["kind"] in ("ConstraintTemplate", "PlatformNoInlineSecrets")
+    ]
     result = run_policies(
-        [],
-        gator=Path(find_tool("gator")),
-        workdir=workdir,
-        values_files=files,
-        policy_set=PolicySet(credential_keys=KEYS),
+        [], policy, gator=Path(find_tool("gator")), workdir=workdir, values_files=files
     )
     by_file: dict[str, set[str]] = {name: set() for name in files}
     for finding in result.findings:

@@ -11,7 +11,7 @@
   every CRD the platform installs. Charts are pulled once into the cache; where a chart
   repository cannot be reached the step reports *not run* with the reason, never a pass.
 
-Rendered outputs are returned so that the schema and policy steps validate them too.
+The ``HelmOutput``s are returned so that the schema and policy steps validate them too.
 """
 
 from __future__ import annotations
@@ -28,18 +28,18 @@ from typing import Any
 
 import yaml
 
-from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoWorld, RepoPaths
+from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
 from gitops_platform.validation.helm_values import user_values
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
 from gitops_platform.validation.settings import KUBERNETES_VERSION
-from gitops_platform.validation.tools import Run, missing_tool, run
+from gitops_platform.validation.tools import CommandResult, missing_tool, run_command
 from gitops_platform.validation.tree import Tree, parse_documents
 
 __all__ = [
     "CHARTS_STEP",
     "EXCLUDED_DIRS",
     "RENDER_STEP",
-    "Rendered",
+    "HelmOutput",
     "find_repo_charts",
     "lint_charts",
     "render_platform_charts",
@@ -62,7 +62,7 @@ PULL_TIMEOUT = 60.0
 
 
 @dataclass
-class Rendered:
+class HelmOutput:
     """One ``helm template`` output.
 
     Attributes:
@@ -117,7 +117,7 @@ def find_repo_charts(repo_root: Path, tree: Tree, repo_prefix: str) -> list[Path
 
 def lint_charts(
     charts: list[Path], helm: Path | None, envs: list[str], cache: Path, display: Any
-) -> tuple[StepResult, list[Rendered]]:
+) -> tuple[StepResult, list[HelmOutput]]:
     """``helm lint --strict`` and ``helm template`` for each chart and each values variant.
 
     Args:
@@ -144,7 +144,7 @@ def lint_charts(
         return result(Status.FAILED, [missing_tool("helm", CHARTS_STEP)], ""), []
     env = _helm_env(cache)
     findings: list[Finding] = []
-    outputs: list[Rendered] = []
+    outputs: list[HelmOutput] = []
     for chart in charts:
         shown = display(chart)
         variants: list[list[Path]] = [[]]
@@ -156,11 +156,11 @@ def lint_charts(
             for file in values:
                 flags += ["--values", file]
             label = f"{shown}" + (f" with {values[0].name}" if values else "")
-            lint = run([helm, "lint", "--strict", chart, *flags], env=env, timeout=300)
+            lint = run_command([helm, "lint", "--strict", chart, *flags], env=env, timeout=300)
             if not lint.ok:
                 findings.extend(_lint_findings(lint, shown, label))
             release = re.sub(r"[^a-z0-9-]", "-", chart.name.lower())[:53].strip("-") or "chart"
-            template = run(
+            template = run_command(
                 [helm, "template", release, chart, "--kube-version", KUBERNETES_VERSION, *flags],
                 env=env,
                 timeout=300,
@@ -176,14 +176,14 @@ def lint_charts(
             documents, problem = parse_documents(template.stdout, origin)
             if problem:
                 findings.append(problem)
-            outputs.append(Rendered(origin, template.stdout, documents))
+            outputs.append(HelmOutput(origin, template.stdout, documents))
     detail = f"{len(charts)} charts in this repository, {len(outputs)} renders"
     if findings:
         return result(Status.FAILED, findings, f"{detail}, {len(findings)} problems"), outputs
     return result(Status.PASSED, [], detail), outputs
 
 
-def _lint_findings(lint: Run, shown: str, label: str) -> list[Finding]:
+def _lint_findings(lint: CommandResult, shown: str, label: str) -> list[Finding]:
     findings = []
     for line in (lint.stdout + "\n" + lint.stderr).splitlines():
         match = re.match(r"^\[(ERROR|WARNING)\]\s+(.*)$", line.strip())
@@ -209,18 +209,18 @@ class _Job:
 
 
 def render_platform_charts(
-    world: ArgoWorld,
+    inventory: ArgoInventory,
     tree: Tree,
-    paths: RepoPaths,
+    paths: RepoPrefix,
     helm: Path | None,
     api_versions: set[str],
     cache: Path,
     workdir: Path,
-) -> tuple[StepResult, list[Rendered]]:
+) -> tuple[StepResult, list[HelmOutput]]:
     """Render every Application's chart as Argo CD would (see the module documentation).
 
     Args:
-        world: the Applications Argo CD would create.
+        inventory: the Applications Argo CD would create.
         tree: the tree holding the value files.
         paths: how repository paths map onto the tree.
         helm: the helm executable (``None`` when it is not installed).
@@ -239,7 +239,7 @@ def render_platform_charts(
             RENDER_STEP, status, findings, detail, round(time.monotonic() - started, 3)
         )
 
-    jobs = [_Job(app, s) for app in world.apps for s in app.sources if s.chart is not None]
+    jobs = [_Job(app, s) for app in inventory.apps for s in app.sources if s.chart is not None]
     if not jobs:
         return result(Status.PASSED, [], "no Application deploys a Helm chart"), []
     if helm is None:
@@ -258,11 +258,11 @@ def render_platform_charts(
         if job.archive is None:
             unreachable[job.source.repo_url] = job.error
     findings: list[Finding] = []
-    outputs: list[Rendered] = []
+    outputs: list[HelmOutput] = []
     workdir.mkdir(parents=True, exist_ok=True)
     for number, job in enumerate(j for j in jobs if j.archive is not None):
         rendered, problem = _template(
-            job, number, helm, tree, paths, world, api_versions, env, workdir
+            job, number, helm, tree, paths, inventory, api_versions, env, workdir
         )
         if problem:
             findings.append(problem)
@@ -305,7 +305,7 @@ def _pull(
         command = [helm, "pull", str(source.chart), "--repo", repo]
     staging = folder.with_name(f".{digest}.{os.getpid()}")
     staging.mkdir(parents=True, exist_ok=True)
-    pulled = run(
+    pulled = run_command(
         [*command, "--version", source.revision, "--destination", staging],
         env=env,
         timeout=PULL_TIMEOUT,
@@ -335,17 +335,17 @@ def _template(
     number: int,
     helm: Path,
     tree: Tree,
-    paths: RepoPaths,
-    world: ArgoWorld,
+    paths: RepoPrefix,
+    inventory: ArgoInventory,
     api_versions: set[str],
     env: dict[str, str],
     workdir: Path,
-) -> tuple[Rendered | None, Finding | None]:
+) -> tuple[HelmOutput | None, Finding | None]:
     app, source = job.app, job.source
     helm_spec = source.helm
     release = str(helm_spec.get("releaseName") or app.name)
     namespace = str(app.destination.get("namespace") or "default")
-    given = user_values(app, source, tree, paths, world)
+    given = user_values(app, source, tree, paths, inventory)
     flags: list[str | Path] = []
     for index, (_, content) in enumerate(given.files):
         file = workdir / f"values-{number}-{index}.yaml"
@@ -369,7 +369,7 @@ def _template(
         "--kube-version", KUBERNETES_VERSION, *flags,
     ]  # fmt: skip
     origin = f"helm template {release} {source.chart} {source.revision} ({app.name})"
-    completed = run(command, env=env, timeout=300)
+    completed = run_command(command, env=env, timeout=300)
     if not completed.ok:
         return None, Finding(
             app.document.origin,
@@ -378,4 +378,4 @@ def _template(
             app.document.ref,
         )
     documents, problem = parse_documents(completed.stdout, origin)
-    return Rendered(origin, completed.stdout, documents, app.document.ref), problem
+    return HelmOutput(origin, completed.stdout, documents, app.document.ref), problem

@@ -28,7 +28,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoWorld, RepoPaths
+from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
 from gitops_platform.validation.report import Finding, Status, StepResult
 from gitops_platform.validation.tree import Tree
 
@@ -129,7 +129,7 @@ class ChartValues:
 
 
 def user_values(
-    app: ArgoApp, source: AppSource, tree: Tree, paths: RepoPaths, world: ArgoWorld
+    app: ArgoApp, source: AppSource, tree: Tree, paths: RepoPrefix, inventory: ArgoInventory
 ) -> ChartValues:
     """The values Argo CD would give Helm for one chart source, before chart defaults.
 
@@ -138,7 +138,7 @@ def user_values(
         source: its Helm chart source.
         tree: the tree the ``$ref`` value files are read from.
         paths: how repository paths map onto the tree.
-        world: the walk (to tell which repository the tree is).
+        inventory: the walk (to tell which repository the tree is).
 
     Returns:
         The merged values, the files read (tree path, content) and the value files that could
@@ -154,7 +154,9 @@ def user_values(
         value_file = str(entry)
         ref, _, rest = value_file.partition("/")
         target = by_ref.get(ref[1:]) if ref.startswith("$") else None
-        relpath = paths.to_tree(rest) if target and world.is_this_repo(target.repo_url) else None
+        relpath = (
+            paths.to_tree(rest) if target and inventory.is_this_repo(target.repo_url) else None
+        )
         content = _read(tree.root / relpath) if relpath else None
         if relpath is None or content is None:
             missing.append(value_file)
@@ -252,11 +254,13 @@ class _Schemas:
         return self._defaults[relpath]
 
 
-def run_helm_values(world: ArgoWorld, tree: Tree, paths: RepoPaths, upstream: Path) -> StepResult:
+def run_helm_values(
+    inventory: ArgoInventory, tree: Tree, paths: RepoPrefix, upstream: Path
+) -> StepResult:
     """Check every chart source with a known schema; list the others.
 
     Args:
-        world: the Applications Argo CD would create.
+        inventory: the Applications Argo CD would create.
         tree: the tree holding the value files.
         paths: how repository paths map onto the tree.
         upstream: the upstream data folder with the schemas.
@@ -271,7 +275,7 @@ def run_helm_values(world: ArgoWorld, tree: Tree, paths: RepoPaths, upstream: Pa
     findings: list[Finding] = []
     checked: list[str] = []
     unknown: set[str] = set()
-    for app in world.apps:
+    for app in inventory.apps:
         for source in app.sources:
             if source.chart is None:
                 continue
@@ -296,7 +300,7 @@ def run_helm_values(world: ArgoWorld, tree: Tree, paths: RepoPaths, upstream: Pa
                 )
                 continue
             checked.append(f"{app.name}: {label}")
-            findings.extend(_check(app, source, known, schemas, tree, paths, world))
+            findings.extend(_check(app, source, known, schemas, tree, paths, inventory))
     detail = f"{len(checked)} chart sources checked against a values schema"
     if unknown:
         detail += f"; no schema known for {len(unknown)}: {', '.join(sorted(unknown))}"
@@ -314,10 +318,10 @@ def _check(
     known: KnownChart,
     schemas: _Schemas,
     tree: Tree,
-    paths: RepoPaths,
-    world: ArgoWorld,
+    paths: RepoPrefix,
+    inventory: ArgoInventory,
 ) -> list[Finding]:
-    given = user_values(app, source, tree, paths, world)
+    given = user_values(app, source, tree, paths, inventory)
     values = coalesce(given.values, schemas.defaults(known.defaults))
     checks: list[tuple[str, Any, list[str]]] = [(known.schema, values, [])]
     for key, schema, defaults in known.subcharts:

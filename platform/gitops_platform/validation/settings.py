@@ -16,24 +16,19 @@ from the command line and a few environment variables:
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitops_platform.layout import CACHE_ENV, DEFAULT_UPSTREAM, UPSTREAM_ENV
+from gitops_platform.validation.tools import run_command
+
 __all__ = [
-    "BIN_ENV",
-    "CACHE_ENV",
     "KUBERNETES_VERSION",
-    "UPSTREAM_ENV",
     "Settings",
     "find_repo_root",
 ]
 
-UPSTREAM_ENV = "GITOPS_PLATFORM_UPSTREAM"
-BIN_ENV = "GITOPS_PLATFORM_BIN"
-CACHE_ENV = "GITOPS_PLATFORM_CACHE"
-
-#: The Kubernetes version the tree is validated against (DESIGN.md section 2).
+#: The Kubernetes version the tree is validated against (what Argo CD 3.5 supports).
 KUBERNETES_VERSION = "1.33.0"
 
 
@@ -48,19 +43,9 @@ def find_repo_root(start: Path) -> Path:
 
     """
     start = start.resolve()
-    try:
-        completed = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=start,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return start
+    completed = run_command(["git", "rev-parse", "--show-toplevel"], cwd=start, timeout=30)
     top = completed.stdout.strip()
-    return Path(top) if completed.returncode == 0 and top else start
+    return Path(top) if completed.ok and top else start
 
 
 @dataclass(frozen=True)
@@ -109,7 +94,7 @@ class Settings:
             freshness: force the freshness step on or off; default: on only for the
                 repository's own tree (``<repo_root>/<repo_prefix>``).
             upstream: the upstream data folder; default ``$GITOPS_PLATFORM_UPSTREAM``, else
-                ``<repo_root>/../shared/upstream``.
+                ``<repo_root>/../shared/upstream`` (``layout.DEFAULT_UPSTREAM``).
             cache: the cache folder; default ``$GITOPS_PLATFORM_CACHE``, else
                 ``<repo_root>/.build/validation-cache``.
 
@@ -129,8 +114,7 @@ class Settings:
             repo_root=root,
             repo_prefix=prefix,
             upstream=(
-                upstream
-                or (Path(env_upstream) if env_upstream else root.parent / "shared" / "upstream")
+                upstream or (Path(env_upstream) if env_upstream else root / DEFAULT_UPSTREAM)
             ).resolve(),
             cache=(
                 cache or (Path(env_cache) if env_cache else root / ".build" / "validation-cache")
