@@ -44,6 +44,8 @@ Destinations, read exactly as ``isDestinationMatched`` reads them:
   ``(name: dev, namespace: '!legacy-*')`` and ``(name: dev, namespace: '*')``, Argo CD 3.5.1
   permits ``dev/legacy-api``. A project whose only destination is ``(prd, !kube-system)``
   permits every namespace of ``prd`` but ``kube-system`` (the entry itself matches them).
+  The second case reads as Go's precedence makes it (``&&`` before ``||``): a ``!name`` entry
+  refuses whatever its namespace. (A change parenthesising it, argo-cd#28854, is not in 3.5.1.)
 """
 
 from __future__ import annotations
