@@ -31,7 +31,7 @@ def test_settings_about_a_credential_are_not_credentials() -> None:
     values = {
         "auth": {
             "tokenUrl": "https://idp.example.com/token",
-            "secretType": "Opaque",
+            "secretType": "Opaque",  # pragma: allowlist secret
             "tokenTTL": "1h",
         }
     }
@@ -44,7 +44,7 @@ def test_settings_about_a_credential_are_not_credentials() -> None:
     [
         ({"password": ["hunter2"]}, "password[0]"),
         ({"extraEnvs": [{"name": "DB_PASSWORD", "value": "hunter2"}]}, "extraEnvs[0].value"),
-        ({"server": {"apiKey": "abc123"}}, "server.apiKey"),
+        ({"server": {"apiKey": "abc123"}}, "server.apiKey"),  # pragma: allowlist secret
     ],
 )
 def test_literal_credentials_are_refused(values: dict[str, Any], path: str) -> None:

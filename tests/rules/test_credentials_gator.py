@@ -77,7 +77,7 @@ KNOWN: list[dict[str, Any]] = [
     {
         "auth": {
             "tokenUrl": "https://idp.example.com/token",
-            "secretType": "Opaque",
+            "secretType": "Opaque",  # pragma: allowlist secret
             "tokenTTL": "1h",
         }
     },
