@@ -699,16 +699,6 @@ class ProjectRules:
     namespace_whitelist: tuple[KindRule, ...] | None = None
     namespace_blacklist: tuple[KindRule, ...] = ()
 
-    #: The ``spec`` keys these rules read (the fields a project check depends on).
-    FIELDS = (
-        "sourceRepos",
-        "destinations",
-        "clusterResourceWhitelist",
-        "clusterResourceBlacklist",
-        "namespaceResourceWhitelist",
-        "namespaceResourceBlacklist",
-    )
-
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any], where: str = "AppProject") -> ProjectRules:
         """Read the rules of an AppProject ``spec`` (a mapping as in the object's YAML).
