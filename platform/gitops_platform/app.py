@@ -34,7 +34,6 @@ from gitops_platform.core.component import (
     contract_problems,
     plain_values,
 )
-from gitops_platform.core.credentials import check_no_secret_literals
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.errors import (
     ConfigurationError,
@@ -46,6 +45,7 @@ from gitops_platform.errors import (
 )
 from gitops_platform.output.writer import write_tree
 from gitops_platform.output.yaml_format import dump_documents, dump_values, dump_yaml
+from gitops_platform.rules.credentials import check_no_secret_literals
 
 __all__ = ["PlatformApp", "TreeLayout"]
 
