@@ -411,3 +411,15 @@ def test_two_releases_of_one_name_in_one_namespace_are_refused() -> None:
     assert "'podinfo' releases one with this name there already" in str(info.value)
     # the same chart twice, each in a namespace of its own, is fine
     PlatformApp(spec(), [Podinfo(), Podinfo(name="podinfo-two", namespace="podinfo-two")])
+
+
+def test_the_apps_project_refuses_platform_and_system_namespaces() -> None:
+    """Argo CD 3.5 ignores a namespace deny keyed by cluster name: one pattern per cluster."""
+    from gitops_platform.argocd.bootstrap import apps_project
+
+    project = apps_project(spec(), components())
+    for cluster in ("dev", "prd"):
+        for namespace in ("kube-system", "default", "argocd", "traefik", "cert-manager"):
+            assert not project.permits_destination(namespace, name=cluster, server=None)
+        assert project.permits_destination("team-a", name=cluster, server=None)
+    assert not project.permits_destination("team-a", name="elsewhere", server=None)

@@ -154,11 +154,15 @@ def apps_project(platform: PlatformSpec, components: Sequence[PlatformComponent]
         | {platform.argocd_namespace, *SYSTEM_NAMESPACES}
     )
     members = _in(APPS_PROJECT, components)
-    destinations: list[Destination] = []
-    for env in platform.environments:
-        cluster = {"name": env.cluster.name, "server": env.cluster.server}
-        destinations.extend(Destination(namespace=f"!{ns}", **cluster) for ns in reserved)
-        destinations.append(Destination(namespace="*", **cluster))
+    # One entry per cluster whose namespace pattern excludes the reserved ones. Separate
+    # ``!<ns>`` entries next to a ``*`` entry would not refuse anything for a cluster given by
+    # name: Argo CD 3.5 applies a namespace deny only when the entry's server matches (see
+    # gitops_platform.rules.argocd).
+    everything_but = "!{" + ",".join(reserved) + "}"
+    destinations = [
+        Destination(namespace=everything_but, name=env.cluster.name, server=env.cluster.server)
+        for env in platform.environments
+    ]
     repos = {platform.repo_url, *platform.app_source_repos}.union(
         *(_repos(platform, c) for c in members)
     )
