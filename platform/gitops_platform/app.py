@@ -13,7 +13,8 @@ from constructs import Construct
 
 from gitops_platform import layout
 from gitops_platform.argocd.application import ApplicationProps, ArgoApplication
-from gitops_platform.argocd.bootstrap import (
+from gitops_platform.argocd.project import AppProject, ProjectProps
+from gitops_platform.bootstrap import (
     app_of_apps,
     apps_project,
     bootstrap_project,
@@ -23,8 +24,7 @@ from gitops_platform.argocd.bootstrap import (
     root_application,
     values_file,
 )
-from gitops_platform.argocd.project import AppProject, ProjectProps
-from gitops_platform.core.component import (
+from gitops_platform.component import (
     APPS_PROJECT,
     PLATFORM_PROJECT,
     ComponentContext,

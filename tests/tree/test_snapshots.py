@@ -23,7 +23,7 @@ from gitops_platform import (
     SelfSignedIssuer,
     Traefik,
 )
-from gitops_platform.argocd.bootstrap import (
+from gitops_platform.bootstrap import (
     app_of_apps,
     apps_project,
     bootstrap_project,

@@ -205,7 +205,7 @@ def test_components_sharing_a_namespace_agree_on_its_pod_security_level() -> Non
 
 
 def test_reordered_sources_are_patched_by_content_not_position() -> None:
-    from gitops_platform.argocd.bootstrap import IN_CLUSTER, environment_kustomization
+    from gitops_platform.bootstrap import IN_CLUSTER, environment_kustomization
 
     project = ProjectProps(
         name="platform",
@@ -415,7 +415,7 @@ def test_two_releases_of_one_name_in_one_namespace_are_refused() -> None:
 
 def test_the_apps_project_refuses_platform_and_system_namespaces() -> None:
     """Argo CD 3.5 ignores a namespace deny keyed by cluster name: one pattern per cluster."""
-    from gitops_platform.argocd.bootstrap import apps_project
+    from gitops_platform.bootstrap import apps_project
 
     project = apps_project(spec(), components())
     for cluster in ("dev", "prd"):

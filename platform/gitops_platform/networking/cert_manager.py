@@ -12,7 +12,7 @@ from constructs import Construct
 
 from gitops_platform.argocd.application import WEBHOOK_CA_BUNDLES
 from gitops_platform.argocd.project import GroupKind
-from gitops_platform.core.component import (
+from gitops_platform.component import (
     CONTROLLER_KINDS,
     WEBHOOK_KINDS,
     ChartRelease,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from gitops_platform.argocd.project import GroupKind
-from gitops_platform.core.component import (
+from gitops_platform.component import (
     CONTROLLER_KINDS,
     ChartRelease,
     ComponentContext,

@@ -30,7 +30,7 @@ from gitops_platform.argocd.application import (
     SyncPolicy,
 )
 from gitops_platform.argocd.project import Destination, GroupKind, ProjectProps
-from gitops_platform.core.component import (
+from gitops_platform.component import (
     APPS_PROJECT,
     PLATFORM_PROJECT,
     ChartRelease,
