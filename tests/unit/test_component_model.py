@@ -423,3 +423,27 @@ def test_the_apps_project_refuses_platform_and_system_namespaces() -> None:
             assert not project.permits_destination(namespace, name=cluster, server=None)
         assert project.permits_destination("team-a", name=cluster, server=None)
     assert not project.permits_destination("team-a", name="elsewhere", server=None)
+
+
+def test_the_readme_table_says_what_the_components_declare() -> None:
+    """The component table of the README follows the components: chart, version and wave."""
+    import re
+
+    from gitops_platform import ChartRelease
+    from tests.conftest import ROOT
+    from tests.tree.conftest import load_main
+
+    rows = {
+        name: (chart, version, int(wave))
+        for name, chart, version, wave in re.findall(
+            r"^\| `([a-z-]+)` \| [^|`]*`([a-z-]+)` (v?[0-9][^ |]*)[^|]*\| (-?\d+) \|",
+            (ROOT / "README.md").read_text(encoding="utf-8"),
+            re.MULTILINE,
+        )
+    }
+    declared = {}
+    for component in load_main().build().components:
+        [release] = component.charts
+        assert isinstance(release, ChartRelease)
+        declared[component.name] = (release.chart, release.version, component.delivery.sync_wave)
+    assert rows == declared
