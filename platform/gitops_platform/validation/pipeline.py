@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gitops_platform.errors import UpstreamDataError
-from gitops_platform.validation import freshness, helm_charts, kustomize, yaml_lint
+from gitops_platform.validation import chart_source, freshness, helm_charts, kustomize, yaml_lint
 from gitops_platform.validation.argo_tree import ArgoWorld, RepoPaths, collect
 from gitops_platform.validation.argocd import STEP as ARGOCD_STEP
 from gitops_platform.validation.argocd import check_world
@@ -241,8 +241,9 @@ def _execute(state: _Run) -> None:
     paths = RepoPaths(settings.repo_prefix)
     world = collect(tree, builds, paths) if needs_builds else ArgoWorld()
     rendered: list[helm_charts.Rendered] = []
+    fetcher = chart_source.fetcher_for(settings, state.tool("helm"))
     if state.wants(VALUES_STEP):
-        state.record(run_helm_values(world, tree, paths, settings.upstream))
+        state.record(run_helm_values(world, tree, paths, fetcher))
     if state.wants(helm_charts.CHARTS_STEP):
         charts = helm_charts.find_repo_charts(settings.repo_root, tree, settings.repo_prefix)
         result, outputs = helm_charts.lint_charts(
@@ -267,11 +268,9 @@ def _execute(state: _Run) -> None:
     store_seconds = time.monotonic() - store_began
 
     if state.wants(helm_charts.RENDER_STEP):
-        api_versions = store.scopes.api_versions if store else set()
         result, outputs = helm_charts.render_platform_charts(
-            world, tree, paths, state.tool("helm"), api_versions, settings.cache,
-            state.workdir / "helm",
-        )  # fmt: skip
+            world, tree, paths, fetcher, settings.cache, state.workdir / "helm"
+        )
         state.record(result)
         rendered += outputs
 

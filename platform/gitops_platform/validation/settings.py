@@ -11,6 +11,10 @@ from the command line and a few environment variables:
 ``GITOPS_PLATFORM_CACHE``
     where generated schemas and pulled charts are kept between runs; default
     ``<repository>/.build/validation-cache``.
+``GITOPS_PLATFORM_CHART_MIRROR``
+    the offline chart mirror (one static Helm repository per chart repository URL, see
+    :mod:`~gitops_platform.validation.chart_source`); default ``<upstream>/chart-repos``;
+    ``none`` turns it off, so every chart is pulled from its own repository.
 """
 
 from __future__ import annotations
@@ -20,18 +24,25 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitops_platform.layout import (
+    BIN_ENV,
+    CACHE_ENV,
+    CHART_MIRROR_ENV,
+    CHART_MIRROR_NONE,
+    DEFAULT_CHART_MIRROR,
+    UPSTREAM_ENV,
+)
+
 __all__ = [
     "BIN_ENV",
     "CACHE_ENV",
+    "CHART_MIRROR_ENV",
     "KUBERNETES_VERSION",
     "UPSTREAM_ENV",
     "Settings",
     "find_repo_root",
 ]
 
-UPSTREAM_ENV = "GITOPS_PLATFORM_UPSTREAM"
-BIN_ENV = "GITOPS_PLATFORM_BIN"
-CACHE_ENV = "GITOPS_PLATFORM_CACHE"
 
 #: The Kubernetes version the tree is validated against (DESIGN.md section 2).
 KUBERNETES_VERSION = "1.33.0"
@@ -78,6 +89,10 @@ class Settings:
         own_tree: whether ``tree`` is the repository's own rendered tree (then freshness runs
             and the secret scan covers the whole repository).
         freshness: whether to run the freshness step.
+        chart_mirror: the offline chart mirror folder, or ``None`` when charts are pulled from
+            their repositories.
+        chart_mirror_origin: where the mirror setting came from (``--chart-mirror``,
+            ``$GITOPS_PLATFORM_CHART_MIRROR`` or ``default``), as reports name it.
 
     """
 
@@ -88,6 +103,8 @@ class Settings:
     cache: Path
     own_tree: bool
     freshness: bool
+    chart_mirror: Path | None = None
+    chart_mirror_origin: str = "default"
 
     @classmethod
     def make(
@@ -99,6 +116,7 @@ class Settings:
         freshness: bool | None = None,
         upstream: Path | None = None,
         cache: Path | None = None,
+        chart_mirror: Path | str | None = None,
     ) -> Settings:
         """Build the settings of a run, filling in defaults.
 
@@ -112,6 +130,8 @@ class Settings:
                 ``<repo_root>/../shared/upstream``.
             cache: the cache folder; default ``$GITOPS_PLATFORM_CACHE``, else
                 ``<repo_root>/.build/validation-cache``.
+            chart_mirror: the chart mirror folder, or ``"none"`` for no mirror; default
+                ``$GITOPS_PLATFORM_CHART_MIRROR``, else ``<upstream>/chart-repos``.
 
         Returns:
             The settings.
@@ -124,20 +144,30 @@ class Settings:
         own = bool(prefix) and tree == (root / prefix.rstrip("/")).resolve()
         env_upstream = os.environ.get(UPSTREAM_ENV)
         env_cache = os.environ.get(CACHE_ENV)
+        resolved_upstream = (
+            upstream
+            or (Path(env_upstream) if env_upstream else root.parent / "shared" / "upstream")
+        ).resolve()
+        mirror, mirror_origin = _chart_mirror(chart_mirror, resolved_upstream)
         return cls(
             tree=tree,
             repo_root=root,
             repo_prefix=prefix,
-            upstream=(
-                upstream
-                or (Path(env_upstream) if env_upstream else root.parent / "shared" / "upstream")
-            ).resolve(),
+            upstream=resolved_upstream,
             cache=(
                 cache or (Path(env_cache) if env_cache else root / ".build" / "validation-cache")
             ),
             own_tree=own,
             freshness=own if freshness is None else freshness,
+            chart_mirror=mirror,
+            chart_mirror_origin=mirror_origin,
         )
+
+    def describe_chart_mirror(self) -> str:
+        """The mirror setting in one phrase, e.g. ``/x/chart-repos (default)``."""
+        if self.chart_mirror is None:
+            return f"none ({self.chart_mirror_origin}): charts come from their repositories"
+        return f"{self.chart_mirror} ({self.chart_mirror_origin})"
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the tree when inside it, else to the repository, else absolute."""
@@ -147,3 +177,16 @@ class Settings:
             except ValueError:
                 continue
         return path.as_posix()
+
+
+def _chart_mirror(given: Path | str | None, upstream: Path) -> tuple[Path | None, str]:
+    """The chart mirror folder and where the setting came from (flag, environment, default)."""
+    if given is not None:
+        value, origin = str(given), "--chart-mirror"
+    elif os.environ.get(CHART_MIRROR_ENV) is not None:
+        value, origin = os.environ[CHART_MIRROR_ENV], f"${CHART_MIRROR_ENV}"
+    else:
+        return (upstream / DEFAULT_CHART_MIRROR).resolve(), "default"
+    if value.strip().lower() in (CHART_MIRROR_NONE, ""):
+        return None, origin
+    return Path(value).expanduser().resolve(), origin
