@@ -432,3 +432,28 @@ def test_unknown_keys_stop_at_free_form_maps_and_follow_subcharts() -> None:
         (("bitwarden-sdk-server", "colour"), "bitwarden-sdk-server v0.6.0"),
         (("global", "mood"), "external-secrets 2.9.0"),
     ]
+
+
+def test_no_disruption_budget_blocks_a_node_drain(
+    platform_renders: tuple[StepResult, list[chart_render.Rendered]],
+) -> None:
+    # A budget asking for as many pods as the workload runs refuses every eviction.
+    checked = 0
+    for render in platform_renders[1]:
+        objects = [d.obj for d in render.documents]
+        for budget in (o for o in objects if o["kind"] == "PodDisruptionBudget"):
+            spec = budget["spec"]
+            selector = spec["selector"]["matchLabels"]
+            [workload] = [
+                o
+                for o in objects
+                if o["kind"] == "Deployment"
+                and selector.items() <= o["spec"]["template"]["metadata"]["labels"].items()
+            ]
+            replicas = workload["spec"].get("replicas", 1)
+            if "minAvailable" in spec:
+                assert spec["minAvailable"] < replicas, (render.origin, budget["metadata"])
+            else:
+                assert spec["maxUnavailable"] >= 1, (render.origin, budget["metadata"])
+            checked += 1
+    assert checked == 2 + 3 + 3 + 1  # gatekeeper (dev, prd), cert-manager, ESO, traefik (prd)
