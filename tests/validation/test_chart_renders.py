@@ -143,9 +143,17 @@ def platform_renders() -> Iterator[tuple[StepResult, list[chart_render.Rendered]
     world = collect(tree, builds, paths)
     fetcher = chart_source.fetcher_for(SETTINGS, Path(find_tool("helm")))
     with tempfile.TemporaryDirectory() as work:
-        yield chart_render.render_platform_charts(
-            world, tree, paths, fetcher, SETTINGS.cache, Path(work)
+        # A cache without renders, so that helm really renders every chart here (the
+        # Kubernetes API list is shared with the pipeline's cache).
+        cache = Path(work) / "cache"
+        cache.mkdir()
+        chart_render.builtin_api_versions(SETTINGS.cache)
+        (cache / "kubernetes").symlink_to(SETTINGS.cache / "kubernetes")
+        outcome = chart_render.render_platform_charts(
+            world, tree, paths, fetcher, cache, Path(work) / "values"
         )
+        assert "; 0 of 16 renders cached)" in outcome[0].detail
+        yield outcome
 
 
 def test_every_platform_application_and_environment_is_rendered(
@@ -458,3 +466,18 @@ def test_no_disruption_budget_blocks_a_node_drain(
                 assert spec["maxUnavailable"] >= 1, (render.origin, budget["metadata"])
             checked += 1
     assert checked == 2 + 3 + 3 + 1  # gatekeeper (dev, prd), cert-manager, ESO, traefik (prd)
+
+
+def test_a_second_run_reuses_the_renders_and_a_changed_value_renders_again(
+    tmp_path: Path,
+) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "policy-violation", tree)
+    first = result(validate(tree, "helm-render", cache=tmp_path / "cache"), "helm-render")
+    second = result(validate(tree, "helm-render", cache=tmp_path / "cache"), "helm-render")
+    assert "; 0 of 2 renders cached)" in first.detail
+    assert "; 2 of 2 renders cached)" in second.detail
+    dev = tree / "infra" / "values" / "policy" / "dev.yaml"
+    dev.write_text(dev.read_text().replace("replicas: 1", "replicas: 3"))
+    third = result(validate(tree, "helm-render", cache=tmp_path / "cache"), "helm-render")
+    assert "; 0 of 2 renders cached)" in third.detail

@@ -25,13 +25,20 @@ never applies them (Argo CD 3.5 ``docs/user-guide/helm.md``, "Helm Hooks" and "H
 --skip-tests"); an object with an ``argocd.argoproj.io/hook`` annotation follows that one
 instead, and ``Skip`` leaves it out.
 
+Each ``helm template`` output is kept in the cache (parsed, as JSON), keyed by helm's binary,
+the archive's sha256, every argument and the value files' contents, so a second run renders
+only what changed.
+
 The outputs are returned so that kubeconform (step 4), the policy set (step 6) and the Argo CD
 project check (step 7) see every rendered object.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -180,6 +187,7 @@ class _Job:
 class _Output:
     rendered: Rendered | None
     problems: list[Finding]
+    reused: bool = False
 
 
 def render_platform_charts(
@@ -198,7 +206,8 @@ def render_platform_charts(
         paths: how repository paths map onto the tree.
         charts: where chart archives come from (the mirror, else the repositories); its helm
             also renders.
-        cache: the cache root (Kubernetes' API list; helm's home folders).
+        cache: the cache root (Kubernetes' API list, helm's home folders, and each render's
+            output, kept under ``renders/`` keyed by everything it depends on).
         workdir: a scratch folder for the value files handed to helm.
 
     Returns:
@@ -260,7 +269,7 @@ def render_platform_charts(
         by_env.setdefault(app.env, set()).update(crd_api_versions(objects))
 
     def render(job: _Job, api_versions: set[str]) -> _Output:
-        return _template(job, helm, tree, paths, world, api_versions, env, workdir)
+        return _template(job, helm, tree, paths, world, api_versions, env, workdir, cache)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         first = list(pool.map(lambda j: render(j, builtin | by_env.get(j.env, set())), ready))
@@ -273,11 +282,12 @@ def render_platform_charts(
     with ThreadPoolExecutor(max_workers=2) as pool:
         second = list(pool.map(lambda j: render(j, builtin | by_env.get(j.env, set())), ready))
     outputs: list[Rendered] = []
+    reused = sum(o.reused for o in [*first, *second])
     for output in second:
         findings.extend(output.problems)
         if output.rendered is not None:
             outputs.append(output.rendered)
-    detail = _detail(jobs, outputs, fetched, charts)
+    detail = _detail(jobs, outputs, fetched, charts, f"{reused} of {2 * len(ready)} renders cached")
     if findings:
         return result(Status.FAILED, findings, f"{detail}; {len(findings)} problems"), outputs
     if unreachable:
@@ -299,6 +309,7 @@ def _detail(
     outputs: list[Rendered],
     fetched: dict[ChartRef, ChartArchive],
     charts: ChartFetcher,
+    reuse: str,
 ) -> str:
     envs = sorted({j.env or "-" for j in jobs})
     left_out = sum(o.left_out for o in outputs)
@@ -311,8 +322,36 @@ def _detail(
     return (
         f"{len(outputs)} of {len(jobs)} chart sources rendered ({len(fetched)} charts, "
         f"environments {', '.join(envs)}; {objects} objects, {left_out} hooks Argo CD never "
-        f"applies left out; Kubernetes {KUBERNETES_VERSION}); {mirror}; {sources}"
+        f"applies left out; Kubernetes {KUBERNETES_VERSION}; {reuse}); {mirror}; {sources}"
     )
+
+
+def _cache_file(cache: Path, helm: Path, archive: ChartArchive, command: list[str | Path]) -> Path:
+    """Where the output of one ``helm template`` is kept between runs.
+
+    The key covers everything the output depends on: helm's binary, the archive's sha256, every
+    argument, and the contents of the value files.
+    """
+    hasher = hashlib.sha256()
+    stat = helm.stat()
+    hasher.update(f"{helm.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{archive.digest}".encode())
+    previous = ""
+    for part in command[2:]:
+        text = str(part)
+        if previous == "--values":
+            text = hashlib.sha256(Path(text).read_bytes()).hexdigest()
+        elif isinstance(part, Path):
+            text = part.name
+        hasher.update(text.encode() + b"\0")
+        previous = str(part)
+    return cache / "renders" / f"{hasher.hexdigest()[:32]}.json"
+
+
+def _store(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, target)
 
 
 def _template(
@@ -324,6 +363,7 @@ def _template(
     api_versions: set[str],
     env: dict[str, str],
     workdir: Path,
+    cache: Path,
 ) -> _Output:
     app, source, archive = job.app, job.source, job.archive
     assert archive is not None  # noqa: S101 - filtered by the caller
@@ -353,23 +393,32 @@ def _template(
         helm, "template", job.release, archive.path, "--namespace", job.namespace,
         "--kube-version", kube_version, *flags,
     ]  # fmt: skip
-    completed = run(command, env=env, timeout=RENDER_TIMEOUT)
     origin = job.origin
-    if not completed.ok:
-        return _Output(
-            None,
-            [
-                Finding(
-                    app.document.origin,
-                    RENDER_STEP,
-                    f"{origin} failed: {completed.output()}",
-                    app.document.ref,
-                    source.field,
-                )
-            ],
-        )
-    parsed, problem = parse_documents(completed.stdout, origin)
-    kept = [d.obj for d in parsed if applied_by_argocd(d.obj)]
+    cached = _cache_file(cache, helm, archive, command)
+    reused = cached.is_file()
+    problem: Finding | None = None
+    if reused:
+        objects = json.loads(cached.read_text(encoding="utf-8"))
+    else:
+        completed = run(command, env=env, timeout=RENDER_TIMEOUT)
+        if not completed.ok:
+            return _Output(
+                None,
+                [
+                    Finding(
+                        app.document.origin,
+                        RENDER_STEP,
+                        f"{origin} failed: {completed.output()}",
+                        app.document.ref,
+                        source.field,
+                    )
+                ],
+            )
+        parsed, problem = parse_documents(completed.stdout, origin)
+        objects = [d.obj for d in parsed]
+        if problem is None:
+            _store(cached, json.dumps(objects))
+    kept = [obj for obj in objects if applied_by_argocd(obj)]
     documents = [Document(origin, i, obj) for i, obj in enumerate(kept)]
     text = "".join(f"---\n{json.dumps(obj, sort_keys=True)}\n" for obj in kept)
     rendered = Rendered(
@@ -380,6 +429,6 @@ def _template(
         job.env,
         chart_ref(source).label,
         archive.origin,
-        len(parsed) - len(kept),
+        len(objects) - len(kept),
     )
-    return _Output(rendered, [problem] if problem else [])
+    return _Output(rendered, [problem] if problem else [], reused)
