@@ -25,7 +25,7 @@ from gitops_platform.layout import CHART_MIRROR_ENV
 from gitops_platform.validation import chart_render, chart_source, kustomize
 from gitops_platform.validation.argo_tree import RepoPaths, collect
 from gitops_platform.validation.chart_source import ChartFetcher, ChartMirror, ChartRef
-from gitops_platform.validation.helm_values import load_chart, unknown_keys
+from gitops_platform.validation.helm_values import UNDECLARED_KEYS, load_chart, unknown_keys
 from gitops_platform.validation.pipeline import PipelineReport, resolve_steps, run_pipeline
 from gitops_platform.validation.report import Status, StepResult
 from gitops_platform.validation.settings import Settings
@@ -481,3 +481,18 @@ def test_a_second_run_reuses_the_renders_and_a_changed_value_renders_again(
     dev.write_text(dev.read_text().replace("replicas: 1", "replicas: 3"))
     third = result(validate(tree, "helm-render", cache=tmp_path / "cache"), "helm-render")
     assert "; 0 of 2 renders cached)" in third.detail
+
+
+def test_keys_a_chart_reads_without_declaring_them_are_allowed_by_name() -> None:
+    gatekeeper = load_chart(MIRROR / GATEKEEPER_REPO / "gatekeeper-3.23.0.tgz")
+    found = unknown_keys(
+        gatekeeper,
+        {
+            "commonLabels": {"app.kubernetes.io/part-of": "p"},
+            "controllerManager": {"logLevel": "DEBUG", "extraEnvs": [], "logLevl": "DEBUG"},
+            "audit": {"logLevel": "WARNING"},
+        },
+    )
+    # Only the typo is reported; every allowed key has its reason.
+    assert found == [(("controllerManager", "logLevl"), "gatekeeper 3.23.0")]
+    assert all(len(entry.reason) > 40 for entry in UNDECLARED_KEYS)

@@ -84,8 +84,34 @@ class UndeclaredKey:
     reason: str
 
 
-#: Reviewed keys that charts read without declaring them in ``values.yaml``.
-UNDECLARED_KEYS: tuple[UndeclaredKey, ...] = ()
+#: Reviewed keys that charts read without declaring them in ``values.yaml`` (nor in a schema).
+UNDECLARED_KEYS: tuple[UndeclaredKey, ...] = (
+    UndeclaredKey(
+        "gatekeeper",
+        "commonLabels",
+        "gatekeeper 3.23.0 templates/_helpers.tpl: the gatekeeper.commonLabels helper adds "
+        ".Values.commonLabels to the Deployments, their pods and the hook Jobs (not to the "
+        "other objects)",
+    ),
+    UndeclaredKey(
+        "gatekeeper",
+        "controllerManager.logLevel",
+        "gatekeeper 3.23.0 templates/gatekeeper-controller-manager-deployment.yaml: "
+        "--log-level takes controllerManager.logLevel when set, else the top-level logLevel",
+    ),
+    UndeclaredKey(
+        "gatekeeper",
+        "audit.logLevel",
+        "gatekeeper 3.23.0 templates/gatekeeper-audit-deployment.yaml: --log-level takes "
+        "audit.logLevel when set, else the top-level logLevel",
+    ),
+    UndeclaredKey(
+        "gatekeeper",
+        "*.extraEnvs",
+        "gatekeeper 3.23.0 templates/_helpers.tpl: controllerManager.extraEnvs and "
+        "audit.extraEnvs are appended to each container's env",
+    ),
+)
 
 
 def merge_values(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
