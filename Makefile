@@ -54,9 +54,10 @@ upstream: setup ## download the upstream reference data into UPSTREAM_DIR (needs
 imports: setup ## regenerate imports/ (FROM=upstream downloads the URLs in cdk8s.yaml)
 	$(PY) scripts/import_crds.py $(if $(filter upstream,$(FROM)),--from-upstream,)
 
-lint: setup ## ruff check and ruff format --check
+lint: setup ## ruff check, ruff format --check and the import contracts (lint-imports)
 	$(PY) -m ruff check platform tests scripts
 	$(PY) -m ruff format --check platform tests scripts
+	$(VENV)/bin/lint-imports --no-logo --cache-dir .build/import-linter
 
 typecheck: setup ## mypy --strict
 	$(PY) -m mypy

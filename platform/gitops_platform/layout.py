@@ -19,6 +19,9 @@ Tree layout (relative to the tree root, ``dist/`` in this repository)::
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
 __all__ = [
     "ADDONS_FOLDER",
     "APP_OF_APPS_NAME",
@@ -31,6 +34,8 @@ __all__ = [
     "DEFAULT_CHART_MIRROR",
     "DEFAULT_UPSTREAM",
     "DIST_ENV",
+    "HELM_VALUES_API_VERSION",
+    "HELM_VALUES_KIND",
     "INFRA_FOLDER",
     "INFRA_KUSTOMIZATION",
     "IN_CLUSTER_SERVER",
@@ -40,6 +45,7 @@ __all__ = [
     "ROOT_FILE",
     "UPSTREAM_ENV",
     "VALUES_REF",
+    "RepoPrefix",
     "addons_folder",
     "app_of_apps_file",
     "application_file",
@@ -67,6 +73,13 @@ DEFAULT_CHART_MIRROR = "chart-repos"
 #: The value of ``GITOPS_PLATFORM_CHART_MIRROR`` (or ``--chart-mirror``) that turns the mirror
 #: off: every chart is then pulled from its own repository.
 CHART_MIRROR_NONE = "none"
+
+# -- policy ---------------------------------------------------------------------------------
+
+#: The CI-only kind a Helm values file is wrapped in for the policy step: the inline-secrets
+#: constraint matches it, and the pipeline wraps each values file of the tree in it.
+HELM_VALUES_API_VERSION = "validation.gitops-platform.io/v1"
+HELM_VALUES_KIND = "HelmValues"
 
 # -- Argo CD --------------------------------------------------------------------------------
 
@@ -121,3 +134,38 @@ def cluster_folder(env: str) -> str:
 def app_of_apps_file(env: str) -> str:
     """Return the app-of-apps file of an environment."""
     return f"{cluster_folder(env)}/{APP_OF_APPS_NAME}.yaml"
+
+
+@dataclass(frozen=True)
+class RepoPrefix:
+    """The tree's folder in its Git repository: maps repository paths onto tree paths.
+
+    Applications name Git paths from the repository root (``dist/infra/clusters/dev``); the
+    tree is read from its own root (``infra/clusters/dev``).
+
+    Attributes:
+        prefix: the folder with a trailing ``/`` (``dist/``, ``PlatformSpec.tree_prefix``), or
+            ``""`` when the tree is the repository root.
+
+    """
+
+    prefix: str
+
+    def to_tree(self, repo_path: str) -> str | None:
+        """``dist/infra/x`` -> ``infra/x``; ``.`` for the folder itself; ``None`` outside it."""
+        path = PurePosixPath("/" + repo_path.strip()).as_posix().lstrip("/")
+        if not self.prefix:
+            return path or "."
+        folder = self.prefix.rstrip("/")
+        if path == folder:
+            return "."
+        if path.startswith(self.prefix):
+            return path[len(self.prefix) :]
+        return None
+
+    def to_repo(self, tree_path: str) -> str:
+        """``infra/x`` -> ``dist/infra/x`` (the path an Application names)."""
+        path = PurePosixPath("/" + tree_path.strip()).as_posix().lstrip("/")
+        if path in ("", "."):
+            return self.prefix.rstrip("/") or "."
+        return f"{self.prefix}{path}"

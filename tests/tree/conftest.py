@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 import yaml
 
 from gitops_platform import PlatformApp, PlatformComponent
+from gitops_platform.validation.tools import run_command
 from tests.conftest import ROOT, find_tool
 
 
@@ -52,11 +52,8 @@ def dist() -> Path:
 
 def kustomize_build(path: Path) -> list[dict[str, Any]]:
     """``kustomize build`` with the pinned binary; fails with the install hint if missing."""
-    kustomize = find_tool("kustomize")
-    result = subprocess.run(
-        [kustomize, "build", str(path)], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, f"kustomize build {path} failed:\n{result.stderr}"
+    result = run_command([find_tool("kustomize"), "build", path])
+    assert result.ok, f"kustomize build {path} failed:\n{result.output()}"
     return [d for d in yaml.safe_load_all(result.stdout) if d]
 
 

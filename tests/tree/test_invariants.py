@@ -231,18 +231,34 @@ def test_every_object_carries_the_standard_labels(
             assert key in labels, (obj["kind"], obj["metadata"]["name"], key)
 
 
-def test_ci_evaluates_the_policy_set_the_clusters_enforce(dist: Path) -> None:
-    """Step 6 evaluates the library's policy set; the tree must deliver exactly that set."""
-    from gitops_platform.policy import PolicySet, constraint_templates, constraints
+def test_ci_evaluates_the_policy_set_the_tree_delivers(dist: Path, tmp_path: Path) -> None:
+    """Step 6 reads its policy from the policy folder, and Argo CD delivers exactly that folder.
 
-    folder = dist / "infra" / "base" / "addons" / "policy"
-    rendered = {
-        (d["kind"], d["metadata"]["name"]): d
-        for path in sorted(folder.glob("*.yaml"))
-        for d in load_docs(path)
+    So whatever policy set the platform is composed with (customised parameters, extra
+    constraints) is what CI evaluates and what the clusters enforce.
+    """
+    from gitops_platform import layout
+    from gitops_platform.validation.pipeline import Context
+    from gitops_platform.validation.policies import delivered_policy
+
+    context = Context(Settings.make(dist, repo_root=ROOT, freshness=False), set(), tmp_path)
+    policy = delivered_policy(context.tree.documents)
+    templates = {
+        d.obj["spec"]["crd"]["spec"]["names"]["kind"]
+        for d in policy
+        if d.obj["kind"] == "ConstraintTemplate"
     }
-    expected = [*constraint_templates(), *constraints(PolicySet())]
-    assert len(expected) == 12
-    for obj in expected:
-        deployed = rendered[(obj["kind"], obj["metadata"]["name"])]
-        assert deployed["spec"] == obj["spec"], obj["metadata"]["name"]
+    constraints = [
+        d for d in policy if d.obj["apiVersion"].startswith("constraints.gatekeeper.sh/")
+    ]
+    assert templates, f"no ConstraintTemplate under {layout.POLICY_FOLDER}"
+    assert constraints, f"no constraint under {layout.POLICY_FOLDER}"
+    assert {c.obj["kind"] for c in constraints} <= templates
+    # Every policy object step 6 loads is deployed by an Application of the Argo CD inventory.
+    deployed = {
+        (d.origin, d.index)
+        for renders in context.inventory.rendered.values()
+        for render in renders
+        for d in render.documents
+    }
+    assert {(d.origin, d.index) for d in policy} <= deployed

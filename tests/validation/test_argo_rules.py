@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gitops_platform.layout import RepoPrefix
 from gitops_platform.validation.argo_project import Project, glob_match, normalize_git_url
-from gitops_platform.validation.argo_tree import RepoPaths
 from gitops_platform.validation.argocd import is_exact_version
 
 
@@ -195,4 +195,14 @@ def test_exact_chart_versions(version: str, exact: bool) -> None:
 def test_repository_paths_map_onto_the_tree(
     prefix: str, repo_path: str, tree_path: str | None
 ) -> None:
-    assert RepoPaths(prefix).to_tree(repo_path) == tree_path
+    assert RepoPrefix(prefix).to_tree(repo_path) == tree_path
+
+
+@given(
+    st.sampled_from(["", "dist/", "rendered/prod/"]),
+    st.lists(st.from_regex(r"[a-z0-9][a-z0-9.-]{0,8}", fullmatch=True), min_size=1, max_size=4),
+)
+def test_a_tree_path_written_for_the_repository_maps_back(prefix: str, parts: list[str]) -> None:
+    tree_path = "/".join(parts)
+    assert RepoPrefix(prefix).to_tree(RepoPrefix(prefix).to_repo(tree_path)) == tree_path
+    assert RepoPrefix(prefix).to_tree(RepoPrefix(prefix).to_repo(".")) == "."

@@ -23,10 +23,10 @@ import yaml
 from gitops_platform.argocd.application import HelmChartSource
 from gitops_platform.layout import CHART_MIRROR_ENV
 from gitops_platform.validation import chart_render, chart_source, kustomize
-from gitops_platform.validation.argo_tree import RepoPaths, collect
+from gitops_platform.validation.argo_tree import RepoPrefix, walk_from_root
 from gitops_platform.validation.chart_source import ChartFetcher, ChartMirror, ChartRef
 from gitops_platform.validation.helm_values import UNDECLARED_KEYS, load_chart, unknown_keys
-from gitops_platform.validation.pipeline import PipelineReport, resolve_steps, run_pipeline
+from gitops_platform.validation.pipeline import PipelineReport, resolve_steps, validate_tree
 from gitops_platform.validation.report import Status, StepResult
 from gitops_platform.validation.settings import Settings
 from gitops_platform.validation.tree import load_tree
@@ -49,7 +49,7 @@ def _tools_and_mirror() -> None:
 
 def validate(tree: Path, steps: str = STEPS, **settings: object) -> PipelineReport:
     made = Settings.make(tree, repo_root=ROOT, freshness=False, **settings)  # type: ignore[arg-type]
-    return run_pipeline(made, resolve_steps([steps]))
+    return validate_tree(made, resolve_steps([steps]))
 
 
 def result(report: PipelineReport, step: str) -> StepResult:
@@ -136,11 +136,11 @@ EXPECTED: dict[tuple[str, str], tuple[str, str, dict[str, int]]] = {
 
 
 @pytest.fixture(scope="module")
-def platform_renders() -> Iterator[tuple[StepResult, list[chart_render.Rendered]]]:
+def platform_renders() -> Iterator[tuple[StepResult, list[chart_render.HelmOutput]]]:
     tree = load_tree(SETTINGS.tree)
     builds = kustomize.build_all(tree.root, tree.kustomization_dirs, Path(find_tool("kustomize")))
-    paths = RepoPaths(SETTINGS.repo_prefix)
-    world = collect(tree, builds, paths)
+    paths = RepoPrefix(SETTINGS.repo_prefix)
+    inventory = walk_from_root(tree, builds, paths)
     fetcher = chart_source.fetcher_for(SETTINGS, Path(find_tool("helm")))
     with tempfile.TemporaryDirectory() as work:
         # A cache without renders, so that helm really renders every chart here (the
@@ -150,14 +150,14 @@ def platform_renders() -> Iterator[tuple[StepResult, list[chart_render.Rendered]
         chart_render.builtin_api_versions(SETTINGS.cache)
         (cache / "kubernetes").symlink_to(SETTINGS.cache / "kubernetes")
         outcome = chart_render.render_platform_charts(
-            world, tree, paths, fetcher, cache, Path(work) / "values"
+            inventory, tree, paths, fetcher, cache, Path(work) / "values"
         )
         assert "; 0 of 16 renders cached)" in outcome[0].detail
         yield outcome
 
 
 def test_every_platform_application_and_environment_is_rendered(
-    platform_renders: tuple[StepResult, list[chart_render.Rendered]],
+    platform_renders: tuple[StepResult, list[chart_render.HelmOutput]],
 ) -> None:
     outcome, renders = platform_renders
     assert outcome.status is Status.PASSED, outcome
@@ -172,7 +172,7 @@ def test_every_platform_application_and_environment_is_rendered(
 
 @pytest.mark.parametrize(("app", "env"), sorted(EXPECTED))
 def test_pinned_chart_renders_the_reviewed_objects(
-    platform_renders: tuple[StepResult, list[chart_render.Rendered]], app: str, env: str
+    platform_renders: tuple[StepResult, list[chart_render.HelmOutput]], app: str, env: str
 ) -> None:
     _, renders = platform_renders
     chart, namespace, kinds = EXPECTED[(app, env)]
@@ -444,7 +444,7 @@ def test_unknown_keys_stop_at_free_form_maps_and_follow_subcharts() -> None:
 
 
 def test_no_disruption_budget_blocks_a_node_drain(
-    platform_renders: tuple[StepResult, list[chart_render.Rendered]],
+    platform_renders: tuple[StepResult, list[chart_render.HelmOutput]],
 ) -> None:
     # A budget asking for as many pods as the workload runs refuses every eviction.
     checked = 0

@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from gitops_platform.validation import freshness, helm_charts
-from gitops_platform.validation.pipeline import STEPS, PipelineReport, resolve_steps, run_pipeline
+from gitops_platform.validation.pipeline import (
+    STEP_NAMES,
+    PipelineReport,
+    resolve_steps,
+    validate_tree,
+)
 from gitops_platform.validation.report import Finding, Status, StepResult
 from gitops_platform.validation.settings import Settings
 from gitops_platform.validation.tree import load_tree
@@ -33,7 +38,7 @@ def _tools() -> None:
 
 def validate(tree: Path, steps: str, **settings: object) -> PipelineReport:
     made = Settings.make(tree, repo_root=ROOT, freshness=False, **settings)  # type: ignore[arg-type]
-    return run_pipeline(made, resolve_steps([steps]))
+    return validate_tree(made, resolve_steps([steps]))
 
 
 def result(report: PipelineReport, step: str) -> StepResult:
@@ -336,6 +341,8 @@ def test_known_bad_fixture_fails_and_names_the_problem(
     outcome = result(report, step)
     assert outcome.status is Status.FAILED, outcome
     assert report.failed
+    # Every file of the fixture reads and parses: it fails for its own reason only.
+    assert result(report, "tree").status is Status.PASSED, result(report, "tree")
     for expect in expected:
         assert any(expect.matches(f) for f in outcome.findings), (
             f"{expect} not among:\n" + "\n".join(f.render() for f in outcome.findings)
@@ -365,7 +372,7 @@ def test_argocd_fixtures_fail_only_for_their_own_reason(fixture: str) -> None:
 
 
 def test_good_tree_passes_every_step() -> None:
-    report = validate(FIXTURES / "good", ",".join(s for s in STEPS if s != "helm-render"))
+    report = validate(FIXTURES / "good", ",".join(s for s in STEP_NAMES if s != "helm-render"))
     failures = [r for r in report.results if r.status is Status.FAILED]
     assert not failures, report.render()
     assert not report.failed
@@ -439,7 +446,7 @@ def test_fresh_tree_passes(tmp_path: Path) -> None:
     assert outcome.detail == "2 files identical to a fresh synth"
 
 
-def _charts(root: Path, tmp_path: Path) -> tuple[StepResult, list[helm_charts.Rendered]]:
+def _charts(root: Path, tmp_path: Path) -> tuple[StepResult, list[helm_charts.HelmOutput]]:
     tree = load_tree(root / "dist")
     charts = helm_charts.find_repo_charts(root, tree, "dist/")
     return helm_charts.lint_charts(
@@ -476,7 +483,7 @@ def test_repository_chart_output_goes_through_kubeconform(
         "helm template charts/web",
         "helm template charts/web with values-dev.yaml",
     ]
-    report = run_pipeline(
+    report = validate_tree(
         Settings.make(root / "dist", repo_root=root, freshness=False, cache=tmp_path / "cache"),
         resolve_steps(["helm-charts,kubeconform"]),
     )
@@ -509,7 +516,7 @@ def test_missing_tool_fails_with_the_install_hint(
     made = Settings.make(
         FIXTURES / "good", repo_root=empty, freshness=False, upstream=UPSTREAM, cache=CACHE
     )
-    report = run_pipeline(made, {"kubeconform"})
+    report = validate_tree(made, {"kubeconform"})
     outcome = result(report, "kubeconform")
     assert outcome.status is Status.FAILED
     assert any("run `make tools`" in f.message for f in outcome.findings), outcome.findings
@@ -545,7 +552,7 @@ def test_cli_fails_on_a_bad_tree_and_prints_the_report() -> None:
 def test_module_entry_point_passes_a_good_tree() -> None:
     run = _cli(str(FIXTURES / "good"), "--steps", "argocd,kustomize,1", module=True)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "validation passed: 2 passed, 0 failed, 8 not run" in run.stdout
+    assert "validation passed: 3 passed, 0 failed, 8 not run" in run.stdout
     assert "not run: a foreign tree" in run.stdout
 
 
@@ -562,7 +569,7 @@ def test_freshness_is_on_only_for_the_repository_dist() -> None:
 
 
 def test_steps_selection() -> None:
-    assert resolve_steps([]) == set(STEPS)
+    assert resolve_steps([]) == set(STEP_NAMES)
     assert resolve_steps(["4,argocd"]) == {"kubeconform", "argocd"}
     assert resolve_steps(["helm"]) == {"helm-values", "helm-charts", "helm-render"}
     with pytest.raises(ValueError, match="unknown step"):
@@ -623,7 +630,7 @@ spec:
     )
     try:
         made = Settings.make(tree, repo_root=ROOT, freshness=False, cache=tmp_path / "cache")
-        report = run_pipeline(made, resolve_steps(["helm-render,kubeconform,argocd"]))
+        report = validate_tree(made, resolve_steps(["helm-render,kubeconform,argocd"]))
     finally:
         server.shutdown()
     render = result(report, "helm-render")

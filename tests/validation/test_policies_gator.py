@@ -12,15 +12,16 @@ from typing import Any
 import pytest
 import yaml
 
+from gitops_platform import layout
 from gitops_platform.policy import (
+    HELM_VALUES_API_VERSION,
+    HELM_VALUES_KIND,
     POLICIES,
     Exemption,
     PolicySet,
-    constraint_templates,
-    constraints,
     policy_objects,
 )
-from gitops_platform.validation.policies import run_policies
+from gitops_platform.validation.policies import delivered_policy, helm_values_object, run_policies
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
 from gitops_platform.validation.tools import INSTALL_HINT, find_tool
 
@@ -304,6 +305,18 @@ EXPECTED: dict[str, set[tuple[str, str, str, str]]] = {
 }
 
 
+def delivered(policy_set: PolicySet) -> list[Document]:
+    """The policy objects a tree rendered with ``policy_set`` delivers, as the tree holds them."""
+    return [
+        Document(f"{layout.POLICY_FOLDER}/{o['kind'].lower()}-{o['metadata']['name']}.yaml", 0, o)
+        for o in policy_objects(policy_set)
+    ]
+
+
+#: The platform's default policy set, as a tree delivers it.
+DEFAULT = delivered(PolicySet())
+
+
 def gator() -> Path:
     found = find_tool("gator", ROOT)
     if found is None:
@@ -352,10 +365,10 @@ def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> StepResult:
     }
     return run_policies(
         load(sorted(manifests)),
+        delivered(FIXTURE_POLICY_SET),
         gator=gator(),
         workdir=tmp_path_factory.mktemp("gator"),
         values_files=values,
-        policy_set=FIXTURE_POLICY_SET,
     )
 
 
@@ -388,7 +401,9 @@ def test_every_policy_has_good_and_bad_fixtures_and_every_check_can_fail() -> No
 def test_the_report_names_policy_object_and_field(fixture_run: StepResult) -> None:
     assert fixture_run.name == "policies"
     assert fixture_run.status is Status.FAILED
-    assert fixture_run.detail.startswith("54 objects (52 documents, 2 values files), 6 constraints")
+    assert fixture_run.detail.startswith(
+        "54 objects (52 documents, 2 values files), 6 constraints of 6 templates"
+    )
     (line,) = [
         f.render()
         for f in findings_of(fixture_run, "container-security/fail-privilege-escalation.yaml")
@@ -428,7 +443,7 @@ def test_exemptions_follow_the_controller_chain(tmp_path: Path) -> None:
         )
     )
     documents = load((FIXTURES / "exemptions").glob("*.yaml"), FIXTURES / "exemptions")
-    result = run_policies(documents, gator=gator(), workdir=tmp_path, policy_set=policy_set)
+    result = run_policies(documents, delivered(policy_set), gator=gator(), workdir=tmp_path)
     assert findings_of(result, "pass-controller-chain.yaml") == []
     assert {as_tuple(f) for f in findings_of(result, "fail-not-in-chain.yaml")} == {
         (
@@ -451,7 +466,7 @@ def test_exemptions_follow_the_controller_chain(tmp_path: Path) -> None:
         ),
     }
     # Without the exemptions, the chain itself fails.
-    plain = run_policies(documents, gator=gator(), workdir=tmp_path / "plain")
+    plain = run_policies(documents, DEFAULT, gator=gator(), workdir=tmp_path / "plain")
     assert {f.document for f in findings_of(plain, "pass-controller-chain.yaml")} == {
         "Deployment/legacy/legacy-app",
         "ReplicaSet/legacy/legacy-app-6d4b9c8f7",
@@ -460,24 +475,67 @@ def test_exemptions_follow_the_controller_chain(tmp_path: Path) -> None:
     }
 
 
-def test_ci_evaluates_exactly_the_library_policy_set(tmp_path: Path) -> None:
-    policy_set = PolicySet(catalog_namespaces=("chat-api",))
-    run_policies([], gator=gator(), workdir=tmp_path, policy_set=policy_set)
+def test_ci_evaluates_exactly_the_templates_and_constraints_it_is_given(tmp_path: Path) -> None:
+    given = delivered(PolicySet(catalog_namespaces=("chat-api",)))
+    run_policies([], given, gator=gator(), workdir=tmp_path)
     evaluated = [
         json.loads(line)
         for line in (tmp_path / "policy-set.yaml").read_text(encoding="utf-8").split("\n---\n")
     ]
-    assert evaluated == [*constraint_templates(), *constraints(policy_set)]
+    # The sync Config is not policy: gator gets the templates and the constraints.
+    assert evaluated == [d.obj for d in given if d.obj["kind"] != "Config"]
+    assert len(evaluated) == 2 * len(POLICIES)
+
+
+def test_only_policy_objects_of_the_policy_folder_are_delivered_policy() -> None:
+    elsewhere = [
+        Document(f"infra/base/addons/team/{d.origin.rsplit('/')[-1]}", 0, d.obj) for d in DEFAULT
+    ]
+    config = next(d for d in DEFAULT if d.obj["kind"] == "Config")
+    found = delivered_policy([*DEFAULT, *elsewhere])
+    assert found == [d for d in DEFAULT if d is not config]
+
+
+def test_a_tree_without_a_policy_set_is_not_run_never_passed(tmp_path: Path) -> None:
+    documents = load([FIXTURES / "pinned-images" / "fail-latest-tag.yaml"])
+    result = run_policies(documents, [], gator=gator(), workdir=tmp_path)
+    assert result.status is Status.NOT_RUN
+    assert result.detail == (
+        "the tree delivers no policy set (no ConstraintTemplate under infra/base/addons/policy/)"
+    )
+
+
+def test_a_constraint_without_its_template_is_reported(tmp_path: Path) -> None:
+    without = [d for d in DEFAULT if d.obj["kind"] != "ConstraintTemplate" or "pinned" not in d.ref]
+    result = run_policies([], without, gator=gator(), workdir=tmp_path)
+    assert result.status is Status.FAILED
+    (finding,) = result.findings
+    assert finding.file == f"{layout.POLICY_FOLDER}/platformpinnedimages-pinned-images.yaml"
+    assert finding.document == "PlatformPinnedImages/pinned-images"
+    assert "has no ConstraintTemplate in the delivered policy set" in finding.message
+
+
+def test_the_values_wrapper_is_the_kind_the_inline_secrets_policy_matches() -> None:
+    wrapped = helm_values_object("backstage-base", {"a": 1})
+    assert (layout.HELM_VALUES_API_VERSION, layout.HELM_VALUES_KIND) == (
+        HELM_VALUES_API_VERSION,
+        HELM_VALUES_KIND,
+    )
+    group, _, _ = wrapped["apiVersion"].partition("/")
+    (secrets,) = [d.obj for d in DEFAULT if d.obj["kind"] == "PlatformNoInlineSecrets"]
+    assert {"apiGroups": [group], "kinds": [wrapped["kind"]]} in secrets["spec"]["match"]["kinds"]
 
 
 def test_the_policy_objects_pass_their_own_policies(tmp_path: Path) -> None:
     documents = [
-        Document(f"infra/base/policy/{o['kind'].lower()}-{o['metadata']['name']}.yaml", 0, o)
+        Document(f"{layout.POLICY_FOLDER}/{o['kind'].lower()}-{o['metadata']['name']}.yaml", 0, o)
         for o in policy_objects(PolicySet())
     ]
-    result = run_policies(documents, gator=gator(), workdir=tmp_path)
+    result = run_policies(documents, delivered_policy(documents), gator=gator(), workdir=tmp_path)
     assert result.status is Status.PASSED, [f.render() for f in result.findings]
-    assert result.detail == "13 objects (13 documents, 0 values files), 6 constraints"
+    assert (
+        result.detail == "13 objects (13 documents, 0 values files), 6 constraints of 6 templates"
+    )
 
 
 def test_policy_kinds_in_the_tree_are_reviewed_as_objects_not_loaded(tmp_path: Path) -> None:
@@ -505,7 +563,7 @@ def test_policy_kinds_in_the_tree_are_reviewed_as_objects_not_loaded(tmp_path: P
         Document("infra/base/policy/broken.yaml", 0, foreign_template),
         Document("infra/base/policy/orphan.yaml", 0, orphan_constraint),
     ]
-    result = run_policies(documents, gator=gator(), workdir=tmp_path)
+    result = run_policies(documents, DEFAULT, gator=gator(), workdir=tmp_path)
     assert [(f.file, f.document, f.rule, f.field) for f in result.findings] == [
         (
             "infra/base/policy/broken.yaml",
@@ -523,7 +581,7 @@ def test_values_files_are_named_after_component_and_file(tmp_path: Path) -> None
         "infra/platform/values/backstage/base.yaml": {"auth": {"existingSecret": "backstage"}},
         "infra/platform/values/vector/dev.yaml": None,
     }
-    result = run_policies([], gator=gator(), workdir=tmp_path, values_files=values)
+    result = run_policies([], DEFAULT, gator=gator(), workdir=tmp_path, values_files=values)
     assert [(f.file, f.document, f.field) for f in result.findings] == [
         ("infra/platform/values/backstage/prd.yaml", "HelmValues/backstage-prd", "auth.password")
     ]
@@ -532,7 +590,7 @@ def test_values_files_are_named_after_component_and_file(tmp_path: Path) -> None
 
 def test_a_document_that_is_not_an_object_is_reported(tmp_path: Path) -> None:
     documents = [Document("infra/odd.yaml", 2, {"metadata": {"name": "x"}})]
-    result = run_policies(documents, gator=gator(), workdir=tmp_path)
+    result = run_policies(documents, DEFAULT, gator=gator(), workdir=tmp_path)
     assert result.status is Status.FAILED
     (finding,) = result.findings
     assert finding.file == "infra/odd.yaml"
@@ -547,7 +605,7 @@ def test_a_gator_failure_is_reported_not_passed(tmp_path: Path) -> None:
         "metadata": {"name": "odd", "labels": {"app.kubernetes.io/name": True}},
     }
     result = run_policies(
-        [Document("infra/ns.yaml", 0, namespace)], gator=gator(), workdir=tmp_path
+        [Document("infra/ns.yaml", 0, namespace)], DEFAULT, gator=gator(), workdir=tmp_path
     )
     assert result.status is Status.FAILED
     (finding,) = result.findings
@@ -556,13 +614,13 @@ def test_a_gator_failure_is_reported_not_passed(tmp_path: Path) -> None:
 
 
 def test_a_missing_gator_fails_with_the_install_hint(tmp_path: Path) -> None:
-    result = run_policies([], gator=tmp_path / "bin" / "gator", workdir=tmp_path)
+    result = run_policies([], DEFAULT, gator=tmp_path / "bin" / "gator", workdir=tmp_path)
     assert result.status is Status.FAILED
     assert "run `make tools`" in result.findings[0].message
 
 
 def test_missing_gator_fails_with_the_install_hint(tmp_path: Path) -> None:
-    outcome = run_policies([], gator=tmp_path / "no-gator", workdir=tmp_path / "work")
+    outcome = run_policies([], DEFAULT, gator=tmp_path / "no-gator", workdir=tmp_path / "work")
     assert outcome.status is Status.FAILED
     [finding] = outcome.findings
     assert "gator is not installed" in finding.message

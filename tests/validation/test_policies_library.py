@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from gitops_platform.policy import (
     policy_objects,
     sync_config,
 )
+from gitops_platform.validation.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CRD_FILE = Path("crds/gatekeeper/v3.23.0/constrainttemplate-customresourcedefinition.yaml")
@@ -305,8 +305,7 @@ def test_helm_values_object_is_named_and_labelled() -> None:
 
 
 def upstream() -> Path:
-    configured = os.environ.get("GITOPS_PLATFORM_UPSTREAM")
-    path = Path(configured) if configured else ROOT.parent / "shared" / "upstream"
+    path = Settings.make(ROOT, repo_root=ROOT).upstream
     if not (path / CRD_FILE).is_file():
         pytest.fail(
             f"the Gatekeeper ConstraintTemplate CRD is missing at {path / CRD_FILE}: set "

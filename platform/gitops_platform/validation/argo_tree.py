@@ -17,51 +17,25 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
+from gitops_platform.layout import APP_OF_APPS_NAME, ARGOCD_NAMESPACE, ROOT_FILE, RepoPrefix
 from gitops_platform.validation.argo_project import normalize_git_url
 from gitops_platform.validation.kustomize import Build
 from gitops_platform.validation.report import Document, Finding
 from gitops_platform.validation.tree import KUSTOMIZATION_NAMES, Tree, load_documents
 
 __all__ = [
-    "ROOT_FILE",
     "AppSource",
     "ArgoApp",
-    "ArgoWorld",
-    "RepoPaths",
-    "collect",
+    "ArgoInventory",
+    "GitPathRender",
+    "RepoPrefix",
+    "walk_from_root",
 ]
 
-ROOT_FILE = "infra/infra-root.yaml"
 RULE = "argocd"
 _ENV_FOLDER = re.compile(r"^(?:.*/)?clusters/([^/]+)$")
-
-
-@dataclass(frozen=True)
-class RepoPaths:
-    """Maps repository paths (as written in Applications) onto the tree.
-
-    Attributes:
-        prefix: the tree's folder in the repository, with a trailing ``/`` (``dist/``), or
-            ``""`` when the tree is the repository root.
-
-    """
-
-    prefix: str
-
-    def to_tree(self, repo_path: str) -> str | None:
-        """``dist/infra/x`` -> ``infra/x``; ``None`` for a path outside the tree."""
-        path = PurePosixPath("/" + repo_path.strip()).as_posix().lstrip("/")
-        if not self.prefix:
-            return path or "."
-        folder = self.prefix.rstrip("/")
-        if path == folder:
-            return "."
-        if path.startswith(self.prefix):
-            return path[len(self.prefix) :]
-        return None
 
 
 @dataclass(frozen=True)
@@ -114,12 +88,16 @@ class ArgoApp:
         document: the Application object and its origin.
         env: the environment it belongs to, if any.
         parent: the ``ref`` of the Application that renders it (``None`` for a root).
+        created_in: the namespace it is created in when it names none: a root is applied in
+            Argo CD's namespace (``kubectl apply -n argocd``); a child goes where its parent
+            deploys (the parent's destination namespace).
 
     """
 
     document: Document
     env: str | None = None
     parent: str | None = None
+    created_in: str = ARGOCD_NAMESPACE
 
     @property
     def obj(self) -> dict[str, Any]:
@@ -141,7 +119,7 @@ class ArgoApp:
     def key(self) -> tuple[str, str]:
         """``(namespace, name)``: what identifies it in the cluster."""
         meta = self.obj.get("metadata") or {}
-        return str(meta.get("namespace") or "argocd"), str(meta.get("name", ""))
+        return str(meta.get("namespace") or self.created_in), str(meta.get("name", ""))
 
     @property
     def project(self) -> str:
@@ -173,7 +151,7 @@ class ArgoApp:
 
 
 @dataclass
-class Rendered:
+class GitPathRender:
     """The objects one Git path source of an Application renders."""
 
     app: ArgoApp
@@ -183,7 +161,7 @@ class Rendered:
 
 
 @dataclass
-class ArgoWorld:
+class ArgoInventory:
     """Everything the walk found.
 
     Attributes:
@@ -200,7 +178,7 @@ class ArgoWorld:
 
     apps: list[ArgoApp] = field(default_factory=list)
     projects: dict[str, Document] = field(default_factory=dict)
-    rendered: dict[str, list[Rendered]] = field(default_factory=dict)
+    rendered: dict[str, list[GitPathRender]] = field(default_factory=dict)
     pins: dict[str, str] = field(default_factory=dict)
     repo_urls: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
@@ -211,7 +189,7 @@ class ArgoWorld:
         return normalize_git_url(repo_url) in self.repo_urls
 
 
-def collect(tree: Tree, builds: dict[str, Build], paths: RepoPaths) -> ArgoWorld:
+def walk_from_root(tree: Tree, builds: dict[str, Build], paths: RepoPrefix) -> ArgoInventory:
     """Walk the tree as Argo CD would (see the module documentation).
 
     Args:
@@ -223,22 +201,22 @@ def collect(tree: Tree, builds: dict[str, Build], paths: RepoPaths) -> ArgoWorld
         The Applications, projects, renders and environment pins.
 
     """
-    world = ArgoWorld(has_root=(tree.root / ROOT_FILE).is_file())
-    if world.has_root:
+    inventory = ArgoInventory(has_root=(tree.root / ROOT_FILE).is_file())
+    if inventory.has_root:
         root_docs = tree.documents_of(ROOT_FILE)
         roots = [ArgoApp(d) for d in root_docs if _is(d.obj, "Application")]
         project_docs = [d for d in root_docs if _is(d.obj, "AppProject")]
         for app in roots:
             for source in app.sources:
                 if source.chart is None:
-                    world.repo_urls.add(normalize_git_url(source.repo_url))
+                    inventory.repo_urls.add(normalize_git_url(source.repo_url))
     else:
         roots = [ArgoApp(d) for d in tree.documents if _is(d.obj, "Application")]
         project_docs = [d for d in tree.documents if _is(d.obj, "AppProject")]
-        world.repo_urls = _guess_repo_urls(roots, paths)
+        inventory.repo_urls = _guess_repo_urls(roots, paths)
     for document in project_docs:
-        world.projects.setdefault(_name(document.obj), document)
-    world.pins = _pins(tree, paths)
+        inventory.projects.setdefault(_name(document.obj), document)
+    inventory.pins = _pins(tree, paths)
 
     queue = list(roots)
     seen: dict[tuple[str, str], ArgoApp] = {}
@@ -250,7 +228,7 @@ def collect(tree: Tree, builds: dict[str, Build], paths: RepoPaths) -> ArgoWorld
                 _spec_of(earlier) != _spec_of(app)
                 and earlier.document.origin != app.document.origin
             ):
-                world.findings.append(
+                inventory.findings.append(
                     Finding(
                         app.document.origin,
                         RULE,
@@ -261,16 +239,16 @@ def collect(tree: Tree, builds: dict[str, Build], paths: RepoPaths) -> ArgoWorld
                 )
             continue
         seen[app.key] = app
-        world.apps.append(app)
+        inventory.apps.append(app)
         env = app.env
         for source in app.sources:
             if source.chart is not None or source.path is None:
                 continue
-            if not world.is_this_repo(source.repo_url):
+            if not inventory.is_this_repo(source.repo_url):
                 continue
             folder = paths.to_tree(source.path)
             if folder is None:
-                world.findings.append(
+                inventory.findings.append(
                     Finding(
                         app.document.origin,
                         RULE,
@@ -282,7 +260,7 @@ def collect(tree: Tree, builds: dict[str, Build], paths: RepoPaths) -> ArgoWorld
                 )
                 continue
             if not tree.exists(folder) or not (tree.root / folder).is_dir():
-                world.findings.append(
+                inventory.findings.append(
                     Finding(
                         app.document.origin,
                         RULE,
@@ -297,15 +275,22 @@ def collect(tree: Tree, builds: dict[str, Build], paths: RepoPaths) -> ArgoWorld
             if match and app.env is None:
                 app.env = child_env
             documents = _render(tree, builds, folder, source)
-            world.rendered.setdefault(app.document.ref, []).append(
-                Rendered(app, source, folder, documents)
+            inventory.rendered.setdefault(app.document.ref, []).append(
+                GitPathRender(app, source, folder, documents)
             )
             for document in documents:
                 if _is(document.obj, "Application"):
-                    queue.append(ArgoApp(document, child_env, app.document.ref))
+                    queue.append(
+                        ArgoApp(
+                            document,
+                            child_env,
+                            app.document.ref,
+                            str(app.destination.get("namespace") or app.key[0]),
+                        )
+                    )
                 elif _is(document.obj, "AppProject"):
-                    world.projects.setdefault(_name(document.obj), document)
-    return world
+                    inventory.projects.setdefault(_name(document.obj), document)
+    return inventory
 
 
 def _render(tree: Tree, builds: dict[str, Build], folder: str, source: AppSource) -> list[Document]:
@@ -342,10 +327,10 @@ def _brace_match(path: str, pattern: str) -> bool:
     return any(fnmatch.fnmatchcase(path, option.strip()) for option in options)
 
 
-def _pins(tree: Tree, paths: RepoPaths) -> dict[str, str]:
+def _pins(tree: Tree, paths: RepoPrefix) -> dict[str, str]:
     pins: dict[str, str] = {}
     for env, folder in tree.environment_folders().items():
-        for document in tree.documents_of(f"{folder}/app-of-apps.yaml"):
+        for document in tree.documents_of(f"{folder}/{APP_OF_APPS_NAME}.yaml"):
             if not _is(document.obj, "Application"):
                 continue
             for source in ArgoApp(document).sources:
@@ -354,7 +339,7 @@ def _pins(tree: Tree, paths: RepoPaths) -> dict[str, str]:
     return pins
 
 
-def _guess_repo_urls(apps: list[ArgoApp], paths: RepoPaths) -> set[str]:
+def _guess_repo_urls(apps: list[ArgoApp], paths: RepoPrefix) -> set[str]:
     """Without a root: the repositories whose Git sources name paths inside the tree."""
     urls: set[str] = set()
     for app in apps:

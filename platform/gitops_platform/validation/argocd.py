@@ -27,12 +27,12 @@ from gitops_platform.validation.argo_project import (
     IN_CLUSTER_SERVER,
     Project,
 )
-from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoWorld, RepoPaths
+from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
 from gitops_platform.validation.schemas import Scopes
 from gitops_platform.validation.tree import Tree
 
-__all__ = ["EXACT_VERSION", "STEP", "check_world", "is_exact_version"]
+__all__ = ["EXACT_VERSION", "STEP", "check_inventory", "is_exact_version"]
 
 STEP = "argocd"
 #: An exact (semantic) chart version, optionally prefixed with ``v``.
@@ -50,9 +50,9 @@ def is_exact_version(version: str) -> bool:
 
 @dataclass
 class _Context:
-    world: ArgoWorld
+    inventory: ArgoInventory
     tree: Tree
-    paths: RepoPaths
+    paths: RepoPrefix
     scopes: Scopes
     chart_objects: dict[str, list[Document]]
     findings: list[Finding] = field(default_factory=list)
@@ -61,19 +61,19 @@ class _Context:
         self.findings.append(Finding(app.document.origin, STEP, message, app.document.ref, at))
 
 
-def check_world(
-    world: ArgoWorld,
+def check_inventory(
+    inventory: ArgoInventory,
     tree: Tree,
-    paths: RepoPaths,
+    paths: RepoPrefix,
     scopes: Scopes,
     chart_objects: dict[str, list[Document]] | None = None,
     *,
     started: float | None = None,
 ) -> StepResult:
-    """Run every check on every Application of ``world``.
+    """Run every check on every Application of ``inventory``.
 
     Args:
-        world: the Applications, projects and renders found by the walk.
+        inventory: the Applications, projects and renders found by the walk.
         tree: the tree.
         paths: how repository paths map onto the tree.
         scopes: which kinds are namespaced.
@@ -86,15 +86,15 @@ def check_world(
 
     """
     started = time.monotonic() if started is None else started
-    context = _Context(world, tree, paths, scopes, chart_objects or {})
-    context.findings.extend(world.findings)
-    for app in world.apps:
+    context = _Context(inventory, tree, paths, scopes, chart_objects or {})
+    context.findings.extend(inventory.findings)
+    for app in inventory.apps:
         _check_app(context, app)
     findings = sorted(set(context.findings), key=_sort_key)
-    envs = ", ".join(f"{env}@{pin or 'HEAD'}" for env, pin in sorted(world.pins.items()))
-    roots = "infra/infra-root.yaml" if world.has_root else "every Application (no infra-root)"
+    envs = ", ".join(f"{env}@{pin or 'HEAD'}" for env, pin in sorted(inventory.pins.items()))
+    roots = "infra/infra-root.yaml" if inventory.has_root else "every Application (no infra-root)"
     detail = (
-        f"{len(world.apps)} Applications from {roots}, {len(world.projects)} AppProjects, "
+        f"{len(inventory.apps)} Applications from {roots}, {len(inventory.projects)} AppProjects, "
         f"environments: {envs or 'none'}"
     )
     seconds = round(time.monotonic() - started, 3)
@@ -130,7 +130,7 @@ def _check_app(context: _Context, app: ArgoApp) -> None:
 
 
 def _project(context: _Context, app: ArgoApp) -> Project | None:
-    document = context.world.projects.get(app.project)
+    document = context.inventory.projects.get(app.project)
     if document is not None:
         return Project.from_object(document.obj, document.origin)
     if app.project == "default":
@@ -184,8 +184,8 @@ def _check_source(
                 "version (ranges, wildcards and partial versions float): pin one version",
                 f"{at}.targetRevision",
             )
-    elif app.env is not None and context.world.is_this_repo(source.repo_url):
-        pin = context.world.pins.get(app.env)
+    elif app.env is not None and context.inventory.is_this_repo(source.repo_url):
+        pin = context.inventory.pins.get(app.env)
         if pin is not None and source.revision != pin:
             context.add(
                 app,
@@ -219,7 +219,7 @@ def _check_value_files(context: _Context, app: ArgoApp, source: AppSource) -> No
                     )
                 context.add(app, message, at)
                 continue
-            if not context.world.is_this_repo(target.repo_url):
+            if not context.inventory.is_this_repo(target.repo_url):
                 continue
             repo_path = rest
         elif source.chart is None and source.path is not None:
@@ -295,7 +295,7 @@ def _check_destination(context: _Context, app: ArgoApp, project: Project | None)
 def _check_kinds(context: _Context, app: ArgoApp, project: Project) -> None:
     server, name, namespace = _destination(app)
     objects: list[Document] = []
-    for rendered in context.world.rendered.get(app.document.ref, []):
+    for rendered in context.inventory.rendered.get(app.document.ref, []):
         objects.extend(rendered.documents)
     objects.extend(context.chart_objects.get(app.document.ref, []))
     for document in _unique(objects):

@@ -48,7 +48,7 @@ from typing import Any
 
 import yaml
 
-from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoWorld, RepoPaths
+from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
 from gitops_platform.validation.chart_source import ChartArchive, ChartFetcher, ChartRef, helm_env
 from gitops_platform.validation.helm_values import user_values
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
@@ -59,14 +59,14 @@ from gitops_platform.validation.schemas import (
     kubernetes_schemas,
 )
 from gitops_platform.validation.settings import KUBERNETES_VERSION
-from gitops_platform.validation.tools import missing_tool, run
+from gitops_platform.validation.tools import missing_tool, run_command
 from gitops_platform.validation.tree import Tree, parse_documents
 
 __all__ = [
     "HELM_HOOK",
     "RENDER_STEP",
     "UNSUPPORTED_HELM_HOOKS",
-    "Rendered",
+    "HelmOutput",
     "applied_by_argocd",
     "builtin_api_versions",
     "chart_ref",
@@ -84,7 +84,7 @@ RENDER_TIMEOUT = 300.0
 
 
 @dataclass
-class Rendered:
+class HelmOutput:
     """One ``helm template`` output, as Argo CD would apply it.
 
     Attributes:
@@ -185,23 +185,23 @@ class _Job:
 
 @dataclass
 class _Output:
-    rendered: Rendered | None
+    rendered: HelmOutput | None
     problems: list[Finding]
     reused: bool = False
 
 
 def render_platform_charts(
-    world: ArgoWorld,
+    inventory: ArgoInventory,
     tree: Tree,
-    paths: RepoPaths,
+    paths: RepoPrefix,
     charts: ChartFetcher,
     cache: Path,
     workdir: Path,
-) -> tuple[StepResult, list[Rendered]]:
+) -> tuple[StepResult, list[HelmOutput]]:
     """Render every Application's chart as Argo CD would (see the module documentation).
 
     Args:
-        world: the Applications Argo CD would create.
+        inventory: the Applications Argo CD would create.
         tree: the tree holding the value files.
         paths: how repository paths map onto the tree.
         charts: where chart archives come from (the mirror, else the repositories); its helm
@@ -226,7 +226,7 @@ def render_platform_charts(
 
     jobs = [
         _Job(0, app, source)
-        for app in world.apps
+        for app in inventory.apps
         for source in app.sources
         if source.chart is not None
     ]
@@ -264,12 +264,12 @@ def render_platform_charts(
     env = helm_env(cache)
     # Pass 1: what each environment's charts install (their CRDs), with Kubernetes' own APIs.
     by_env: dict[str | None, set[str]] = {}
-    for app in world.apps:
-        objects = [d.obj for r in world.rendered.get(app.document.ref, []) for d in r.documents]
+    for app in inventory.apps:
+        objects = [d.obj for r in inventory.rendered.get(app.document.ref, []) for d in r.documents]
         by_env.setdefault(app.env, set()).update(crd_api_versions(objects))
 
     def render(job: _Job, api_versions: set[str]) -> _Output:
-        return _template(job, helm, tree, paths, world, api_versions, env, workdir, cache)
+        return _template(job, helm, tree, paths, inventory, api_versions, env, workdir, cache)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         first = list(pool.map(lambda j: render(j, builtin | by_env.get(j.env, set())), ready))
@@ -281,7 +281,7 @@ def render_platform_charts(
     # Pass 2: the steady state, every API the environment ends up serving.
     with ThreadPoolExecutor(max_workers=2) as pool:
         second = list(pool.map(lambda j: render(j, builtin | by_env.get(j.env, set())), ready))
-    outputs: list[Rendered] = []
+    outputs: list[HelmOutput] = []
     reused = sum(o.reused for o in [*first, *second])
     for output in second:
         findings.extend(output.problems)
@@ -306,7 +306,7 @@ def render_platform_charts(
 
 def _detail(
     jobs: list[_Job],
-    outputs: list[Rendered],
+    outputs: list[HelmOutput],
     fetched: dict[ChartRef, ChartArchive],
     charts: ChartFetcher,
     reuse: str,
@@ -358,8 +358,8 @@ def _template(
     job: _Job,
     helm: Path,
     tree: Tree,
-    paths: RepoPaths,
-    world: ArgoWorld,
+    paths: RepoPrefix,
+    inventory: ArgoInventory,
     api_versions: set[str],
     env: dict[str, str],
     workdir: Path,
@@ -369,7 +369,7 @@ def _template(
     assert archive is not None  # noqa: S101 - filtered by the caller
     assert archive.path is not None  # noqa: S101
     spec = source.helm
-    given = user_values(app, source, tree, paths, world)
+    given = user_values(app, source, tree, paths, inventory)
     flags: list[str | Path] = []
     for index, (_, content) in enumerate(given.files):
         file = workdir / f"values-{job.number}-{index}.yaml"
@@ -400,7 +400,7 @@ def _template(
     if reused:
         objects = json.loads(cached.read_text(encoding="utf-8"))
     else:
-        completed = run(command, env=env, timeout=RENDER_TIMEOUT)
+        completed = run_command(command, env=env, timeout=RENDER_TIMEOUT)
         if not completed.ok:
             return _Output(
                 None,
@@ -421,7 +421,7 @@ def _template(
     kept = [obj for obj in objects if applied_by_argocd(obj)]
     documents = [Document(origin, i, obj) for i, obj in enumerate(kept)]
     text = "".join(f"---\n{json.dumps(obj, sort_keys=True)}\n" for obj in kept)
-    rendered = Rendered(
+    rendered = HelmOutput(
         origin,
         text,
         documents,

@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from gitops_platform.validation.settings import Settings
-from gitops_platform.validation.tools import run
+from gitops_platform.validation.tools import run_command
 
 __all__ = [
     "PULL_TIMEOUT",
@@ -327,7 +327,7 @@ class ChartFetcher:
             command = [self.helm, "pull", ref.chart, "--repo", repo]
         staging = folder.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}")
         staging.mkdir(parents=True, exist_ok=True)
-        pulled = run(
+        pulled = run_command(
             [*command, "--version", ref.version, "--destination", staging],
             env=helm_env(self.cache),
             timeout=PULL_TIMEOUT,

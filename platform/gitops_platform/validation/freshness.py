@@ -10,28 +10,24 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
-import time
 from pathlib import Path
 
+from gitops_platform.layout import DIST_ENV
 from gitops_platform.validation.report import Finding, Status, StepResult
-from gitops_platform.validation.tools import run
+from gitops_platform.validation.tools import find_tool, run_command
 
-__all__ = ["DIST_ENV", "STEP", "compare_trees", "find_cdk8s", "run_freshness"]
+__all__ = ["STEP", "compare_trees", "find_cdk8s", "run_freshness"]
 
 STEP = "freshness"
-#: The environment variable the cdk8s app reads to write its tree somewhere else than dist/.
-DIST_ENV = "GITOPS_PLATFORM_DIST"
+#: Where ``npm ci`` installs the pinned cdk8s CLI, relative to the repository.
+NODE_BIN = "node_modules/.bin"
 MAX_DIFF_LINES = 40
 MAX_DIFFED_FILES = 10
 
 
 def find_cdk8s(repo_root: Path) -> Path | None:
     """The pinned ``cdk8s`` CLI of the repository (``node_modules/.bin``), else PATH's."""
-    local = repo_root / "node_modules" / ".bin" / "cdk8s"
-    if local.is_file():
-        return local
-    found = shutil.which("cdk8s")
-    return Path(found) if found else None
+    return find_tool("cdk8s", repo_root, NODE_BIN)
 
 
 def run_freshness(repo_root: Path, tree: Path, cdk8s: Path | None, workdir: Path) -> StepResult:
@@ -48,10 +44,9 @@ def run_freshness(repo_root: Path, tree: Path, cdk8s: Path | None, workdir: Path
         fails), else ``PASSED``.
 
     """
-    started = time.monotonic()
 
     def result(status: Status, findings: list[Finding], detail: str) -> StepResult:
-        return StepResult(STEP, status, findings, detail, round(time.monotonic() - started, 3))
+        return StepResult(STEP, status, findings, detail)
 
     if cdk8s is None:
         return result(
@@ -62,11 +57,11 @@ def run_freshness(repo_root: Path, tree: Path, cdk8s: Path | None, workdir: Path
     fresh = workdir / "dist"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
-    node_bin = repo_root / "node_modules" / ".bin"
+    node_bin = repo_root / NODE_BIN
     env = {DIST_ENV: str(fresh), "PATH": f"{node_bin}{os.pathsep}{os.environ.get('PATH', '')}"}
     if (node_bin / "node").is_file():
         env.setdefault("JSII_NODE", os.environ.get("JSII_NODE", str(node_bin / "node")))
-    synth = run(
+    synth = run_command(
         [cdk8s, "synth", "--no-check-upgrade", "-o", workdir / "staging"],
         cwd=repo_root,
         env=env,

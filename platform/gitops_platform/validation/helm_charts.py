@@ -7,7 +7,7 @@
 * 5c (``helm-render``): every platform Application's chart rendered exactly as Argo CD would,
   in :mod:`~gitops_platform.validation.chart_render` (re-exported here).
 
-Rendered outputs are returned so that the schema and policy steps validate them too.
+The ``HelmOutput``s are returned so that the schema and policy steps validate them too.
 """
 
 from __future__ import annotations
@@ -17,18 +17,22 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gitops_platform.validation.chart_render import RENDER_STEP, Rendered, render_platform_charts
+from gitops_platform.validation.chart_render import (
+    RENDER_STEP,
+    HelmOutput,
+    render_platform_charts,
+)
 from gitops_platform.validation.chart_source import helm_env
 from gitops_platform.validation.report import Finding, Status, StepResult
 from gitops_platform.validation.settings import KUBERNETES_VERSION
-from gitops_platform.validation.tools import Run, missing_tool, run
+from gitops_platform.validation.tools import CommandResult, missing_tool, run_command
 from gitops_platform.validation.tree import Tree, parse_documents
 
 __all__ = [
     "CHARTS_STEP",
     "EXCLUDED_DIRS",
     "RENDER_STEP",
-    "Rendered",
+    "HelmOutput",
     "find_repo_charts",
     "lint_charts",
     "render_platform_charts",
@@ -77,7 +81,7 @@ def find_repo_charts(repo_root: Path, tree: Tree, repo_prefix: str) -> list[Path
 
 def lint_charts(
     charts: list[Path], helm: Path | None, envs: list[str], cache: Path, display: Any
-) -> tuple[StepResult, list[Rendered]]:
+) -> tuple[StepResult, list[HelmOutput]]:
     """``helm lint --strict`` and ``helm template`` for each chart and each values variant.
 
     Args:
@@ -104,7 +108,7 @@ def lint_charts(
         return result(Status.FAILED, [missing_tool("helm", CHARTS_STEP)], ""), []
     env = helm_env(cache)
     findings: list[Finding] = []
-    outputs: list[Rendered] = []
+    outputs: list[HelmOutput] = []
     for chart in charts:
         shown = display(chart)
         variants: list[list[Path]] = [[]]
@@ -116,11 +120,11 @@ def lint_charts(
             for file in values:
                 flags += ["--values", file]
             label = f"{shown}" + (f" with {values[0].name}" if values else "")
-            lint = run([helm, "lint", "--strict", chart, *flags], env=env, timeout=300)
+            lint = run_command([helm, "lint", "--strict", chart, *flags], env=env, timeout=300)
             if not lint.ok:
                 findings.extend(_lint_findings(lint, shown, label))
             release = re.sub(r"[^a-z0-9-]", "-", chart.name.lower())[:53].strip("-") or "chart"
-            template = run(
+            template = run_command(
                 [helm, "template", release, chart, "--kube-version", KUBERNETES_VERSION, *flags],
                 env=env,
                 timeout=300,
@@ -136,14 +140,14 @@ def lint_charts(
             documents, problem = parse_documents(template.stdout, origin)
             if problem:
                 findings.append(problem)
-            outputs.append(Rendered(origin, template.stdout, documents))
+            outputs.append(HelmOutput(origin, template.stdout, documents))
     detail = f"{len(charts)} charts in this repository, {len(outputs)} renders"
     if findings:
         return result(Status.FAILED, findings, f"{detail}, {len(findings)} problems"), outputs
     return result(Status.PASSED, [], detail), outputs
 
 
-def _lint_findings(lint: Run, shown: str, label: str) -> list[Finding]:
+def _lint_findings(lint: CommandResult, shown: str, label: str) -> list[Finding]:
     findings = []
     for line in (lint.stdout + "\n" + lint.stderr).splitlines():
         match = re.match(r"^\[(ERROR|WARNING)\]\s+(.*)$", line.strip())

@@ -43,7 +43,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoWorld, RepoPaths
+from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
 from gitops_platform.validation.chart_source import ChartArchive, ChartFetcher, ChartRef
 from gitops_platform.validation.report import Finding, Status, StepResult
 from gitops_platform.validation.tree import Tree
@@ -149,7 +149,7 @@ class ChartValues:
 
 
 def user_values(
-    app: ArgoApp, source: AppSource, tree: Tree, paths: RepoPaths, world: ArgoWorld
+    app: ArgoApp, source: AppSource, tree: Tree, paths: RepoPrefix, inventory: ArgoInventory
 ) -> ChartValues:
     """The values Argo CD would give Helm for one chart source, before chart defaults.
 
@@ -158,7 +158,7 @@ def user_values(
         source: its Helm chart source.
         tree: the tree the ``$ref`` value files are read from.
         paths: how repository paths map onto the tree.
-        world: the walk (to tell which repository the tree is).
+        inventory: the walk (to tell which repository the tree is).
 
     Returns:
         The merged values, the files read (tree path, content) and the value files that could
@@ -174,7 +174,9 @@ def user_values(
         value_file = str(entry)
         ref, _, rest = value_file.partition("/")
         target = by_ref.get(ref[1:]) if ref.startswith("$") else None
-        relpath = paths.to_tree(rest) if target and world.is_this_repo(target.repo_url) else None
+        relpath = (
+            paths.to_tree(rest) if target and inventory.is_this_repo(target.repo_url) else None
+        )
         content = _read(tree.root / relpath) if relpath else None
         if relpath is None or content is None:
             missing.append(value_file)
@@ -531,12 +533,12 @@ class _Checked:
 
 
 def run_helm_values(
-    world: ArgoWorld, tree: Tree, paths: RepoPaths, charts: ChartFetcher
+    inventory: ArgoInventory, tree: Tree, paths: RepoPrefix, charts: ChartFetcher
 ) -> StepResult:
     """Check every Application's chart values against the chart's own files.
 
     Args:
-        world: the Applications Argo CD would create.
+        inventory: the Applications Argo CD would create.
         tree: the tree holding the value files.
         paths: how repository paths map onto the tree.
         charts: where chart archives come from (shared with step 5c).
@@ -549,7 +551,7 @@ def run_helm_values(
 
     """
     started = time.monotonic()
-    sources = [(app, s) for app in world.apps for s in app.sources if s.chart is not None]
+    sources = [(app, s) for app in inventory.apps for s in app.sources if s.chart is not None]
     refs = sorted(
         {ChartRef(s.repo_url, str(s.chart), s.revision) for _, s in sources},
         key=lambda r: (r.chart, r.version),
@@ -578,7 +580,7 @@ def run_helm_values(
             continue
         checked += 1
         without_schema.update(c.label for c in entry.chart.walk() if c.schema is None)
-        findings.extend(_check(app, source, entry.chart, tree, paths, world))
+        findings.extend(_check(app, source, entry.chart, tree, paths, inventory))
     with_schema = sorted(
         {c.label for e in loaded.values() if e.chart for c in e.chart.walk() if c.schema}
     )
@@ -613,10 +615,10 @@ def _check(
     source: AppSource,
     chart: ChartFiles,
     tree: Tree,
-    paths: RepoPaths,
-    world: ArgoWorld,
+    paths: RepoPrefix,
+    inventory: ArgoInventory,
 ) -> list[Finding]:
-    given = user_values(app, source, tree, paths, world)
+    given = user_values(app, source, tree, paths, inventory)
     env = f"env {app.env}, " if app.env else ""
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
 from gitops_platform.validation.schemas import SchemaStore
 from gitops_platform.validation.settings import KUBERNETES_VERSION
-from gitops_platform.validation.tools import missing_tool, run
+from gitops_platform.validation.tools import missing_tool, run_command
 
 __all__ = ["STEP", "Source", "run_kubeconform"]
 
@@ -62,10 +61,9 @@ def run_kubeconform(
         ``FAILED`` with one finding per schema violation or missing schema, else ``PASSED``.
 
     """
-    started = time.monotonic()
 
     def result(status: Status, findings: list[Finding], detail: str) -> StepResult:
-        return StepResult(STEP, status, findings, detail, round(time.monotonic() - started, 3))
+        return StepResult(STEP, status, findings, detail)
 
     if kubeconform is None:
         return result(Status.FAILED, [missing_tool("kubeconform", STEP)], "")
@@ -94,7 +92,7 @@ def run_kubeconform(
     ]
     for location in store.locations():
         command += ["-schema-location", location]
-    completed = run([*command, *by_file], timeout=600)
+    completed = run_command([*command, *by_file], timeout=600)
     try:
         report: dict[str, Any] = json.loads(completed.stdout)
     except json.JSONDecodeError:

@@ -7,13 +7,12 @@ outputs are kept for the schema, policy and Argo CD steps.
 from __future__ import annotations
 
 import os
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
-from gitops_platform.validation.tools import missing_tool, run
+from gitops_platform.validation.tools import missing_tool, run_command
 from gitops_platform.validation.tree import parse_documents
 
 __all__ = ["STEP", "Build", "build_all", "origin_of", "step_result"]
@@ -60,7 +59,7 @@ def build_all(tree: Path, folders: list[str], kustomize: Path) -> dict[str, Buil
     """
 
     def one(folder: str) -> Build:
-        completed = run([kustomize, "build", tree / folder], timeout=300)
+        completed = run_command([kustomize, "build", tree / folder], timeout=300)
         if not completed.ok:
             return Build(folder, False, error=completed.output())
         documents, problem = parse_documents(completed.stdout, origin_of(folder))
@@ -73,11 +72,10 @@ def build_all(tree: Path, folders: list[str], kustomize: Path) -> dict[str, Buil
         return dict(zip(folders, pool.map(one, folders), strict=True))
 
 
-def step_result(builds: dict[str, Build], kustomize: Path | None, started: float) -> StepResult:
+def step_result(builds: dict[str, Build], kustomize: Path | None) -> StepResult:
     """The step's result from the builds (or the missing-tool failure)."""
-    seconds = round(time.monotonic() - started, 3)
     if kustomize is None:
-        return StepResult(STEP, Status.FAILED, [missing_tool("kustomize", STEP)], "", seconds)
+        return StepResult(STEP, Status.FAILED, [missing_tool("kustomize", STEP)], "")
     findings = [
         Finding(f"{b.folder}/kustomization.yaml", STEP, f"kustomize build failed: {b.error}")
         for b in builds.values()
@@ -86,9 +84,7 @@ def step_result(builds: dict[str, Build], kustomize: Path | None, started: float
     objects = sum(len(b.documents) for b in builds.values())
     detail = f"{len(builds)} kustomizations, {objects} objects"
     if findings:
-        return StepResult(
-            STEP, Status.FAILED, findings, f"{detail}, {len(findings)} failed", seconds
-        )
+        return StepResult(STEP, Status.FAILED, findings, f"{detail}, {len(findings)} failed")
     if not builds:
         detail = "no kustomization in the tree"
-    return StepResult(STEP, Status.PASSED, [], detail, seconds)
+    return StepResult(STEP, Status.PASSED, [], detail)

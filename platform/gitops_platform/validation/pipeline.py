@@ -1,23 +1,34 @@
-"""The validation pipeline: every step on one tree, timed, with one readable report.
+"""The validation pipeline as data: each step one object, its inputs computed once on demand.
 
-Steps (DESIGN.md section 6), reported in this order:
+Steps, reported in this order:
 
 ===  ==============  ===========================================================================
+0    tree            every file of the tree reads and parses (always run: see below)
 1    freshness       a fresh ``cdk8s synth`` equals the committed tree (own tree only)
 2    yamllint        every YAML file, with the repository's ``.yamllint.yaml``
 3    kustomize       ``kustomize build`` of every folder with a kustomization
 4    kubeconform     ``kubeconform -strict`` on every manifest and rendered output, offline
-5a   helm-values     merged values of every Application's chart against its values schema
+5a   helm-values     merged values of every Application's chart against the chart's own files
 5b   helm-charts     ``helm lint`` + ``helm template`` of the charts kept in the repository
-5c   helm-render     every Application's chart rendered as Argo CD would (needs the repos)
-6    policies        the Gatekeeper policy set evaluated by ``gator`` on every rendered object
+5c   helm-render     every Application's chart rendered as Argo CD would (chart mirror/repos)
+6    policies        the policy set the tree delivers, evaluated by ``gator`` on every object
 7    argocd          what Argo CD would refuse: projects, repos, destinations, kinds, paths...
 8    secrets         detect-secrets on the repository (or the foreign tree)
 ===  ==============  ===========================================================================
 
+Each step is a :class:`Step`: a name, a number and a ``run(context)`` returning its
+:class:`~gitops_platform.validation.report.StepResult`. The :class:`Context` holds what several
+steps share (the loaded tree, the kustomize builds, the Argo CD inventory walked from the root,
+the schema store, the Helm outputs) as lazily computed properties, so each is computed once, by
+the first step that needs it, and never when no selected step needs it. :func:`timed` is the one
+place a step's duration is measured.
+
 Steps run in dependency order (charts are rendered before schemas and policies see them) and
-are reported in the order above. A step that could not run here is *not run*, with the reason,
-and never counts as passed; the exit status is non-zero when any step failed.
+are reported in the order above. The ``tree`` result is not selectable: every run reads the tree,
+and a file that does not read or parse fails the run whatever ``--steps`` selects, because a
+step given no documents from a broken file would otherwise pass. A step that could not run here
+is *not run*, with the reason, and never counts as passed; the exit status is non-zero when any
+step failed.
 """
 
 from __future__ import annotations
@@ -26,43 +37,394 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from gitops_platform.errors import UpstreamDataError
-from gitops_platform.validation import chart_source, freshness, helm_charts, kustomize, yaml_lint
-from gitops_platform.validation.argo_tree import ArgoWorld, RepoPaths, collect
-from gitops_platform.validation.argocd import STEP as ARGOCD_STEP
-from gitops_platform.validation.argocd import check_world
-from gitops_platform.validation.helm_values import STEP as VALUES_STEP
-from gitops_platform.validation.helm_values import run_helm_values
-from gitops_platform.validation.kubeconform import STEP as KUBECONFORM_STEP
-from gitops_platform.validation.kubeconform import Source, run_kubeconform
+from gitops_platform.layout import RepoPrefix
+from gitops_platform.validation import (
+    argo_tree,
+    argocd,
+    chart_source,
+    freshness,
+    helm_charts,
+    helm_values,
+    kubeconform,
+    kustomize,
+    policies,
+    secret_scan,
+    yaml_lint,
+)
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
-from gitops_platform.validation.schemas import Scopes, build_store
-from gitops_platform.validation.secret_scan import BASELINE_NAME, repository_files, run_secret_scan
-from gitops_platform.validation.secret_scan import STEP as SECRETS_STEP
+from gitops_platform.validation.schemas import SchemaStore, Scopes, build_store
 from gitops_platform.validation.settings import KUBERNETES_VERSION, Settings
 from gitops_platform.validation.tools import find_tool
 from gitops_platform.validation.tree import Tree, load_tree
 
-__all__ = ["NUMBERS", "STEPS", "PipelineReport", "resolve_steps", "run_pipeline"]
+__all__ = [
+    "NUMBERS",
+    "STEPS",
+    "STEP_NAMES",
+    "TREE_STEP",
+    "Context",
+    "HelmStepOutcome",
+    "PipelineReport",
+    "Step",
+    "resolve_steps",
+    "timed",
+    "validate_tree",
+]
 
-POLICIES_STEP = "policies"
-#: Step names in report order, with their numbers.
-NUMBERS: dict[str, str] = {
-    freshness.STEP: "1",
-    yaml_lint.STEP: "2",
-    kustomize.STEP: "3",
-    KUBECONFORM_STEP: "4",
-    VALUES_STEP: "5a",
-    helm_charts.CHARTS_STEP: "5b",
-    helm_charts.RENDER_STEP: "5c",
-    POLICIES_STEP: "6",
-    ARGOCD_STEP: "7",
-    SECRETS_STEP: "8",
-}
-STEPS = tuple(NUMBERS)
+TREE_STEP = "tree"
 MAX_FINDINGS_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class HelmStepOutcome:
+    """What a Helm step produced: its result and the outputs later steps validate.
+
+    Attributes:
+        result: the step's result.
+        outputs: the ``helm template`` outputs (their objects go through steps 4, 6 and 7).
+
+    """
+
+    result: StepResult
+    outputs: list[helm_charts.HelmOutput]
+
+
+class Context:
+    """The inputs of one run; each shared input is computed on first use, then kept.
+
+    The shared inputs are the cached properties below: :attr:`tree`, :attr:`builds`,
+    :attr:`inventory`, :attr:`base_schemas` / :attr:`schemas`, and the Helm outputs
+    (:attr:`repo_charts` for step 5b, :attr:`chart_renders` for step 5c, joined in
+    :attr:`helm_outputs`). Step 5c's renders are computed in :attr:`chart_renders` only; the
+    steps that validate them (4, 6, 7) read :attr:`helm_outputs`.
+
+    Args:
+        settings: the run's inputs (tree, repository, upstream data, cache).
+        selected: the names of the selected steps (decides which Helm outputs are validated).
+        workdir: a scratch folder for the run.
+
+    """
+
+    def __init__(self, settings: Settings, selected: set[str], workdir: Path) -> None:
+        self.settings = settings
+        self.selected = selected
+        self.workdir = workdir
+        self._tools: dict[str, Path | None] = {}
+
+    def wants(self, *names: str) -> bool:
+        """Whether any of the steps ``names`` is selected."""
+        return any(n in self.selected for n in names)
+
+    def tool(self, name: str) -> Path | None:
+        """The executable ``name`` (see :func:`~gitops_platform.validation.tools.find_tool`)."""
+        if name not in self._tools:
+            self._tools[name] = find_tool(name, self.settings.repo_root)
+        return self._tools[name]
+
+    @cached_property
+    def tree(self) -> Tree:
+        """The tree's files, sorted by kind of content, every manifest parsed."""
+        return load_tree(self.settings.tree)
+
+    @cached_property
+    def repo_prefix(self) -> RepoPrefix:
+        """How repository paths (as Applications write them) map onto the tree."""
+        return RepoPrefix(self.settings.repo_prefix)
+
+    @cached_property
+    def builds(self) -> dict[str, kustomize.Build]:
+        """``kustomize build`` of every kustomization, by folder (empty without kustomize)."""
+        binary = self.tool("kustomize")
+        if binary is None:
+            return {}
+        return kustomize.build_all(self.tree.root, self.tree.kustomization_dirs, binary)
+
+    @cached_property
+    def inventory(self) -> argo_tree.ArgoInventory:
+        """The Applications and AppProjects Argo CD would create, walked from the root."""
+        return argo_tree.walk_from_root(self.tree, self.builds, self.repo_prefix)
+
+    @cached_property
+    def repo_charts(self) -> HelmStepOutcome:
+        """Step 5b's lint and templates of the charts kept in the repository."""
+        settings = self.settings
+        charts = helm_charts.find_repo_charts(settings.repo_root, self.tree, settings.repo_prefix)
+        result, outputs = helm_charts.lint_charts(
+            charts,
+            self.tool("helm"),
+            sorted(self.tree.environment_folders()),
+            settings.cache,
+            settings.relative,
+        )
+        return HelmStepOutcome(result, outputs)
+
+    @cached_property
+    def chart_fetcher(self) -> chart_source.ChartFetcher:
+        """Where steps 5a and 5c get chart archives: the chart mirror, else the repositories."""
+        return chart_source.fetcher_for(self.settings, self.tool("helm"))
+
+    @cached_property
+    def chart_renders(self) -> HelmStepOutcome:
+        """Step 5c's renders: every Application's chart as Argo CD would render it."""
+        result, outputs = helm_charts.render_platform_charts(
+            self.inventory,
+            self.tree,
+            self.repo_prefix,
+            self.chart_fetcher,
+            self.settings.cache,
+            self.workdir / "helm",
+        )
+        return HelmStepOutcome(result, outputs)
+
+    @cached_property
+    def helm_outputs(self) -> list[helm_charts.HelmOutput]:
+        """The outputs of the selected Helm steps (5b, 5c), validated by steps 4, 6 and 7."""
+        outputs: list[helm_charts.HelmOutput] = []
+        if self.wants(helm_charts.CHARTS_STEP):
+            outputs += self.repo_charts.outputs
+        if self.wants(helm_charts.RENDER_STEP):
+            outputs += self.chart_renders.outputs
+        return outputs
+
+    @cached_property
+    def rendered_documents(self) -> list[Document]:
+        """The tree's objects and what kustomize renders (no Helm output)."""
+        documents = list(self.tree.documents)
+        for build in self.builds.values():
+            documents.extend(build.documents)
+        return documents
+
+    @cached_property
+    def documents(self) -> list[Document]:
+        """Every object: the tree's, kustomize's and the selected Helm steps' outputs."""
+        documents = list(self.rendered_documents)
+        for output in self.helm_outputs:
+            documents.extend(output.documents)
+        return documents
+
+    @cached_property
+    def base_schemas(self) -> SchemaStore | Finding:
+        """Schemas for the tree and its kustomize builds, or why they cannot be had."""
+        return self._store(self.rendered_documents)
+
+    @cached_property
+    def schemas(self) -> SchemaStore | Finding:
+        """Schemas for every object, CRDs and ConstraintTemplates rendered by charts included."""
+        if not self.helm_outputs:
+            return self.base_schemas
+        return self._store(self.documents)
+
+    def _store(self, documents: list[Document]) -> SchemaStore | Finding:
+        settings = self.settings
+        try:
+            store, _ = build_store(settings.cache, settings.upstream, [d.obj for d in documents])
+        except UpstreamDataError as error:
+            return Finding(str(settings.upstream), "upstream", str(error))
+        return store
+
+
+@dataclass(frozen=True)
+class Step:
+    """One validation step.
+
+    Attributes:
+        name: what ``--steps`` and the report call it (``kubeconform``).
+        number: its place in the report (``4``, ``5a``); ``--steps`` accepts it too.
+        run: computes the step's result from the run's context.
+        needs_tree: whether it is *not run* when the tree is not a folder.
+
+    """
+
+    name: str
+    number: str
+    run: Callable[[Context], StepResult]
+    needs_tree: bool = True
+
+
+def timed(step: Step, context: Context, clock: Callable[[], float] = time.monotonic) -> StepResult:
+    """Run one step and record how long it took (the only place durations are measured).
+
+    Args:
+        step: the step.
+        context: the run's context.
+        clock: seconds from a monotonic clock.
+
+    Returns:
+        The step's result, its ``seconds`` set (inputs it was first to need included).
+
+    """
+    began = clock()
+    result = step.run(context)
+    result.seconds = round(clock() - began, 3)
+    return result
+
+
+# -- the steps ------------------------------------------------------------------------------
+
+
+def _tree(context: Context) -> StepResult:
+    root = context.settings.tree
+    if not root.is_dir():
+        return StepResult(
+            TREE_STEP,
+            Status.FAILED,
+            [Finding(str(root), TREE_STEP, "the tree to validate is not a folder")],
+            "no tree",
+        )
+    loaded = context.tree
+    detail = (
+        f"{len(loaded.yaml_files)} YAML files: {len(loaded.manifests)} manifests "
+        f"({len(loaded.documents)} objects), {len(loaded.values_files)} values files, "
+        f"{len(loaded.kustomization_dirs)} kustomizations"
+    )
+    if loaded.problems:
+        return StepResult(
+            TREE_STEP,
+            Status.FAILED,
+            list(loaded.problems),
+            f"{detail}; {len(loaded.problems)} files do not read or parse",
+        )
+    return StepResult(TREE_STEP, Status.PASSED, [], detail)
+
+
+def _freshness(context: Context) -> StepResult:
+    settings = context.settings
+    if not settings.freshness:
+        return StepResult(
+            freshness.STEP,
+            Status.NOT_RUN,
+            [],
+            "a foreign tree (or --no-freshness): only the repository's own "
+            f"{settings.repo_prefix or 'tree'} is compared with a fresh synth",
+        )
+    return freshness.run_freshness(
+        settings.repo_root,
+        settings.tree,
+        freshness.find_cdk8s(settings.repo_root),
+        context.workdir / "freshness",
+    )
+
+
+def _yamllint(context: Context) -> StepResult:
+    loaded = context.tree
+    config = context.settings.repo_root / yaml_lint.CONFIG_NAME
+    return yaml_lint.run_yamllint(loaded.root, loaded.yaml_files, config)
+
+
+def _kustomize(context: Context) -> StepResult:
+    return kustomize.step_result(context.builds, context.tool("kustomize"))
+
+
+def _kubeconform(context: Context) -> StepResult:
+    store = context.schemas
+    if isinstance(store, Finding):
+        return StepResult(kubeconform.STEP, Status.FAILED, [store], "no schemas")
+    result = kubeconform.run_kubeconform(
+        _sources(context), store, context.tool("kubeconform"), context.workdir / "kubeconform"
+    )
+    result.detail += f" (Kubernetes {KUBERNETES_VERSION})"
+    catalog = context.tree.catalog_files
+    if catalog:
+        result.detail += (
+            f"; {len(catalog)} Backstage catalog files skipped (not Kubernetes objects)"
+        )
+    return result
+
+
+def _sources(context: Context) -> list[kubeconform.Source]:
+    loaded = context.tree
+    sources = [
+        kubeconform.Source(relpath, loaded.documents_of(relpath), path=loaded.root / relpath)
+        for relpath in loaded.manifests
+    ]
+    for folder, build in sorted(context.builds.items()):
+        if build.ok:
+            sources.append(
+                kubeconform.Source(kustomize.origin_of(folder), build.documents, text=build.text)
+            )
+    for output in context.helm_outputs:
+        sources.append(kubeconform.Source(output.origin, output.documents, text=output.text))
+    return sources
+
+
+def _helm_values(context: Context) -> StepResult:
+    return helm_values.run_helm_values(
+        context.inventory, context.tree, context.repo_prefix, context.chart_fetcher
+    )
+
+
+def _helm_charts(context: Context) -> StepResult:
+    return context.repo_charts.result
+
+
+def _helm_render(context: Context) -> StepResult:
+    return context.chart_renders.result
+
+
+def _policies(context: Context) -> StepResult:
+    gator = context.tool("gator") or context.settings.repo_root / "bin" / "gator"
+    return policies.run_policies(
+        context.documents,
+        policies.delivered_policy(context.tree.documents),
+        gator=gator,
+        workdir=context.workdir / "gator",
+        values_files=context.tree.values_files,
+    )
+
+
+def _argocd(context: Context) -> StepResult:
+    chart_objects: dict[str, list[Document]] = {}
+    for output in context.helm_outputs:
+        if output.app:
+            chart_objects.setdefault(output.app, []).extend(output.documents)
+    store = context.schemas
+    scopes = store.scopes if isinstance(store, SchemaStore) else Scopes()
+    result = argocd.check_inventory(
+        context.inventory, context.tree, context.repo_prefix, scopes, chart_objects
+    )
+    if isinstance(store, Finding):
+        result.findings.append(store)
+        result.status = Status.FAILED
+    return result
+
+
+def _secrets(context: Context) -> StepResult:
+    settings = context.settings
+    baseline = settings.repo_root / secret_scan.BASELINE_NAME
+    if settings.own_tree:
+        scan_root, files = settings.repo_root, secret_scan.repository_files(settings.repo_root)
+    else:
+        scan_root = settings.tree
+        files = sorted(
+            p.relative_to(scan_root).as_posix() for p in scan_root.rglob("*") if p.is_file()
+        )
+    return secret_scan.run_secret_scan(
+        scan_root, files, baseline, settings.cache, use_baseline_results=settings.own_tree
+    )
+
+
+#: Every step, in the order they run (inputs before the steps that check them).
+STEPS: tuple[Step, ...] = (
+    Step(freshness.STEP, "1", _freshness, needs_tree=False),
+    Step(TREE_STEP, "0", _tree, needs_tree=False),
+    Step(yaml_lint.STEP, "2", _yamllint),
+    Step(kustomize.STEP, "3", _kustomize),
+    Step(helm_values.STEP, "5a", _helm_values),
+    Step(helm_charts.CHARTS_STEP, "5b", _helm_charts),
+    Step(helm_charts.RENDER_STEP, "5c", _helm_render),
+    Step(kubeconform.STEP, "4", _kubeconform),
+    Step(policies.STEP, "6", _policies),
+    Step(argocd.STEP, "7", _argocd),
+    Step(secret_scan.STEP, "8", _secrets),
+)
+#: Step name to number, in report order.
+NUMBERS: dict[str, str] = {s.name: s.number for s in sorted(STEPS, key=lambda s: s.number)}
+#: The steps ``--steps`` can select, in report order (the tree is always read).
+STEP_NAMES: tuple[str, ...] = tuple(name for name in NUMBERS if name != TREE_STEP)
 
 
 def resolve_steps(selection: Iterable[str]) -> set[str]:
@@ -85,13 +447,14 @@ def resolve_steps(selection: Iterable[str]) -> set[str]:
                 continue
             matches = {
                 name
-                for name, number in NUMBERS.items()
-                if word in (name, number) or (word in ("5", "helm") and number.startswith("5"))
+                for name in STEP_NAMES
+                if word in (name, NUMBERS[name])
+                or (word in ("5", "helm") and NUMBERS[name].startswith("5"))
             }
             if not matches:
-                raise ValueError(f"unknown step {word!r}; steps: {', '.join(STEPS)} (or 1-8)")
+                raise ValueError(f"unknown step {word!r}; steps: {', '.join(STEP_NAMES)} (or 1-8)")
             chosen |= matches
-    return chosen or set(STEPS)
+    return chosen or set(STEP_NAMES)
 
 
 @dataclass
@@ -110,7 +473,7 @@ class PipelineReport:
     def render(self, heading: str = "") -> str:
         """The human-readable report."""
         lines = [heading] if heading else []
-        order = {name: i for i, name in enumerate(STEPS)}
+        order = {name: i for i, name in enumerate(NUMBERS)}
         for res in sorted(self.results, key=lambda r: order.get(r.name, len(order))):
             number = NUMBERS.get(res.name, "-")
             status = {Status.PASSED: "passed", Status.FAILED: "FAILED", Status.NOT_RUN: "not run"}[
@@ -121,8 +484,8 @@ class PipelineReport:
                 detail = f"not run: {detail}"
             lines.append(f"[{number:>2}] {res.name:<12} {status:<7} {res.seconds:6.2f}s  {detail}")
             for finding in res.findings[:MAX_FINDINGS_SHOWN]:
-                rendered = finding.render().replace("\n", "\n       ")
-                lines.append(f"       {rendered}")
+                shown = finding.render().replace("\n", "\n       ")
+                lines.append(f"       {shown}")
             if len(res.findings) > MAX_FINDINGS_SHOWN:
                 lines.append(f"       ... and {len(res.findings) - MAX_FINDINGS_SHOWN} more")
         counts = {s: sum(1 for r in self.results if r.status is s) for s in Status}
@@ -135,33 +498,12 @@ class PipelineReport:
         return "\n".join(lines)
 
 
-@dataclass
-class _Run:
-    settings: Settings
-    selected: set[str]
-    workdir: Path
-    progress: Callable[[StepResult], None]
-    results: list[StepResult] = field(default_factory=list)
-    skipped: str = ""
-
-    def record(self, result: StepResult) -> StepResult:
-        self.results.append(result)
-        self.progress(result)
-        return result
-
-    def wants(self, *names: str) -> bool:
-        return any(n in self.selected for n in names)
-
-    def tool(self, name: str) -> Path | None:
-        return find_tool(name, self.settings.repo_root)
-
-
-def run_pipeline(
+def validate_tree(
     settings: Settings,
     steps: set[str] | None = None,
     progress: Callable[[StepResult], None] | None = None,
 ) -> PipelineReport:
-    """Run the selected steps on ``settings.tree``.
+    """Run the selected steps on ``settings.tree`` (and always read the tree).
 
     Args:
         settings: the run's inputs.
@@ -169,208 +511,26 @@ def run_pipeline(
         progress: called with each result as soon as its step ends.
 
     Returns:
-        The report.
+        The report: one result per step of :data:`STEPS`.
 
     """
     started = time.monotonic()
-    selected = set(STEPS) if steps is None else steps
+    selected = set(STEP_NAMES) if steps is None else set(steps)
+    report = PipelineReport(settings.tree)
+    no_tree = ""
     with tempfile.TemporaryDirectory(prefix="gitops-validate-") as scratch:
-        state = _Run(settings, selected, Path(scratch), progress or (lambda _: None))
-        _execute(state)
-        for name in STEPS:
-            if name not in {r.name for r in state.results}:
-                why = state.skipped if name in selected else "not selected (--steps)"
-                state.record(StepResult(name, Status.NOT_RUN, [], why))
-    return PipelineReport(settings.tree, state.results, round(time.monotonic() - started, 2))
-
-
-def _execute(state: _Run) -> None:
-    settings = state.settings
-    if state.wants(freshness.STEP):
-        if settings.freshness:
-            state.record(
-                freshness.run_freshness(
-                    settings.repo_root,
-                    settings.tree,
-                    freshness.find_cdk8s(settings.repo_root),
-                    state.workdir / "freshness",
-                )
-            )
-        else:
-            state.record(
-                StepResult(
-                    freshness.STEP,
-                    Status.NOT_RUN,
-                    [],
-                    "a foreign tree (or --no-freshness): only the repository's own "
-                    f"{settings.repo_prefix or 'tree'} is compared with a fresh synth",
-                )
-            )
-    if not settings.tree.is_dir():
-        state.record(
-            StepResult(
-                "tree",
-                Status.FAILED,
-                [Finding(str(settings.tree), "tree", "the tree to validate is not a folder")],
-                "no tree",
-            )
-        )
-        state.skipped = f"no tree at {settings.tree}"
-        return
-    tree = load_tree(settings.tree)
-    if state.wants(yaml_lint.STEP):
-        state.record(
-            yaml_lint.run_yamllint(
-                tree.root, tree.yaml_files, settings.repo_root / yaml_lint.CONFIG_NAME
-            )
-        )
-
-    needs_builds = state.wants(
-        kustomize.STEP, KUBECONFORM_STEP, VALUES_STEP, helm_charts.RENDER_STEP, POLICIES_STEP,
-        ARGOCD_STEP,
-    )  # fmt: skip
-    builds: dict[str, kustomize.Build] = {}
-    if needs_builds:
-        began = time.monotonic()
-        kustomize_bin = state.tool("kustomize")
-        if kustomize_bin is not None:
-            builds = kustomize.build_all(tree.root, tree.kustomization_dirs, kustomize_bin)
-        if state.wants(kustomize.STEP):
-            state.record(kustomize.step_result(builds, kustomize_bin, began))
-
-    paths = RepoPaths(settings.repo_prefix)
-    world = collect(tree, builds, paths) if needs_builds else ArgoWorld()
-    rendered: list[helm_charts.Rendered] = []
-    fetcher = chart_source.fetcher_for(settings, state.tool("helm"))
-    if state.wants(VALUES_STEP):
-        state.record(run_helm_values(world, tree, paths, fetcher))
-    if state.wants(helm_charts.CHARTS_STEP):
-        charts = helm_charts.find_repo_charts(settings.repo_root, tree, settings.repo_prefix)
-        result, outputs = helm_charts.lint_charts(
-            charts,
-            state.tool("helm"),
-            sorted(tree.environment_folders()),
-            settings.cache,
-            settings.relative,
-        )
-        state.record(result)
-        rendered += outputs
-
-    store = None
-    store_problem: Finding | None = None
-    store_began = time.monotonic()
-    if state.wants(KUBECONFORM_STEP, helm_charts.RENDER_STEP, ARGOCD_STEP):
-        objects = [d.obj for d in _all_documents(tree, builds, [])]
-        try:
-            store, _ = build_store(settings.cache, settings.upstream, objects)
-        except UpstreamDataError as error:
-            store_problem = Finding(str(settings.upstream), "upstream", str(error))
-    store_seconds = time.monotonic() - store_began
-
-    if state.wants(helm_charts.RENDER_STEP):
-        result, outputs = helm_charts.render_platform_charts(
-            world, tree, paths, fetcher, settings.cache, state.workdir / "helm"
-        )
-        state.record(result)
-        rendered += outputs
-
-    documents = _all_documents(tree, builds, rendered)
-    if rendered and store is not None:
-        # Charts may bring CRDs (and ConstraintTemplates) of their own: add their schemas.
-        began = time.monotonic()
-        store, _ = build_store(settings.cache, settings.upstream, [d.obj for d in documents])
-        store_seconds += time.monotonic() - began
-    if state.wants(KUBECONFORM_STEP):
-        if store is None:
-            state.record(
-                StepResult(
-                    KUBECONFORM_STEP,
-                    Status.FAILED,
-                    [store_problem] if store_problem else [],
-                    "no schemas",
-                )
-            )
-        else:
-            began = time.monotonic()
-            result = run_kubeconform(
-                _sources(tree, builds, rendered), store, state.tool("kubeconform"),
-                state.workdir / "kubeconform",
-            )  # fmt: skip
-            result.seconds = round(time.monotonic() - began + store_seconds, 3)
-            result.detail += f" (Kubernetes {KUBERNETES_VERSION})"
-            if tree.catalog_files:
-                result.detail += (
-                    f"; {len(tree.catalog_files)} Backstage catalog files skipped (not "
-                    "Kubernetes objects)"
-                )
-            state.record(result)
-
-    if state.wants(POLICIES_STEP):
-        state.record(_policies(state, documents, tree))
-
-    if state.wants(ARGOCD_STEP):
-        began = time.monotonic()
-        chart_objects: dict[str, list[Document]] = {}
-        for output in rendered:
-            if output.app:
-                chart_objects.setdefault(output.app, []).extend(output.documents)
-        scopes = store.scopes if store else Scopes()
-        result = check_world(world, tree, paths, scopes, chart_objects, started=began)
-        if store_problem:
-            result.findings.append(store_problem)
-            result.status = Status.FAILED
-        state.record(result)
-
-    if state.wants(SECRETS_STEP):
-        baseline = settings.repo_root / BASELINE_NAME
-        if settings.own_tree:
-            scan_root, files = settings.repo_root, repository_files(settings.repo_root)
-        else:
-            scan_root = settings.tree
-            files = sorted(
-                p.relative_to(scan_root).as_posix() for p in scan_root.rglob("*") if p.is_file()
-            )
-        state.record(
-            run_secret_scan(
-                scan_root, files, baseline, settings.cache, use_baseline_results=settings.own_tree
-            )
-        )
-
-
-def _policies(state: _Run, documents: list[Document], tree: Tree) -> StepResult:
-    try:
-        from gitops_platform.validation.policies import run_policies
-    except ImportError as error:
-        return StepResult(
-            POLICIES_STEP, Status.NOT_RUN, [], f"the policy step is not available: {error}"
-        )
-    gator = state.tool("gator") or state.settings.repo_root / "bin" / "gator"
-    return run_policies(
-        documents, gator=gator, workdir=state.workdir / "gator", values_files=tree.values_files
-    )
-
-
-def _all_documents(
-    tree: Tree, builds: dict[str, kustomize.Build], rendered: list[helm_charts.Rendered]
-) -> list[Document]:
-    documents = list(tree.documents)
-    for build in builds.values():
-        documents.extend(build.documents)
-    for output in rendered:
-        documents.extend(output.documents)
-    return documents
-
-
-def _sources(
-    tree: Tree, builds: dict[str, kustomize.Build], rendered: list[helm_charts.Rendered]
-) -> list[Source]:
-    sources = [
-        Source(relpath, tree.documents_of(relpath), path=tree.root / relpath)
-        for relpath in tree.manifests
-    ]
-    for folder, build in sorted(builds.items()):
-        if build.ok:
-            sources.append(Source(kustomize.origin_of(folder), build.documents, text=build.text))
-    for output in rendered:
-        sources.append(Source(output.origin, output.documents, text=output.text))
-    return sources
+        context = Context(settings, selected, Path(scratch))
+        for step in STEPS:
+            if step.name != TREE_STEP and step.name not in selected:
+                result = StepResult(step.name, Status.NOT_RUN, [], "not selected (--steps)")
+            elif step.needs_tree and no_tree:
+                result = StepResult(step.name, Status.NOT_RUN, [], no_tree)
+            else:
+                result = timed(step, context)
+                if step.name == TREE_STEP and not settings.tree.is_dir():
+                    no_tree = f"no tree at {settings.tree}"
+            report.results.append(result)
+            if progress is not None:
+                progress(result)
+    report.seconds = round(time.monotonic() - started, 2)
+    return report

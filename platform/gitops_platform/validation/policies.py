@@ -1,47 +1,56 @@
-"""Validation step 6: the platform's policy set, evaluated on every rendered manifest by gator.
+"""Validation step 6: the policy set the tree delivers, evaluated on every rendered object by gator.
 
-The ConstraintTemplates and constraints come from :mod:`gitops_platform.policy`, the very objects
-rendered into the tree for Gatekeeper. They are written next to the documents (and to each Helm
-values file wrapped as the CI-only ``HelmValues`` kind) into a work folder, and ``gator test``
-runs once over all of them: gator puts every object it is given into ``data.inventory``, which
-is what the referential ``application-project`` policy reads.
+The policy is read from the tree, never rebuilt in code: the ConstraintTemplates and constraints
+under ``infra/base/addons/policy/`` (:data:`gitops_platform.layout.POLICY_FOLDER`), which the
+policy Application delivers to Gatekeeper in every cluster. So CI checks what the clusters
+enforce, customised parameters and extra constraints included. A tree that delivers no policy
+set (no ConstraintTemplate there) leaves the step *not run*, with that reason: there is nothing
+to evaluate, and such a run is never counted as passed.
 
-Gatekeeper's own kinds found in the tree (ConstraintTemplates, constraints, expansion templates,
-mutators) are reviewed as ordinary objects, but under a renamed API group, so that gator never
-loads them as policy: CI evaluates exactly the policy set of this library.
+The policy objects are written to one file and every document of the tree (and of the kustomize
+and chart renders), plus each Helm values file wrapped as the CI-only ``HelmValues`` kind, to
+another; ``gator test`` runs once over both. gator puts every object it is given into
+``data.inventory``, which is what referential policies (``application-project``) read; in a
+cluster, Gatekeeper replicates only the kinds its sync ``Config`` lists, so CI's inventory is a
+superset of the cluster's.
+
+Every Gatekeeper kind found among the documents (the policy objects themselves included) is also
+reviewed as an ordinary object, under a renamed API group so that gator never loads it a second
+time as policy: the required-labels policy, for one, applies to the policy objects too.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import time
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gitops_platform.policy import (
-    PolicySet,
-    constraint_templates,
-    constraints,
-    helm_values_object,
-)
+from gitops_platform.layout import HELM_VALUES_API_VERSION, HELM_VALUES_KIND, POLICY_FOLDER
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
-from gitops_platform.validation.tools import missing_tool, run
+from gitops_platform.validation.tools import missing_tool, run_command
 
-__all__ = ["DOCUMENT_ANNOTATION", "STEP", "run_policies"]
+__all__ = [
+    "DOCUMENT_ANNOTATION",
+    "STEP",
+    "delivered_policy",
+    "helm_values_object",
+    "run_policies",
+]
 
 STEP = "policies"
 
 #: Annotation added (in the work folder only) to map each violation back to its document.
 DOCUMENT_ANNOTATION = "validation.gitops-platform.io/document"
 
-#: Origin reported for violations of the policy objects gator is given (the library's own).
-POLICY_SET_ORIGIN = "<policy set: gitops_platform.policy>"
-
+TEMPLATE_GROUP = "templates.gatekeeper.sh"
+CONSTRAINT_GROUP = "constraints.gatekeeper.sh"
 _GATEKEEPER_POLICY_GROUPS = frozenset(
     {
-        "templates.gatekeeper.sh",
-        "constraints.gatekeeper.sh",
+        TEMPLATE_GROUP,
+        CONSTRAINT_GROUP,
         "expansion.gatekeeper.sh",
         "mutations.gatekeeper.sh",
     }
@@ -49,42 +58,103 @@ _GATEKEEPER_POLICY_GROUPS = frozenset(
 _DISARMED_SUFFIX = ".reviewed-as-object.validation.gitops-platform.io"
 
 
+def _group(obj: dict[str, Any]) -> str:
+    return str(obj.get("apiVersion", "")).rpartition("/")[0]
+
+
+def delivered_policy(documents: Iterable[Document], folder: str = POLICY_FOLDER) -> list[Document]:
+    """The policy objects a tree delivers: templates and constraints read from ``folder``.
+
+    Args:
+        documents: the tree's documents (origins relative to the tree).
+        folder: where the policy component's objects are rendered (``infra/base/addons/policy``;
+            its per-environment subfolders included).
+
+    Returns:
+        The ConstraintTemplates and constraints found there, in tree order.
+
+    """
+    prefix = folder.rstrip("/") + "/"
+    return [
+        d
+        for d in documents
+        if d.origin.startswith(prefix) and _group(d.obj) in (TEMPLATE_GROUP, CONSTRAINT_GROUP)
+    ]
+
+
+def helm_values_object(name: str, values: Any) -> dict[str, Any]:
+    """Wrap a Helm values file as the CI-only ``HelmValues`` object gator can evaluate.
+
+    Args:
+        name: the object name, ``<component>-<file>`` (made DNS-safe here).
+        values: the parsed values file (``None`` for an empty file).
+
+    Returns:
+        A ``validation.gitops-platform.io/v1`` ``HelmValues`` object
+        (:data:`gitops_platform.layout.HELM_VALUES_KIND`). It is never applied to a cluster;
+        the inline-secrets constraint matches it.
+
+    """
+    safe = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-.") or "values"
+    return {
+        "apiVersion": HELM_VALUES_API_VERSION,
+        "kind": HELM_VALUES_KIND,
+        "metadata": {
+            "name": safe,
+            "labels": {
+                "app.kubernetes.io/name": safe,
+                "app.kubernetes.io/part-of": "gitops-platform",
+                "app.kubernetes.io/managed-by": "gitops-platform",
+            },
+        },
+        "spec": {"values": {} if values is None else values},
+    }
+
+
 def run_policies(
     documents: list[Document],
+    policy: Sequence[Document],
     *,
     gator: Path,
     workdir: Path,
     values_files: dict[str, Any] | None = None,
-    policy_set: PolicySet | None = None,
 ) -> StepResult:
-    """Evaluate the policy set on ``documents`` (and Helm values files) with one gator run.
+    """Evaluate ``policy`` on ``documents`` (and Helm values files) with one gator run.
 
     Args:
         documents: every rendered object, with where it came from.
+        policy: the ConstraintTemplates and constraints to apply, with their files (see
+            :func:`delivered_policy`); other kinds among them are ignored.
         gator: the ``gator`` executable (built into ``bin/`` by ``make tools``).
         workdir: an empty or scratch folder for the files handed to gator.
         values_files: Helm values files of the tree, path (relative to the tree, e.g.
             ``infra/platform/values/backstage/base.yaml``) to parsed content; each is wrapped as a
             ``HelmValues`` object named ``<component>-<file>`` and checked for inline secrets.
-        policy_set: the policy set to apply; ``PolicySet()``, the one rendered into the tree,
-            when not given.
 
     Returns:
-        ``FAILED`` with one finding per violation (file, document, field, ``Kind/name`` of the
-        constraint, message), or ``PASSED`` with a detail ``"N objects, M constraints"``.
+        ``NOT_RUN`` when ``policy`` holds no ConstraintTemplate (the tree delivers no policy
+        set); ``FAILED`` with one finding per violation (file, document, field, ``Kind/name`` of
+        the constraint, message), per constraint whose template is not delivered, or when gator
+        cannot run; else ``PASSED`` with a detail ``"N objects (...), M constraints"``.
 
     """
-    started = time.monotonic()
-    policy_set = policy_set or PolicySet()
 
     def result(status: Status, findings: list[Finding], detail: str) -> StepResult:
-        return StepResult(STEP, status, findings, detail, round(time.monotonic() - started, 3))
+        return StepResult(STEP, status, findings, detail)
 
+    templates = [d for d in policy if _group(d.obj) == TEMPLATE_GROUP]
+    constraints = [d for d in policy if _group(d.obj) == CONSTRAINT_GROUP]
+    if not templates:
+        return result(
+            Status.NOT_RUN,
+            [],
+            f"the tree delivers no policy set (no ConstraintTemplate under {POLICY_FOLDER}/)",
+        )
     if not gator.is_file():
         return result(Status.FAILED, [missing_tool("gator", STEP)], "gator missing")
 
+    findings = _unmatched_constraints(templates, constraints)
     entries: list[Document] = []
-    findings: list[Finding] = []
     for document in documents:
         obj = document.obj
         if not isinstance(obj, dict) or not obj.get("apiVersion") or not obj.get("kind"):
@@ -101,17 +171,16 @@ def run_policies(
     for path, values in sorted((values_files or {}).items()):
         entries.append(Document(path, 0, helm_values_object(_values_name(path), values)))
 
-    templates = constraint_templates()
-    policy = [*templates, *constraints(policy_set)]
+    loaded = [*templates, *(c for c in constraints if _has_template(c, templates))]
     workdir.mkdir(parents=True, exist_ok=True)
     policy_file = workdir / "policy-set.yaml"
     objects_file = workdir / "objects.yaml"
-    _write_stream(policy_file, policy)
+    _write_stream(policy_file, [d.obj for d in loaded])
     _write_stream(objects_file, [_for_gator(i, d.obj) for i, d in enumerate(entries)])
 
     # gator exits 1 both when a constraint denies and when it cannot run: the JSON on stdout
     # (a list of violations, or null) tells them apart.
-    outcome = run(
+    outcome = run_command(
         [gator, "test", "--output=json", f"--filename={policy_file}", f"--filename={objects_file}"],
         timeout=600.0,
     )
@@ -129,15 +198,43 @@ def run_policies(
         return result(Status.FAILED, findings, "gator failed")
 
     for violation in results or []:
-        findings.append(_finding(violation, entries))
+        findings.append(_finding(violation, entries, constraints))
     findings = sorted(set(findings), key=_sort_key)
     detail = (
         f"{len(entries)} objects ({len(entries) - len(values_files or {})} documents, "
-        f"{len(values_files or {})} values files), {len(policy) - len(templates)} constraints"
+        f"{len(values_files or {})} values files), {len(loaded) - len(templates)} constraints "
+        f"of {len(templates)} templates"
     )
     if findings:
         return result(Status.FAILED, findings, f"{detail}, {len(findings)} violations")
     return result(Status.PASSED, [], detail)
+
+
+def _template_kind(template: Document) -> str:
+    crd = (template.obj.get("spec") or {}).get("crd") or {}
+    return str(((crd.get("spec") or {}).get("names") or {}).get("kind", ""))
+
+
+def _has_template(constraint: Document, templates: list[Document]) -> bool:
+    return constraint.obj.get("kind") in {_template_kind(t) for t in templates}
+
+
+def _unmatched_constraints(templates: list[Document], constraints: list[Document]) -> list[Finding]:
+    """A constraint whose kind no delivered template defines: Gatekeeper never enforces it."""
+    kinds = sorted({_template_kind(t) for t in templates})
+    return [
+        Finding(
+            c.origin,
+            STEP,
+            f"constraint kind {c.obj.get('kind')} has no ConstraintTemplate in the delivered "
+            f"policy set (templates define: {', '.join(kinds)}): Gatekeeper would never "
+            "enforce it",
+            c.ref,
+            "kind",
+        )
+        for c in constraints
+        if not _has_template(c, templates)
+    ]
 
 
 def _values_name(path: str) -> str:
@@ -172,9 +269,13 @@ def _write_stream(path: Path, objects: list[dict[str, Any]]) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
-def _finding(violation: dict[str, Any], entries: list[Document]) -> Finding:
+def _finding(
+    violation: dict[str, Any], entries: list[Document], constraints: list[Document]
+) -> Finding:
     constraint = violation.get("constraint") or {}
-    rule = f"{constraint.get('kind', '?')}/{(constraint.get('metadata') or {}).get('name', '?')}"
+    kind = constraint.get("kind", "?")
+    name = (constraint.get("metadata") or {}).get("name", "?")
+    rule = f"{kind}/{name}"
     details = (violation.get("metadata") or {}).get("details") or {}
     field = details.get("field") if isinstance(details, dict) else None
     violating = violation.get("violatingObject") or {}
@@ -184,8 +285,16 @@ def _finding(violation: dict[str, Any], entries: list[Document]) -> Finding:
     if index is not None and str(index).isdigit() and int(str(index)) < len(entries):
         entry = entries[int(str(index))]
         return Finding(entry.origin, rule, message, entry.ref, field or None)
-    ref = Document(POLICY_SET_ORIGIN, 0, violating).ref
-    return Finding(POLICY_SET_ORIGIN, rule, message, ref, field or None)
+    # Not one of the reviewed documents: name the constraint's own file.
+    origin = next(
+        (
+            c.origin
+            for c in constraints
+            if (c.obj.get("kind"), (c.obj.get("metadata") or {}).get("name")) == (kind, name)
+        ),
+        "<policy set>",
+    )
+    return Finding(origin, rule, message, Document(origin, 0, violating).ref, field or None)
 
 
 def _sort_key(finding: Finding) -> tuple[str, str, str, str, str]:

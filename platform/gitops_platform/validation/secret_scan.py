@@ -17,12 +17,11 @@ import hashlib
 import importlib.metadata
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 from gitops_platform.validation.report import Finding, Status, StepResult
-from gitops_platform.validation.tools import run
+from gitops_platform.validation.tools import run_command
 
 __all__ = ["BASELINE_NAME", "STEP", "repository_files", "run_secret_scan"]
 
@@ -33,7 +32,7 @@ _EXCLUDE_FILES = "detect_secrets.filters.regex.should_exclude_file"
 
 def repository_files(repo_root: Path) -> list[str]:
     """Tracked files plus untracked files that are not ignored (relative POSIX paths)."""
-    listed = run(
+    listed = run_command(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=repo_root
     )
     if not listed.ok:
@@ -62,10 +61,9 @@ def run_secret_scan(
         ``PASSED``.
 
     """
-    started = time.monotonic()
 
     def result(status: Status, findings: list[Finding], detail: str) -> StepResult:
-        return StepResult(STEP, status, findings, detail, round(time.monotonic() - started, 3))
+        return StepResult(STEP, status, findings, detail)
 
     try:
         config: dict[str, Any] = json.loads(baseline.read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ Everything configurable comes from one :class:`Settings` object, built by :meth:
 from the command line and a few environment variables:
 
 ``GITOPS_PLATFORM_UPSTREAM``
-    the upstream reference data (CRDs, chart value schemas); default ``../shared/upstream``
+    the upstream reference data (CRDs, the chart mirror); default ``../shared/upstream``
     next to the repository.
 ``GITOPS_PLATFORM_BIN``
     a folder of tools that wins over the repository's ``bin/`` (then ``PATH`` is searched).
@@ -20,31 +20,26 @@ from the command line and a few environment variables:
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from gitops_platform.layout import (
-    BIN_ENV,
     CACHE_ENV,
     CHART_MIRROR_ENV,
     CHART_MIRROR_NONE,
     DEFAULT_CHART_MIRROR,
+    DEFAULT_UPSTREAM,
     UPSTREAM_ENV,
 )
+from gitops_platform.validation.tools import run_command
 
 __all__ = [
-    "BIN_ENV",
-    "CACHE_ENV",
-    "CHART_MIRROR_ENV",
     "KUBERNETES_VERSION",
-    "UPSTREAM_ENV",
     "Settings",
     "find_repo_root",
 ]
 
-
-#: The Kubernetes version the tree is validated against (DESIGN.md section 2).
+#: The Kubernetes version the tree is validated against (what Argo CD 3.5 supports).
 KUBERNETES_VERSION = "1.33.0"
 
 
@@ -59,19 +54,9 @@ def find_repo_root(start: Path) -> Path:
 
     """
     start = start.resolve()
-    try:
-        completed = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=start,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return start
+    completed = run_command(["git", "rev-parse", "--show-toplevel"], cwd=start, timeout=30)
     top = completed.stdout.strip()
-    return Path(top) if completed.returncode == 0 and top else start
+    return Path(top) if completed.ok and top else start
 
 
 @dataclass(frozen=True)
@@ -127,7 +112,7 @@ class Settings:
             freshness: force the freshness step on or off; default: on only for the
                 repository's own tree (``<repo_root>/<repo_prefix>``).
             upstream: the upstream data folder; default ``$GITOPS_PLATFORM_UPSTREAM``, else
-                ``<repo_root>/../shared/upstream``.
+                ``<repo_root>/../shared/upstream`` (``layout.DEFAULT_UPSTREAM``).
             cache: the cache folder; default ``$GITOPS_PLATFORM_CACHE``, else
                 ``<repo_root>/.build/validation-cache``.
             chart_mirror: the chart mirror folder, or ``"none"`` for no mirror; default
@@ -145,8 +130,7 @@ class Settings:
         env_upstream = os.environ.get(UPSTREAM_ENV)
         env_cache = os.environ.get(CACHE_ENV)
         resolved_upstream = (
-            upstream
-            or (Path(env_upstream) if env_upstream else root.parent / "shared" / "upstream")
+            upstream or (Path(env_upstream) if env_upstream else root / DEFAULT_UPSTREAM)
         ).resolve()
         mirror, mirror_origin = _chart_mirror(chart_mirror, resolved_upstream)
         return cls(

@@ -1,4 +1,4 @@
-"""Locating the pinned command-line tools and running them."""
+"""Locating the pinned command-line tools and running them: every subprocess goes through here."""
 
 from __future__ import annotations
 
@@ -9,26 +9,28 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitops_platform.layout import BIN_ENV
 from gitops_platform.validation.report import Finding
-from gitops_platform.validation.settings import BIN_ENV
 
-__all__ = ["INSTALL_HINT", "Run", "find_tool", "missing_tool", "run"]
+__all__ = ["INSTALL_HINT", "CommandResult", "find_tool", "missing_tool", "run_command"]
 
 INSTALL_HINT = "run `make tools` (builds the pinned helm, kubeconform, gator, kustomize into bin/)"
 
 
-def find_tool(name: str, repo_root: Path) -> Path | None:
-    """Find a tool: ``$GITOPS_PLATFORM_BIN/<name>``, then ``<repo_root>/bin/<name>``, then PATH.
+def find_tool(name: str, repo_root: Path, folder: str = "bin") -> Path | None:
+    """Find a tool: ``$GITOPS_PLATFORM_BIN/<name>``, then ``<repo_root>/<folder>/<name>``, PATH.
 
     Args:
         name: the executable name (``kubeconform``).
-        repo_root: the repository whose ``bin/`` holds the pinned tools.
+        repo_root: the repository whose ``folder`` holds the pinned tools.
+        folder: where the repository keeps it: ``bin`` for the Go tools (``make tools``),
+            ``node_modules/.bin`` for the cdk8s CLI (``npm ci``).
 
     Returns:
         The executable, or ``None`` when it is nowhere to be found.
 
     """
-    candidates = [repo_root / "bin" / name]
+    candidates = [repo_root / folder / name]
     if os.environ.get(BIN_ENV):
         candidates.insert(0, Path(os.environ[BIN_ENV]) / name)
     for candidate in candidates:
@@ -44,8 +46,8 @@ def missing_tool(name: str, rule: str) -> Finding:
 
 
 @dataclass(frozen=True)
-class Run:
-    """The outcome of one command."""
+class CommandResult:
+    """The outcome of one command (what :func:`run_command` returns)."""
 
     command: tuple[str, ...]
     returncode: int
@@ -63,14 +65,14 @@ class Run:
         return text if len(text) <= limit else text[:limit] + " [...]"
 
 
-def run(
+def run_command(
     command: Sequence[str | Path],
     *,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     timeout: float = 600.0,
     stdin: str | None = None,
-) -> Run:
+) -> CommandResult:
     """Run a command, capturing its output; a timeout or a missing binary is a failed run.
 
     Args:
@@ -98,7 +100,7 @@ def run(
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return Run(args, 124, "", f"timed out after {timeout:g}s")
+        return CommandResult(args, 124, "", f"timed out after {timeout:g}s")
     except OSError as error:
-        return Run(args, 127, "", str(error))
-    return Run(args, completed.returncode, completed.stdout, completed.stderr)
+        return CommandResult(args, 127, "", str(error))
+    return CommandResult(args, completed.returncode, completed.stdout, completed.stderr)
