@@ -496,3 +496,13 @@ def test_keys_a_chart_reads_without_declaring_them_are_allowed_by_name() -> None
     # Only the typo is reported; every allowed key has its reason.
     assert found == [(("controllerManager", "logLevl"), "gatekeeper 3.23.0")]
     assert all(len(entry.reason) > 40 for entry in UNDECLARED_KEYS)
+
+
+def test_the_platform_values_pass_and_the_charts_without_a_schema_are_named() -> None:
+    values = result(validate(ROOT / "dist", "helm-values"), "helm-values")
+    assert values.status is Status.PASSED, values
+    assert values.detail == (
+        "8 chart sources checked against their charts' values.yaml and schemas "
+        "(cert-manager v1.21.1, external-secrets 2.9.0, traefik 41.3.0 with a values schema); "
+        "no values.schema.json in bitwarden-sdk-server v0.6.0, gatekeeper 3.23.0"
+    )

@@ -584,11 +584,11 @@ def run_helm_values(
     with_schema = sorted(
         {c.label for e in loaded.values() if e.chart for c in e.chart.walk() if c.schema}
     )
-    detail = (
-        f"{checked} chart sources checked against their charts' values.yaml and schemas "
-        f"({', '.join(with_schema) or 'none'} with a values schema); no values.schema.json in "
-        f"{', '.join(sorted(without_schema)) or 'none'}"
-    )
+    detail = f"{checked} chart sources checked against their charts' values.yaml and schemas"
+    if checked:
+        detail += f" ({', '.join(with_schema) or 'none'} with a values schema)"
+    if without_schema:
+        detail += f"; no values.schema.json in {', '.join(sorted(without_schema))}"
     if unavailable:
         detail += f"; not checked, chart not available: {', '.join(sorted(unavailable))}"
     seconds = round(time.monotonic() - started, 3)
