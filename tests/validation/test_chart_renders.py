@@ -506,3 +506,24 @@ def test_the_platform_values_pass_and_the_charts_without_a_schema_are_named() ->
         "(cert-manager v1.21.1, external-secrets 2.9.0, traefik 41.3.0 with a values schema); "
         "no values.schema.json in bitwarden-sdk-server v0.6.0, gatekeeper 3.23.0"
     )
+
+
+def test_a_rendered_object_outside_the_permitted_namespaces_is_a_finding() -> None:
+    # cert-manager's chart default puts its leader-election Roles into kube-system.
+    report = validate(FIXTURES / "namespace-not-permitted", "helm-render,argocd")
+    argocd = result(report, "argocd")
+    assert argocd.status is Status.FAILED
+    origin = (
+        "helm template cert-manager cert-manager v1.21.1 [env dev, Application cert-manager-dev]"
+    )
+    assert {(f.file, f.document, f.field) for f in argocd.findings} == {
+        (origin, f"{kind}/kube-system/{name}:leaderelection", "metadata.namespace")
+        for kind in ("Role", "RoleBinding")
+        for name in ("cert-manager", "cert-manager-cainjector")
+    }
+    assert len(argocd.findings) == 4
+    assert all(
+        f.message == "namespace kube-system is not permitted in project 'platform' (deployed by "
+        "Application cert-manager-dev)"
+        for f in argocd.findings
+    )
