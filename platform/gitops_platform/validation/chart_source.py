@@ -267,6 +267,7 @@ class ChartFetcher:
         mirror: the mirror folder, or ``None`` for no mirror.
         helm: the helm executable (needed only to pull).
         cache: the cache root (pulled archives are kept under ``charts/``).
+        setting: the mirror setting as reports name it (path and where it was set).
 
     """
 
