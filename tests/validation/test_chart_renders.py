@@ -527,3 +527,24 @@ def test_a_rendered_object_outside_the_permitted_namespaces_is_a_finding() -> No
         "Application cert-manager-dev)"
         for f in argocd.findings
     )
+
+
+def _mirrored() -> list[tuple[str, str, str]]:
+    found = []
+    for index in sorted(MIRROR.glob("**/index.yaml")):
+        repo = "https://" + index.parent.relative_to(MIRROR).as_posix()
+        entries = yaml.safe_load(index.read_text())["entries"]
+        found += [(repo, name, str(e["version"])) for name, es in entries.items() for e in es]
+    return found
+
+
+@pytest.mark.parametrize(("repo", "chart", "version"), _mirrored())
+def test_every_mirrored_chart_is_verified_and_readable(
+    tmp_path: Path, repo: str, chart: str, version: str
+) -> None:
+    archive = ChartFetcher(MIRROR, None, tmp_path).fetch(ChartRef(repo, chart, version))
+    assert archive.path is not None, archive.problem
+    assert archive.origin.endswith("(sha256 matches index.yaml)")
+    files = load_chart(archive.path)
+    assert (files.name, files.version) == (chart, version)
+    assert files.defaults, "a chart without default values"
