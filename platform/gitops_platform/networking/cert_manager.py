@@ -154,13 +154,18 @@ class CertManager(PlatformComponent):
     def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
         """Helm values, shared or one environment's.
 
-        Shared: CRDs installed and kept, common labels, metrics on. Per environment:
-        replicas, disruption budgets and resources from the environment's sizing.
+        Shared: CRDs installed and kept, common labels, leader election in its namespace,
+        metrics on. Per environment: replicas, disruption budgets and resources from the
+        environment's sizing.
         """
         if ctx.env is None:
             return {
                 "crds": {"enabled": True, "keep": True},
-                "global": {"commonLabels": {"app.kubernetes.io/part-of": ctx.platform.name}},
+                "global": {
+                    "commonLabels": {"app.kubernetes.io/part-of": ctx.platform.name},
+                    # the chart's default (kube-system) is outside the platform project
+                    "leaderElection": {"namespace": self.namespace},
+                },
                 "enableCertificateOwnerRef": True,
                 "prometheus": {"enabled": True, "servicemonitor": {"enabled": False}},
             }
