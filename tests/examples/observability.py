@@ -1,4 +1,4 @@
-"""A component with two charts: logs (Loki) and traces (Tempo) in one Application.
+"""A component with two charts: traces (Tempo) and dashboards (Grafana) in one Application.
 
 Argo CD delivers both charts from one Application (multi-source); each chart has its own
 values files (``values/observability/<release>/<overlay>.yaml``).
@@ -19,35 +19,36 @@ from gitops_platform import (
 )
 
 GRAFANA_CHARTS = "https://grafana-community.github.io/helm-charts"
-#: After the operators (-3) and before consumers; CRDs too large for client-side apply.
-DELIVERY = Delivery(sync_wave=-1, server_side_apply=True)
+#: After the operators and the policy controller, before the services that send telemetry.
+DELIVERY = Delivery(sync_wave=-1)
+#: What the platform's container-security policy asks of every container.
+CONTAINER_SECURITY = {
+    "allowPrivilegeEscalation": False,
+    "capabilities": {"drop": ["ALL"]},
+    "runAsNonRoot": True,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
 
 
 @dataclass(frozen=True, kw_only=True)
 class Observability(PlatformComponent):
-    """Loki (single binary, filesystem storage) and Tempo, released side by side."""
+    """Tempo (single binary) and Grafana, released side by side.
+
+    Attributes:
+        admin_secret: the Secret holding Grafana's admin credentials (from an ExternalSecret).
+    """
 
     cluster_kinds: ClassVar[tuple[GroupKind, ...]] = (
         GroupKind("rbac.authorization.k8s.io", "ClusterRole"),
         GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding"),
     )
 
-    loki_version: str = "18.11.0"
+    admin_secret: str = "grafana-admin"  # noqa: S105 (a Secret name)
     tempo_version: str = "2.2.4"
+    grafana_version: str = "12.11.1"
     name: str = "observability"
     namespace: str = "monitoring"
     delivery: Delivery = DELIVERY
-
-    @property
-    def loki(self) -> ChartRelease:
-        """The Loki release."""
-        return ChartRelease(
-            repo_url=GRAFANA_CHARTS,
-            chart="loki",
-            version=self.loki_version,
-            release_name="loki",
-            values_schema=f"charts/loki/{self.loki_version}/values.schema.json",
-        )
 
     @property
     def tempo(self) -> ChartRelease:
@@ -60,24 +61,36 @@ class Observability(PlatformComponent):
         )
 
     @property
+    def grafana(self) -> ChartRelease:
+        """The Grafana release."""
+        return ChartRelease(
+            repo_url=GRAFANA_CHARTS,
+            chart="grafana",
+            version=self.grafana_version,
+            release_name="grafana",
+        )
+
+    @property
     def charts(self) -> tuple[Release, ...]:
-        """Loki, then Tempo."""
-        return (self.loki, self.tempo)
+        """Tempo, then Grafana."""
+        return (self.tempo, self.grafana)
 
     def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
-        """Each chart's values: shared settings, then replicas per environment."""
-        replicas = ctx.env.sizing.replicas if ctx.env else None
-        if release == self.loki:
-            if ctx.env is None:
-                return {
-                    "deploymentMode": "SingleBinary",
-                    "loki": {
-                        "auth_enabled": False,
-                        "commonConfig": {"replication_factor": 1},
-                        "storage": {"type": "filesystem"},
-                    },
-                }
-            return {"singleBinary": {"replicas": replicas}}
-        if ctx.env is None:
-            return {"tempo": {"retention": "72h"}}
-        return {"replicas": replicas}
+        """Each chart's values: labels and hardening (shared), sizing (per environment)."""
+        labels = {"app.kubernetes.io/part-of": ctx.platform.name}
+        if ctx.env is not None:
+            replicas, resources = ctx.env.sizing.replicas, ctx.env.sizing.resources()
+            if release == self.tempo:
+                return {"replicas": replicas, "tempo": {"resources": resources}}
+            return {"replicas": replicas, "resources": resources}
+        if release == self.tempo:
+            return {
+                "extraLabels": labels,
+                "podLabels": labels,
+                "tempo": {"securityContext": CONTAINER_SECURITY},
+            }
+        return {
+            "extraLabels": labels,
+            # the chart would otherwise generate a Secret with a password in Git
+            "admin": {"existingSecret": self.admin_secret},
+        }

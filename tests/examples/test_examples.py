@@ -32,19 +32,19 @@ from tests.examples.secret_bundle import SecretBundle
 from tests.helpers import spec
 
 UPSTREAM = Settings.make(ROOT, repo_root=ROOT).upstream
-#: Every step that judges the rendered tree on this machine: freshness compares with the
-#: repository's own synth, helm-render needs the chart repositories, secrets a baseline.
-STEPS = "yamllint,kustomize,kubeconform,helm-values,helm-charts,policies,argocd"
+#: Every step that judges the rendered tree: freshness compares the repository's own tree with
+#: its synth, and the secret scan needs the repository's audited baseline.
+STEPS = "yamllint,kustomize,kubeconform,helm-values,helm-charts,helm-render,policies,argocd"
 
 
 @dataclass(frozen=True, kw_only=True)
 class BrokenObservability(Observability):
-    """Loki's replicas given as text: the chart's values schema wants an integer."""
+    """Grafana without an existing admin Secret: its chart then renders one, password inline."""
 
     def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
         values = dict(super().values(release, ctx))
-        if release == self.loki and ctx.env is not None:
-            values["singleBinary"] = {"replicas": "two"}
+        if release == self.grafana:
+            values.pop("admin", None)
         return values
 
 
@@ -99,10 +99,10 @@ def test_one_of_each_kind_passes_validation(tmp_path: Path) -> None:
     observability = app.application("observability", "prd").spec()
     charts = [s for s in observability["sources"] if "chart" in s]
     assert [(s["chart"], s["helm"]["releaseName"]) for s in charts] == [
-        ("loki", "loki"),
         ("tempo", "tempo"),
+        ("grafana", "grafana"),
     ]
-    for release in ("loki", "tempo"):
+    for release in ("tempo", "grafana"):
         for overlay in ("base", "dev", "prd"):
             assert f"infra/platform/values/observability/{release}/{overlay}.yaml" in files
     # manifests only: one Git path source, the folder its objects were rendered into
@@ -144,5 +144,6 @@ def test_a_broken_variant_fails_validation(tmp_path: Path) -> None:
     PlatformApp(spec(), platform(tmp_path, BrokenObservability)).synth(repo / "dist")
     result = validate(repo)
     assert result.returncode != 0, result.stdout
-    assert "helm-values  FAILED" in result.stdout
-    assert "singleBinary.replicas" in result.stdout
+    assert "policies     FAILED" in result.stdout
+    assert "[Secret/monitoring/grafana]" in result.stdout
+    assert "no-inline-secrets" in result.stdout
