@@ -200,6 +200,17 @@ def _check_components(
                         "share its labels",
                     )
                 )
+        for used in component.uses():
+            if used not in components:
+                problems.append(
+                    ConfigurationError(
+                        path,
+                        "uses",
+                        getattr(used, "name", used),
+                        "components of this platform: it reads the outputs of this component, "
+                        "which the platform does not deliver (add it to the components)",
+                    )
+                )
         try:
             component.validate(spec)
         except InvalidObjectError as group:

@@ -439,7 +439,8 @@ class PlatformComponent:
     * :meth:`manifests`: plain Kubernetes objects added under ``scope``, shared (``ctx.env is
       None``) or for one environment; whatever is emitted becomes a Git path source of the
       Application, and nothing emitted means no source;
-    * :attr:`cluster_kinds`, :meth:`policy_exemptions`, :meth:`validate`.
+    * :attr:`cluster_kinds`, :meth:`policy_exemptions`, :meth:`uses` (the components it
+      reads outputs from), :meth:`validate`.
 
     Attributes:
         name: the Application name (suffixed ``-<env>`` per environment) and the folder name
@@ -488,6 +489,15 @@ class PlatformComponent:
 
     def policy_exemptions(self) -> tuple[Exemption, ...]:
         """Reviewed policy exemptions the component needs (gathered by the policy component)."""
+        return ()
+
+    def uses(self) -> tuple[PlatformComponent, ...]:
+        """The components whose outputs this one reads; each must be part of the platform.
+
+        A consumer that takes another component (its IngressClass, issuer, store) returns it
+        here, so that a platform without it is refused instead of rendering a reference to
+        something nothing delivers.
+        """
         return ()
 
     def validate(self, platform: PlatformSpec) -> None:

@@ -46,6 +46,10 @@ class ChatApi(PlatformComponent):
         """The chart kept in this repository."""
         return (LocalChart(self.chart_folder, release_name="chat-api"),)
 
+    def uses(self) -> tuple[PlatformComponent, ...]:
+        """The ingress and certificates components whose outputs the values read."""
+        return (self.ingress, self.tls)
+
     def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
         """Image, ingress class and issuer (shared); host, replicas, resources (per env)."""
         if ctx.env is None:

@@ -28,6 +28,10 @@ class SecretBundle(PlatformComponent):
     name: str = "team-secrets"
     namespace: str = "backstage"
 
+    def uses(self) -> tuple[PlatformComponent, ...]:
+        """The External Secrets component whose store the ExternalSecrets read."""
+        return (self.secrets,)
+
     def manifests(self, scope: Construct, ctx: ComponentContext) -> None:
         """The same ExternalSecrets in every environment (each store points at its Vault)."""
         if ctx.env is not None:

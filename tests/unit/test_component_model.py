@@ -447,3 +447,16 @@ def test_the_readme_table_says_what_the_components_declare() -> None:
         assert isinstance(release, ChartRelease)
         declared[component.name] = (release.chart, release.version, component.delivery.sync_wave)
     assert rows == declared
+
+
+def test_a_component_whose_outputs_are_read_must_be_part_of_the_platform() -> None:
+    edge = Traefik(class_name="edge")
+    tls = CertManager(
+        issuers={"dev": SelfSignedIssuer(), "prd": AcmeIssuer(email="o@example.com", ingress=edge)}
+    )
+    assert tls.uses() == (edge,)
+    with pytest.raises(ConfigurationError) as info:
+        PlatformApp(spec(), [tls, Traefik()])  # another ingress than the one the issuer reads
+    assert info.value.path == "PlatformApp/cert-manager"
+    assert info.value.field == "uses"
+    assert "does not deliver" in str(info.value)

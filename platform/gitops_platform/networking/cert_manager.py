@@ -140,6 +140,15 @@ class CertManager(PlatformComponent):
             ),
         )
 
+    def uses(self) -> tuple[PlatformComponent, ...]:
+        """The ingress components the ACME issuers solve HTTP-01 challenges through."""
+        used: list[PlatformComponent] = []
+        for issuer in self.issuers.values():
+            ingress = getattr(issuer, "ingress", None)
+            if isinstance(ingress, PlatformComponent) and ingress not in used:
+                used.append(ingress)
+        return tuple(used)
+
     def validate(self, platform: PlatformSpec) -> None:
         """Check there is one issuer for each environment."""
         check_dns_label("CertManager", "issuer_name", self.issuer_name)
