@@ -509,12 +509,16 @@ def _go_url_string(raw: str) -> str | None:
             host = _go_unescape(_go_host(authority), "host")
         except ValueError:
             return None
+    # url.Parse sets OmitHost for "scheme:/path" (no authority): String() then writes no "//".
+    omit_host = not has_authority and bool(scheme) and rest.startswith("/")
     try:
         path = _go_unescape(rest, "path")
     except ValueError:
         return None
     out = f"{scheme}:" if scheme else ""
-    if scheme or host or user is not None:
+    if omit_host and not host and user is None:
+        pass
+    elif scheme or host or user is not None:
         if host or path or user is not None:
             out += "//"
         if user is not None:
