@@ -77,7 +77,7 @@ def collect_sets(
         documents = list(tree.documents)
         for build in builds.values():
             documents.extend(build.documents)
-        only = ObjectSet(TREE_SET)
+        only = ObjectSet(TREE_SET, label="in the tree")
         only.objects = _placed(documents, DEFAULT_NAMESPACE, scopes)
         only.values = sorted(tree.values_files.items())
         return [only]
@@ -88,7 +88,8 @@ def collect_sets(
     sets: dict[str, ObjectSet] = {}
     for app in inventory.apps:
         label = app.env or f"cluster {_cluster(app)}"
-        objects = sets.setdefault(label, ObjectSet(label))
+        where = "" if app.env else f"on cluster {_cluster(app)}"
+        objects = sets.setdefault(label, ObjectSet(label, label=where))
         namespace = str(app.destination.get("namespace") or DEFAULT_NAMESPACE)
         deployed: list[Document] = []
         for rendered in inventory.rendered.get(app.document.ref, []):
@@ -98,8 +99,10 @@ def collect_sets(
         if charts and rendered_charts is None:
             shown = ", ".join(f"{s.chart} {s.revision}" for s in charts)
             why = f"chart {shown} of Application {app.name} not rendered"
-            objects.unseen.setdefault(namespace, why)
-            objects.unseen.setdefault("", why)
+            objects.unseen[namespace] = "; ".join(
+                filter(None, [objects.unseen.get(namespace), why])
+            )
+            objects.unseen[""] = "; ".join(filter(None, [objects.unseen.get(""), why]))
         deployed.extend(rendered_charts or [])
         objects.objects.extend(_placed(deployed, namespace, scopes))
         objects.values.extend(_values(app, tree, paths, inventory))

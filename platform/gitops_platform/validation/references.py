@@ -378,6 +378,12 @@ class ObjectSet:
     objects: list[Placed] = field(default_factory=list)
     values: list[tuple[str, Any]] = field(default_factory=list)
     unseen: dict[str, str] = field(default_factory=dict)
+    label: str = ""
+
+    @property
+    def where(self) -> str:
+        """How messages name the set: ``in environment dev`` (or the label given)."""
+        return self.label or f"in environment {self.name}"
 
 
 # -- resolution ------------------------------------------------------------------------------
@@ -454,6 +460,7 @@ class _Reference:
     alternatives: tuple[Kind, ...]
     fix: Mapping[str, str]
     origin: str = ""  # a values file, when the referrer is not an object
+    context: str = ""  # appended to the messages (the URL a Service was read from)
 
 
 class _Resolver:
@@ -494,7 +501,7 @@ class _Resolver:
         if why is not None and not near[1]:
             self.outcome.unverified[f"{kind.show(namespace, name)} ({why})"] += 1
             return
-        message = f"no {kind.show(namespace, name)} in environment {self.set.name}"
+        message = f"no {kind.show(namespace, name)} {self.set.where}{ref.context}"
         if near[0]:
             message += f"; {near[0]}"
         self.report(ref, message)
@@ -644,11 +651,11 @@ def _service_port_check(
     shown = ", ".join(
         f"{p.get('name')}:{p.get('port')}" if p.get("name") else str(p.get("port")) for p in ports
     )
-    wanted = f"port {number}" if number is not None else f"a port named {port_name}"
+    wanted = f"port {number}" if number is not None else f"port named {port_name}"
     resolver.report(
         ref,
-        f"Service {ref.namespace}/{ref.name} in environment {resolver.set.name} has no "
-        f"{wanted} (its ports: {shown or 'none'})",
+        f"Service {ref.namespace}/{ref.name} {resolver.set.where} has no "
+        f"{wanted}{ref.context} (its ports: {shown or 'none'})",
     )
 
 
@@ -745,8 +752,8 @@ def _monitor(resolver: _Resolver, placed: Placed) -> None:
         noun = "Service" if service_monitor else "Pod (of a workload)"
         resolver.report(
             ref,
-            f"spec.selector {_show_selector(selector)} selects no {noun} in {where} in "
-            f"environment {resolver.set.name}: Prometheus scrapes nothing",
+            f"spec.selector {_show_selector(selector)} selects no {noun} in {where} "
+            f"{resolver.set.where}: Prometheus scrapes nothing",
         )
         return
     endpoints = "endpoints" if service_monitor else "podMetricsEndpoints"
@@ -761,8 +768,8 @@ def _monitor(resolver: _Resolver, placed: Placed) -> None:
         shown = ", ".join(sorted(f"{c[0].kind}/{c[0].namespace}/{c[0].name}" for c in selected))
         resolver.report(
             _Reference("monitor", placed, f"{at}.port", target, placed.namespace, "", (), {}),
-            f"no selected {target.kind} has a port named {port} in environment "
-            f"{resolver.set.name} (selected: {shown}; named ports: "
+            f"no selected {target.kind} has a port named {port} {resolver.set.where} "
+            f"(selected: {shown}; named ports: "
             f"{', '.join(sorted(offered)) or 'none'})",
         )
 
@@ -802,7 +809,7 @@ def _urls(resolver: _Resolver, placed: Placed | None, value: Any, at: str, file:
             )
             referrer = placed or Placed(Document(file, 0, {}), "")
             ref = _Reference("url", referrer, at, SERVICE, match["namespace"], match["service"],
-                             (), {}, origin=file)  # fmt: skip
+                             (), {}, origin=file, context=f" (URL {match[0]})")  # fmt: skip
             _service_port_check(resolver, ref, port, None)
 
 
