@@ -391,6 +391,7 @@ def _argocd(context: Context) -> StepResult:
     if sync_time:
         result.findings.extend(sync_time)
         result.status = Status.FAILED
+        result.detail += f", {len(sync_time)} refused at sync time"
     if isinstance(store, Finding):
         result.findings.append(store)
         result.status = Status.FAILED
