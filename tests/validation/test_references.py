@@ -20,6 +20,7 @@ from gitops_platform.validation.references import (
     EXTERNAL_OBJECTS,
     RULES,
     SECRET,
+    SERVICE,
     STORAGE_CLASS,
     ExternalObject,
     ObjectSet,
@@ -432,3 +433,32 @@ def test_references_resolve_in_the_chart_renders(dist_copy: Path) -> None:
         "no ServiceAccount external-secrets/external-secret in environment dev; did you mean "
         "external-secrets?"
     ) in failed.stdout
+
+
+def test_a_monitor_may_select_a_reviewed_external_service() -> None:
+    monitor = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "ServiceMonitor",
+        "metadata": {"name": "coredns", "namespace": "monitoring"},
+        "spec": {
+            "namespaceSelector": {"matchNames": ["kube-system"]},
+            "selector": {"matchLabels": {"k8s-app": "kube-dns"}},
+            "endpoints": [{"port": "metrics"}],
+        },
+    }
+    alone = run_references([ObjectSet("dev", _placed(monitor))])
+    assert [f.message for f in alone.findings] == [
+        "spec.selector {k8s-app=kube-dns} selects no Service in namespace kube-system in "
+        "environment dev: Prometheus scrapes nothing"
+    ]
+    dns = ExternalObject(
+        SERVICE, "kube-dns", "created by the cluster's DNS add-on", "kube-system",
+        labels=(("k8s-app", "kube-dns"),), ports=("dns", "metrics"),
+    )  # fmt: skip
+    assert run_references([ObjectSet("dev", _placed(monitor))], (dns,)).status is Status.PASSED
+    wrong_port = ExternalObject(
+        SERVICE, "kube-dns", "created by the cluster's DNS add-on", "kube-system",
+        labels=(("k8s-app", "kube-dns"),), ports=("dns",),
+    )  # fmt: skip
+    failed = run_references([ObjectSet("dev", _placed(monitor))], (wrong_port,))
+    assert failed.findings[0].field == "spec.endpoints[0].port"

@@ -271,6 +271,8 @@ class ExternalObject:
         reason: who creates it.
         namespace: its namespace; ``*`` for every namespace; ``""`` when cluster-scoped.
         environments: the environments it exists in (globs; ``*`` for all).
+        labels: its labels, for a Service a ServiceMonitor selects (``(key, value)`` pairs).
+        ports: the names of its ports, for a Service a ServiceMonitor scrapes.
 
     """
 
@@ -279,6 +281,8 @@ class ExternalObject:
     reason: str
     namespace: str = ""
     environments: tuple[str, ...] = ("*",)
+    labels: tuple[tuple[str, str], ...] = ()
+    ports: tuple[str, ...] = ()
 
     def matches(self, environment: str, kind: Kind, namespace: str, name: str) -> bool:
         """Whether this entry is the target ``kind namespace/name`` in ``environment``."""
@@ -735,6 +739,22 @@ def _monitor(resolver: _Resolver, placed: Placed) -> None:
                 else {}
             )
             candidates.append((other, pod_labels, ports))
+    if service_monitor:
+        for external in resolver.externals:
+            if (
+                external.kind == SERVICE
+                and external.namespace != "*"
+                and (namespaces is None or external.namespace in namespaces)
+                and any(fnmatch.fnmatchcase(resolver.set.name, e) for e in external.environments)
+            ):
+                stand_in = Placed(
+                    Document(f"reviewed external object ({external.reason})", 0, {
+                        "kind": "Service",
+                        "metadata": {"name": external.name, "namespace": external.namespace},
+                    }),
+                    external.namespace,
+                )  # fmt: skip
+                candidates.append((stand_in, dict(external.labels), set(external.ports)))
     selected = [c for c in candidates if _selects(selector, c[1])]
     where = "any namespace" if namespaces is None else f"namespace {', '.join(sorted(namespaces))}"
     ref = _Reference("monitor", placed, "spec.selector", target, placed.namespace, "", (), {})
