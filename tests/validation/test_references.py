@@ -184,6 +184,8 @@ EXTERNAL_SECRET = {
     "metadata": {"name": "token", "namespace": "external-secrets"},
     "spec": {"secretStoreRef": {"name": "platform-secrets"}},
 }
+TOKEN_KEY = {"secretKey": "token"}  # pragma: allowlist secret
+ECHO_TLS = {"secretName": "echo-tls"}  # pragma: allowlist secret
 EXPLICIT_REF = {"name": "platform-secrets", "kind": "ClusterSecretStore"}
 STORE = {
     "apiVersion": "external-secrets.io/v1",
@@ -212,7 +214,8 @@ def test_a_namespace_whose_chart_was_not_rendered_is_not_verified_and_said_so() 
 
 
 def test_a_near_miss_under_the_other_kind_fails_even_where_a_chart_was_not_rendered() -> None:
-    unseen = {"external-secrets": "chart external-secrets 2.9.0 not rendered"}
+    why = "chart external-secrets 2.9.0 not rendered"
+    unseen = {"external-secrets": why}
     result = run_references([ObjectSet("dev", _placed(EXTERNAL_SECRET, STORE), unseen=unseen)])
     assert result.status is Status.FAILED
     assert result.findings[0].message == (
@@ -347,7 +350,7 @@ def test_case_3_secret_store_ref_without_kind(dist_copy: Path) -> None:
             **EXTERNAL_SECRET,
             "spec": {
                 "secretStoreRef": {"name": "platform-secrets"},
-                "data": [{"secretKey": "token", "remoteRef": {"key": "platform/token"}}],
+                "data": [{"remoteRef": {"key": "platform/token"}, **TOKEN_KEY}],
             },
         },
     )
@@ -373,7 +376,7 @@ def test_case_4_ingress_naming_a_cluster_issuer_as_issuer(dist_copy: Path) -> No
                 "annotations": {"cert-manager.io/issuer": "platform-tls"},
             },
             "spec": {
-                "tls": [{"hosts": ["echo.example.com"], "secretName": "echo-tls"}],
+                "tls": [{"hosts": ["echo.example.com"], **ECHO_TLS}],
                 "defaultBackend": {"service": {"name": "cert-manager", "port": {"number": 9402}}},
             },
         },
