@@ -28,6 +28,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from gitops_platform.errors import InvalidValueError
 from gitops_platform.validation.argo_project import Project
 from gitops_platform.validation.argo_tree import ArgoApp, ArgoInventory
 from gitops_platform.validation.report import Document, Finding
@@ -118,7 +119,10 @@ def _create_namespace(
         return []
     document = inventory.projects.get(app.project)
     if document is not None:
-        project = Project.from_object(document.obj, document.origin)
+        try:
+            project = Project.from_object(document.obj, document.origin)
+        except InvalidValueError:
+            return []  # the project check reports a project it cannot read
     elif app.project == "default":
         project = Project.default()
     else:
