@@ -465,3 +465,21 @@ def test_a_monitor_may_select_a_reviewed_external_service() -> None:
     )  # fmt: skip
     failed = run_references([ObjectSet("dev", _placed(monitor))], (wrong_port,))
     assert failed.findings[0].field == "spec.endpoints[0].port"
+
+
+def test_urls_in_schemas_are_examples_not_references() -> None:
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "stores.example.com"},
+        "spec": {"description": "e.g. https://vault.vault.svc:8200"},
+    }
+    config = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "c", "namespace": "shop"},
+        "data": {"vault": "https://vault.vault.svc:8200"},
+    }
+    assert run_references([ObjectSet("dev", _placed(crd))]).status is Status.PASSED
+    failed = run_references([ObjectSet("dev", _placed(crd, config))])
+    assert [f.document for f in failed.findings] == ["ConfigMap/shop/c"]

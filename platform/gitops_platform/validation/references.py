@@ -564,7 +564,8 @@ def check_references(
             "PodMonitor",
         ):
             _monitor(resolver, placed)
-        _urls(resolver, placed, placed.obj, "", "")
+        if placed.kind not in DOCUMENTATION_KINDS:
+            _urls(resolver, placed, placed.obj, "", "")
     for file, content in objects.values:
         _urls(resolver, None, content, "", file)
     return outcome.findings, outcome.checked, outcome.external, outcome.unverified
@@ -805,6 +806,9 @@ def _show_selector(selector: Any) -> str:
     ]
     return "{" + ", ".join(parts) + "}"
 
+
+#: Kinds whose strings are schemas and code, not configuration: their URLs are examples.
+DOCUMENTATION_KINDS = frozenset({"CustomResourceDefinition", "ConstraintTemplate"})
 
 #: ``http(s)://<service>.<namespace>.svc[.cluster.local][:port]``, not followed by more of a
 #: host name.
