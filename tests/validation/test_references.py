@@ -483,3 +483,30 @@ def test_urls_in_schemas_are_examples_not_references() -> None:
     assert run_references([ObjectSet("dev", _placed(crd))]).status is Status.PASSED
     failed = run_references([ObjectSet("dev", _placed(crd, config))])
     assert [f.document for f in failed.findings] == ["ConfigMap/shop/c"]
+
+
+def test_each_environment_sees_only_its_own_objects(dist_copy: Path) -> None:
+    secret = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "probe-config", "namespace": "cert-manager"},
+    }
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "probe", "namespace": "cert-manager"},
+        "spec": {
+            "containers": [{"name": "probe", "image": "registry.example.com/probe:1.0.0"}],
+            "volumes": [{"name": "config", "secret": {"secretName": "probe-config"}}],
+        },
+    }
+    _add(dist_copy / "infra/base/addons/cert-manager/prd/secret-probe-config.yaml", secret)
+    _add(dist_copy / "infra/base/addons/cert-manager/dev/pod-probe.yaml", pod)
+    run = cli(dist_copy, "references")
+    assert run.returncode == 1, run.stdout
+    assert (
+        "infra/base/addons/cert-manager/dev/pod-probe.yaml [Pod/cert-manager/probe] "
+        "spec.volumes[0].secret.secretName: references/secret: no Secret "
+        "cert-manager/probe-config in environment dev"
+    ) in run.stdout
+    assert "in environment prd" not in run.stdout
