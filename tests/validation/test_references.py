@@ -186,6 +186,7 @@ EXTERNAL_SECRET = {
 }
 TOKEN_KEY = {"secretKey": "token"}  # pragma: allowlist secret
 ECHO_TLS = {"secretName": "echo-tls"}  # pragma: allowlist secret
+PROBE_CONFIG = {"secretName": "probe-config"}  # pragma: allowlist secret
 EXPLICIT_REF = {"name": "platform-secrets", "kind": "ClusterSecretStore"}
 STORE = {
     "apiVersion": "external-secrets.io/v1",
@@ -497,7 +498,7 @@ def test_each_environment_sees_only_its_own_objects(dist_copy: Path) -> None:
         "metadata": {"name": "probe", "namespace": "cert-manager"},
         "spec": {
             "containers": [{"name": "probe", "image": "registry.example.com/probe:1.0.0"}],
-            "volumes": [{"name": "config", "secret": {"secretName": "probe-config"}}],
+            "volumes": [{"name": "config", "secret": PROBE_CONFIG}],
         },
     }
     _add(dist_copy / "infra/base/addons/cert-manager/prd/secret-probe-config.yaml", secret)
