@@ -850,9 +850,10 @@ def run_references(
         externals: the reviewed objects created outside the tree.
 
     Returns:
-        ``FAILED`` with one finding per unresolved reference, else ``PASSED``; the detail says
-        how many references were checked, which resolved to reviewed external objects and which
-        could not be verified (and why).
+        ``FAILED`` with one finding per unresolved reference; else ``NOT_RUN`` when some
+        references could not be verified (a chart was not rendered), else ``PASSED``. The
+        detail says how many references were checked, how many resolved to reviewed external
+        objects, and which could not be verified and why.
 
     """
     findings: list[Finding] = []
@@ -876,6 +877,8 @@ def run_references(
         detail += f"; {sum(unverified.values())} not verified: {shown}"
     if findings:
         return StepResult(STEP, Status.FAILED, findings, f"{detail}; {len(findings)} unresolved")
+    if unverified:  # partly run: never a pass
+        return StepResult(STEP, Status.NOT_RUN, [], detail)
     return StepResult(STEP, Status.PASSED, [], detail)
 
 
