@@ -358,11 +358,9 @@ class Placed:
     @property
     def ref(self) -> str:
         """``Kind/namespace/name`` with the namespace it lands in."""
-        return (
-            f"{self.kind}/{self.namespace}/{self.name}"
-            if self.namespace
-            else (f"{self.kind}/{self.name}")
-        )
+        if self.namespace:
+            return f"{self.kind}/{self.namespace}/{self.name}"
+        return f"{self.kind}/{self.name}"
 
 
 @dataclass
@@ -375,6 +373,7 @@ class ObjectSet:
         values: the Helm values files its Applications use: ``(file, content)``.
         unseen: namespaces (``""``: the cluster scope) holding objects this step cannot see, with
             why (a chart that was not rendered).
+        label: how messages name the set when it is not an environment (``in the tree``).
 
     """
 
