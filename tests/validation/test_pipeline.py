@@ -378,10 +378,12 @@ def test_good_tree_passes_every_step() -> None:
     assert not report.failed
     by_name = {r.name: r for r in report.results}
     # Not vacuous: every step saw what it should have.
-    for step in ("yamllint", "kustomize", "kubeconform", "helm-values", "argocd", "secrets"):
+    for step in (
+        "yamllint", "kustomize", "kubeconform", "helm-values", "argocd", "secrets", "references",
+    ):  # fmt: skip
         assert by_name[step].status is Status.PASSED, by_name[step]
     assert by_name["kustomize"].detail.startswith("3 kustomizations")
-    assert "15 valid, 0 invalid, 0 errors" in by_name["kubeconform"].detail
+    assert "16 valid, 0 invalid, 0 errors" in by_name["kubeconform"].detail
     assert "1 Backstage catalog files skipped" in by_name["kubeconform"].detail
     assert by_name["helm-values"].detail.startswith("1 chart sources checked")
     assert "3 Applications from infra/infra-root.yaml" in by_name["argocd"].detail
