@@ -14,6 +14,12 @@ from typing import Any
 import pytest
 import yaml
 
+from gitops_platform.validation.argo_sync import (
+    SYNC_OPTIONS_ANNOTATION,
+    check_sync_rules,
+    json_size,
+)
+from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, GitPathRender
 from gitops_platform.validation.pipeline import resolve_steps, validate_tree
 from gitops_platform.validation.references import (
     CLUSTER_SECRET_STORE,
@@ -57,6 +63,7 @@ def step(tree: Path, name: str) -> StepResult:
         ("good", "references"),
         ("argocd-good", "argocd"),
         ("large-crd-server-side", "argocd"),
+        ("create-namespace-name-glob", "argocd"),
     ],
 )
 def test_the_good_cases_pass(case: str, name: str) -> None:
@@ -136,6 +143,8 @@ BAD_CASES: list[tuple[str, str, str, str, str]] = [
     ("create-namespace-not-permitted", "argocd", "argocd", "spec.syncPolicy.syncOptions",
      "resource :Namespace is not permitted in project shop: CreateNamespace=true creates "
      "Namespace shop"),
+    ("create-namespace-blacklisted", "argocd", "argocd", "spec.syncPolicy.syncOptions",
+     "resource :Namespace is not permitted in project shop"),
     ("large-crd-client-side", "argocd", "argocd", "",
      "CustomResourceDefinition widgets.shop.example.com is 273,215 bytes as JSON, over the "
      "262,144-byte limit"),
@@ -511,3 +520,51 @@ def test_each_environment_sees_only_its_own_objects(dist_copy: Path) -> None:
         "cert-manager/probe-config in environment dev"
     ) in run.stdout
     assert "in environment prd" not in run.stdout
+
+
+# -- the sync options of the large-CRD rule -------------------------------------------------
+
+
+def _inventory(app_options: list[str], crd_annotation: str | None) -> ArgoInventory:
+    app = ArgoApp(
+        Document(
+            "apps.yaml",
+            0,
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "Application",
+                "metadata": {"name": "big", "namespace": "argocd"},
+                "spec": {"project": "default", "syncPolicy": {"syncOptions": app_options}},
+            },
+        )
+    )
+    crd = yaml.safe_load(
+        (FIXTURES / "large-crd-client-side/infra/shop/crd.yaml").read_text(encoding="utf-8")
+    )
+    if crd_annotation is not None:
+        crd["metadata"]["annotations"] = {SYNC_OPTIONS_ANNOTATION: crd_annotation}
+    source = AppSource("spec.source", {"repoURL": "https://git.example.com/x.git", "path": "x"})
+    inventory = ArgoInventory(apps=[app])
+    rendered = GitPathRender(app, source, "x", [Document("x/crd.yaml", 0, crd)])
+    inventory.rendered[app.document.ref] = [rendered]
+    return inventory
+
+
+@pytest.mark.parametrize(
+    ("app_options", "crd_annotation", "refused"),
+    [
+        ([], None, True),
+        (["ServerSideApply=true"], None, False),
+        (["Replace=true"], None, False),
+        ([], "ServerSideApply=true", False),
+        ([], "Prune=false,ServerSideApply=true", False),
+        (["ServerSideApply=true"], "ServerSideApply=false", True),
+        (["ServerSideApply=false"], None, True),
+    ],
+)
+def test_a_large_crd_needs_server_side_apply_from_the_app_or_the_resource(
+    app_options: list[str], crd_annotation: str | None, refused: bool
+) -> None:
+    findings = check_sync_rules(_inventory(app_options, crd_annotation))
+    assert bool(findings) is refused, findings
+    assert json_size({"a": "é"}) == len('{"a":"é"}'.encode())
