@@ -113,7 +113,7 @@ def result(report: PipelineReport, step: str) -> StepResult:
 def test_every_step_is_one_object_and_the_report_order_is_unchanged() -> None:
     assert [s.name for s in STEPS if s.name != "tree"] == [
         "freshness", "yamllint", "kustomize", "helm-values", "helm-charts", "helm-render",
-        "kubeconform", "policies", "argocd", "references", "secrets",
+        "kubeconform", "policies", "argocd", "secrets", "references",
     ]  # fmt: skip
     assert list(NUMBERS.items()) == [
         ("tree", "0"), ("freshness", "1"), ("yamllint", "2"), ("kustomize", "3"),

@@ -451,8 +451,8 @@ STEPS: tuple[Step, ...] = (
     Step(kubeconform.STEP, "4", _kubeconform),
     Step(policies.STEP, "6", _policies),
     Step(argocd.STEP, "7", _argocd),
-    Step(references.STEP, "9", _references),
     Step(secret_scan.STEP, "8", _secrets),
+    Step(references.STEP, "9", _references),
 )
 #: Step name to number, in report order.
 NUMBERS: dict[str, str] = {s.name: s.number for s in sorted(STEPS, key=lambda s: s.number)}
