@@ -568,3 +568,25 @@ def test_a_large_crd_needs_server_side_apply_from_the_app_or_the_resource(
     findings = check_sync_rules(_inventory(app_options, crd_annotation))
     assert bool(findings) is refused, findings
     assert json_size({"a": "é"}) == len('{"a":"é"}'.encode())
+
+
+def test_a_cluster_issuer_annotation_naming_an_issuer_says_which_annotation_to_use() -> None:
+    issuer = {
+        "apiVersion": "cert-manager.io/v1",
+        "kind": "Issuer",
+        "metadata": {"name": "local-ca", "namespace": "shop"},
+    }
+    ingress = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {
+            "name": "shop",
+            "namespace": "shop",
+            "annotations": {"cert-manager.io/cluster-issuer": "local-ca"},
+        },
+    }
+    result = run_references([ObjectSet("dev", _placed(issuer, ingress))])
+    assert [f.message for f in result.findings] == [
+        "no ClusterIssuer local-ca in environment dev; an Issuer of that name exists in "
+        "namespace shop: use the annotation cert-manager.io/issuer"
+    ]

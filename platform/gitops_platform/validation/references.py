@@ -517,12 +517,15 @@ class _Resolver:
             if self.index.has(other, ref.namespace, ref.name):
                 fix = ref.fix.get(other.kind, f"set kind: {other.kind}")
                 where = "" if not other.namespaced else f" in namespace {ref.namespace}"
-                return f"a {other.kind} of that name exists{where}: {fix}", True
+                return (
+                    f"{_article(other.kind)} {other.kind} of that name exists{where}: {fix}",
+                    True,
+                )
         if ref.kind.namespaced:
             others = [n for n in self.index.namespaces_of(ref.kind, ref.name) if n != ref.namespace]
             if others:
                 return (
-                    f"a {ref.kind.kind} of that name exists in namespace "
+                    f"{_article(ref.kind.kind)} {ref.kind.kind} of that name exists in namespace "
                     f"{', '.join(others)}, not in {ref.namespace}",
                     False,
                 )
@@ -882,6 +885,10 @@ def run_references(
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def _meta(obj: dict[str, Any]) -> dict[str, Any]:
