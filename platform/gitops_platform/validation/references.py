@@ -873,7 +873,11 @@ def run_references(
     names = ", ".join(s.name for s in sets) or "none"
     detail = f"{checked} references in {len(sets)} object sets ({names})"
     if external:
-        detail += f"; {sum(external.values())} resolved to reviewed external objects"
+        targets = sorted({key.split(": ", 1)[1].split(" (", 1)[0] for key in external})
+        detail += (
+            f"; {sum(external.values())} resolved to reviewed external objects "
+            f"({', '.join(targets)})"
+        )
     if unverified:
         shown = "; ".join(f"{k} x{v}" if v > 1 else k for k, v in sorted(unverified.items()))
         detail += f"; {sum(unverified.values())} not verified: {shown}"
