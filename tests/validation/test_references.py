@@ -22,6 +22,7 @@ from gitops_platform.validation.argo_sync import (
 from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, GitPathRender
 from gitops_platform.validation.pipeline import resolve_steps, validate_tree
 from gitops_platform.validation.references import (
+    CHECKS,
     CLUSTER_SECRET_STORE,
     EXTERNAL_OBJECTS,
     RULES,
@@ -592,3 +593,9 @@ def test_a_cluster_issuer_annotation_naming_an_issuer_says_which_annotation_to_u
         "no ClusterIssuer local-ca in environment dev; an Issuer of that name exists in "
         "namespace shop: use the annotation cert-manager.io/issuer"
     ]
+
+
+def test_the_readme_lists_every_rule_with_one_line() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in sorted({r.id for r in RULES} | {check for check, _ in CHECKS}):
+        assert f"\n- `{rule}`: " in readme, rule
