@@ -871,7 +871,8 @@ def run_references(
     findings = sorted(set(findings), key=lambda f: (f.file, f.document or "", f.field or "",
                                                    f.message))  # fmt: skip
     names = ", ".join(s.name for s in sets) or "none"
-    detail = f"{checked} references in {len(sets)} object sets ({names})"
+    placed = sum(len(s.objects) for s in sets)
+    detail = f"{checked} references among {placed} objects in {len(sets)} object sets ({names})"
     if external:
         targets = sorted({key.split(": ", 1)[1].split(" (", 1)[0] for key in external})
         detail += (
