@@ -378,10 +378,12 @@ def test_good_tree_passes_every_step() -> None:
     assert not report.failed
     by_name = {r.name: r for r in report.results}
     # Not vacuous: every step saw what it should have.
-    for step in ("yamllint", "kustomize", "kubeconform", "helm-values", "argocd", "secrets"):
+    for step in (
+        "yamllint", "kustomize", "kubeconform", "helm-values", "argocd", "secrets", "references",
+    ):  # fmt: skip
         assert by_name[step].status is Status.PASSED, by_name[step]
     assert by_name["kustomize"].detail.startswith("3 kustomizations")
-    assert "15 valid, 0 invalid, 0 errors" in by_name["kubeconform"].detail
+    assert "16 valid, 0 invalid, 0 errors" in by_name["kubeconform"].detail
     assert "1 Backstage catalog files skipped" in by_name["kubeconform"].detail
     assert by_name["helm-values"].detail.startswith("1 chart sources checked")
     assert "3 Applications from infra/infra-root.yaml" in by_name["argocd"].detail
@@ -552,7 +554,7 @@ def test_cli_fails_on_a_bad_tree_and_prints_the_report() -> None:
 def test_module_entry_point_passes_a_good_tree() -> None:
     run = _cli(str(FIXTURES / "good"), "--steps", "argocd,kustomize,1", module=True)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "validation passed: 3 passed, 0 failed, 8 not run" in run.stdout
+    assert "validation passed: 3 passed, 0 failed, 9 not run" in run.stdout
     assert "not run: a foreign tree" in run.stdout
 
 
@@ -572,8 +574,9 @@ def test_steps_selection() -> None:
     assert resolve_steps([]) == set(STEP_NAMES)
     assert resolve_steps(["4,argocd"]) == {"kubeconform", "argocd"}
     assert resolve_steps(["helm"]) == {"helm-values", "helm-charts", "helm-render"}
+    assert resolve_steps(["9"]) == {"references"}
     with pytest.raises(ValueError, match="unknown step"):
-        resolve_steps(["9"])
+        resolve_steps(["10"])
 
 
 def test_platform_charts_render_as_argo_cd_would_when_the_repository_is_reachable(

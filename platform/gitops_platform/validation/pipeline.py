@@ -14,6 +14,7 @@ Steps, reported in this order:
 6    policies        the policy set the tree delivers, evaluated by ``gator`` on every object
 7    argocd          what Argo CD would refuse: projects, repos, destinations, kinds, paths...
 8    secrets         detect-secrets on the repository (or the foreign tree)
+9    references      every by-name reference resolves in its environment (charts included)
 ===  ==============  ===========================================================================
 
 Each step is a :class:`Step`: a name, a number and a ``run(context)`` returning its
@@ -43,6 +44,7 @@ from pathlib import Path
 from gitops_platform.errors import UpstreamDataError
 from gitops_platform.layout import RepoPrefix
 from gitops_platform.validation import (
+    argo_sync,
     argo_tree,
     argocd,
     chart_source,
@@ -52,6 +54,8 @@ from gitops_platform.validation import (
     kubeconform,
     kustomize,
     policies,
+    reference_sets,
+    references,
     secret_scan,
     yaml_lint,
 )
@@ -386,6 +390,11 @@ def _argocd(context: Context) -> StepResult:
     result = argocd.check_inventory(
         context.inventory, context.tree, context.repo_prefix, scopes, chart_objects
     )
+    sync_time = argo_sync.check_sync_rules(context.inventory, chart_objects)
+    if sync_time:
+        result.findings.extend(sync_time)
+        result.status = Status.FAILED
+        result.detail += f", {len(sync_time)} refused at sync time"
     if isinstance(store, Finding):
         result.findings.append(store)
         result.status = Status.FAILED
@@ -403,8 +412,31 @@ def _secrets(context: Context) -> StepResult:
             p.relative_to(scan_root).as_posix() for p in scan_root.rglob("*") if p.is_file()
         )
     return secret_scan.run_secret_scan(
-        scan_root, files, baseline, settings.cache, use_baseline_results=settings.own_tree
+        scan_root,
+        files,
+        baseline,
+        settings.cache,
+        use_baseline_results=True,
+        baseline_prefix="" if settings.own_tree else settings.repo_prefix,
     )
+
+
+def _references(context: Context) -> StepResult:
+    store = context.base_schemas
+    scopes = store.scopes if isinstance(store, SchemaStore) else Scopes()
+    sets = reference_sets.collect_sets(
+        context.inventory,
+        context.tree,
+        context.builds,
+        context.repo_prefix,
+        context.chart_renders.outputs,
+        scopes,
+    )
+    result = references.run_references(sets)
+    if isinstance(store, Finding):
+        result.findings.append(store)
+        result.status = Status.FAILED
+    return result
 
 
 #: Every step, in the order they run (inputs before the steps that check them).
@@ -420,6 +452,7 @@ STEPS: tuple[Step, ...] = (
     Step(policies.STEP, "6", _policies),
     Step(argocd.STEP, "7", _argocd),
     Step(secret_scan.STEP, "8", _secrets),
+    Step(references.STEP, "9", _references),
 )
 #: Step name to number, in report order.
 NUMBERS: dict[str, str] = {s.name: s.number for s in sorted(STEPS, key=lambda s: s.number)}
@@ -452,7 +485,7 @@ def resolve_steps(selection: Iterable[str]) -> set[str]:
                 or (word in ("5", "helm") and NUMBERS[name].startswith("5"))
             }
             if not matches:
-                raise ValueError(f"unknown step {word!r}; steps: {', '.join(STEP_NAMES)} (or 1-8)")
+                raise ValueError(f"unknown step {word!r}; steps: {', '.join(STEP_NAMES)} (or 1-9)")
             chosen |= matches
     return chosen or set(STEP_NAMES)
 

@@ -2,7 +2,11 @@
 
 For the repository's own tree the whole repository is scanned (``git ls-files`` plus untracked
 files that are not ignored), and a finding is new when the baseline does not list it (audited
-false positives live there). For a foreign tree, that tree is scanned and every finding is new.
+false positives live there). For a foreign tree (another checkout of the tree, validated with
+``gitops-platform validate PATH``), that tree is scanned and its findings are matched against the
+baseline entries under the repository prefix (``dist/``): a finding is accepted when the baseline
+lists the same file (its path under the prefix), the same secret hash and the same type, so the
+audited false positives of an unchanged copy stay accepted and only new secrets fail.
 
 The baseline's plugins and filters are used as configured, except ``--exclude-files``, which is
 applied here to paths relative to the scanned folder (so the repository's exclusions, e.g. the
@@ -20,6 +24,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from gitops_platform.layout import RepoPrefix
 from gitops_platform.validation.report import Finding, Status, StepResult
 from gitops_platform.validation.tools import run_command
 
@@ -44,7 +49,13 @@ def repository_files(repo_root: Path) -> list[str]:
 
 
 def run_secret_scan(
-    scan_root: Path, files: list[str], baseline: Path, cache: Path, *, use_baseline_results: bool
+    scan_root: Path,
+    files: list[str],
+    baseline: Path,
+    cache: Path,
+    *,
+    use_baseline_results: bool,
+    baseline_prefix: str = "",
 ) -> StepResult:
     """Scan ``files`` (relative to ``scan_root``) for secrets.
 
@@ -53,8 +64,12 @@ def run_secret_scan(
         files: the files to scan.
         baseline: the repository's ``.secrets.baseline`` (plugins, filters, audited results).
         cache: the cache root (per-file results are kept there).
-        use_baseline_results: whether findings listed in the baseline are accepted (the
-            repository scan) or not (a foreign tree).
+        use_baseline_results: whether findings the baseline lists are accepted (``False``: every
+            finding is new).
+        baseline_prefix: the folder of ``scan_root`` inside the repository the baseline
+            describes (``dist/`` for a foreign copy of the tree; ``""`` when ``scan_root`` is
+            the repository root): baseline entries are matched through it (entries outside it
+            are ignored), by path, secret hash and type.
 
     Returns:
         ``FAILED`` with one finding (``file:line``, ``secrets/<type>``) per new secret, else
@@ -97,8 +112,11 @@ def run_secret_scan(
     accepted: set[tuple[str, str, str]] = set()
     if use_baseline_results:
         known = SecretsCollection.load_from_baseline({"results": config.get("results", {})})
+        prefix = RepoPrefix(baseline_prefix)
         for filename, secret in known:
-            accepted.add((filename, secret.secret_hash, secret.type))
+            scanned_as = prefix.to_tree(filename) if baseline_prefix else filename
+            if scanned_as is not None:
+                accepted.add((scanned_as, secret.secret_hash, secret.type))
     findings: list[Finding] = []
     for filename in sorted(found):
         for item in found[filename]:
