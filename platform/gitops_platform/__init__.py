@@ -63,6 +63,7 @@ if TYPE_CHECKING:
         PlatformComponent,
         Release,
         SecretStoreRef,
+        ServiceEndpoint,
     )
     from gitops_platform.core.environment import (
         Cluster,
@@ -128,6 +129,7 @@ _EXPORTS: dict[str, str] = {
     "Retry": "gitops_platform.argocd.application",
     "SecretLiteralError": "gitops_platform.errors",  # pragma: allowlist secret
     "SecretStoreRef": "gitops_platform.component",  # pragma: allowlist secret
+    "ServiceEndpoint": "gitops_platform.component",
     "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "Sizing": "gitops_platform.core.environment",
     "SyncPolicy": "gitops_platform.argocd.application",
@@ -176,6 +178,7 @@ __all__ = [
     "SecretLiteralError",
     "SecretStoreRef",
     "SelfSignedIssuer",
+    "ServiceEndpoint",
     "Sizing",
     "SyncPolicy",
     "SynthError",

@@ -60,6 +60,7 @@ __all__ = [
     "PlatformComponent",
     "Release",
     "SecretStoreRef",
+    "ServiceEndpoint",
     "contract_problems",
     "plain_values",
 ]
@@ -150,6 +151,62 @@ class SecretStoreRef:
     def as_dict(self) -> dict[str, str]:
         """The ``secretStoreRef`` of an ``ExternalSecret``."""
         return {"name": self.name, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class ServiceEndpoint:
+    """An in-cluster Service endpoint a component provides (``<scheme>://<svc>.<ns>.svc:<port>``).
+
+    Consumers read it from the providing component (for example the OTLP gateway's endpoint,
+    or the observability stack's Prometheus query API), so no service URL is written twice.
+
+    Attributes:
+        service: the Service name (a DNS label).
+        namespace: the Service's namespace (a DNS label).
+        port: the Service port (1-65535).
+        scheme: ``http`` or ``https`` (``grpc`` endpoints use ``http``).
+        path: a path prefix appended to the URL (``""`` or starting with ``/``).
+
+    Raises:
+        InvalidObjectError | InvalidValueError: for a bad name, namespace, port, scheme or path.
+    """
+
+    service: str
+    namespace: str
+    port: int
+    scheme: str = "http"
+    path: str = ""
+
+    def __post_init__(self) -> None:
+        where = f"ServiceEndpoint {self.service}.{self.namespace}"
+        problems: list[InvalidValueError] = []
+        _collect(problems, check_dns_label, where, "service", self.service)
+        _collect(problems, check_dns_label, where, "namespace", self.namespace)
+        port_ok = isinstance(self.port, int) and not isinstance(self.port, bool)
+        if not port_ok or not 1 <= self.port <= 65535:
+            problems.append(InvalidValueError(where, "port", self.port, "an int in 1-65535"))
+        if self.scheme not in ("http", "https"):
+            problems.append(InvalidValueError(where, "scheme", self.scheme, "http or https"))
+        if not isinstance(self.path, str) or (self.path and not self.path.startswith("/")):
+            problems.append(
+                InvalidValueError(where, "path", self.path, "empty, or a path starting with /")
+            )
+        raise_all(where, problems)
+
+    @property
+    def host(self) -> str:
+        """The Service's cluster DNS name without the cluster domain (``<svc>.<ns>.svc``)."""
+        return f"{self.service}.{self.namespace}.svc"
+
+    @property
+    def authority(self) -> str:
+        """``<svc>.<ns>.svc:<port>`` (what gRPC clients take)."""
+        return f"{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The full URL: ``<scheme>://<svc>.<ns>.svc:<port><path>``."""
+        return f"{self.scheme}://{self.authority}{self.path}"
 
 
 class IngressProvider(Protocol):

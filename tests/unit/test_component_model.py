@@ -460,3 +460,17 @@ def test_a_component_whose_outputs_are_read_must_be_part_of_the_platform() -> No
     assert info.value.path == "PlatformApp/cert-manager"
     assert info.value.field == "uses"
     assert "does not deliver" in str(info.value)
+
+
+def test_a_service_endpoint_renders_its_url_and_refuses_every_bad_field_at_once() -> None:
+    from gitops_platform import InvalidObjectError, InvalidValueError, ServiceEndpoint
+
+    endpoint = ServiceEndpoint("prometheus", "monitoring", 9090, path="/api/v1")
+    assert endpoint.url == "http://prometheus.monitoring.svc:9090/api/v1"
+    assert endpoint.authority == "prometheus.monitoring.svc:9090"
+    with pytest.raises(InvalidObjectError) as caught:
+        ServiceEndpoint("Bad_Name", "monitoring", 70000, scheme="ftp", path="api")
+    problems = caught.value.exceptions
+    assert all(isinstance(error, InvalidValueError) for error in problems)
+    fields = sorted(error.field for error in problems if isinstance(error, InvalidValueError))
+    assert fields == ["path", "port", "scheme", "service"]
