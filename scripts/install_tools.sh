@@ -34,6 +34,7 @@ recorded() {  # recorded <line>: true when bin/.versions holds exactly this line
 # The Kubernetes server tools, built from the wrapper module tools/kube/.
 KUBE_MODULE="$ROOT/tools/kube"
 KUBE_VERSION="$(awk '$1 == "k8s.io/kubernetes" {print $2}' "$KUBE_MODULE/go.mod")"
+ETCD_VERSION="$(awk '$1 == "go.etcd.io/etcd/server/v3" {print $2}' "$KUBE_MODULE/go.mod")"
 KUBE_MINOR="$(cut -d. -f2 <<<"$KUBE_VERSION")"
 KUBE_DIGEST="$(cat "$KUBE_MODULE/go.mod" "$KUBE_MODULE/go.sum" "$KUBE_MODULE/tools.go" "$KUBE_MODULE/etcd/main.go" \
   | sha256sum | cut -c1-12)"
@@ -44,14 +45,14 @@ for stamp_pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   kube_stamps+=" -X $stamp_pkg.gitVersion=$KUBE_VERSION -X $stamp_pkg.gitMajor=1"
   kube_stamps+=" -X $stamp_pkg.gitMinor=$KUBE_MINOR -X $stamp_pkg.gitTreeState=clean"
 done
-# name | Go package in the wrapper module's build graph | -X flags
+# name | package built in tools/kube | module@version recorded | -X flags
 KUBE_TOOLS=(
-  "kube-apiserver|k8s.io/kubernetes/cmd/kube-apiserver|$kube_stamps"
-  "kubectl|k8s.io/kubernetes/cmd/kubectl|$kube_stamps"
-  "etcd|./etcd|"
+  "kube-apiserver|k8s.io/kubernetes/cmd/kube-apiserver|k8s.io/kubernetes/cmd/kube-apiserver@$KUBE_VERSION|$kube_stamps"
+  "kubectl|k8s.io/kubernetes/cmd/kubectl|k8s.io/kubernetes/cmd/kubectl@$KUBE_VERSION|$kube_stamps"
+  "etcd|./etcd|go.etcd.io/etcd/server/v3@$ETCD_VERSION|"
 )
-kube_line() {  # kube_line <name> <package>: the bin/.versions line of a Kubernetes server tool
-  echo "$1 $2@$KUBE_VERSION tools/kube@$KUBE_DIGEST"
+kube_line() {  # kube_line <name> <module@version>: the bin/.versions line of a server tool
+  echo "$1 $2 tools/kube@$KUBE_DIGEST"
 }
 
 todo=()
@@ -63,8 +64,8 @@ for entry in "${TOOLS[@]}"; do
 done
 kube_todo=()
 for entry in "${KUBE_TOOLS[@]}"; do
-  IFS='|' read -r name pkg _ <<<"$entry"
-  if ! recorded "$(kube_line "$name" "$pkg")" || [[ ! -x "$BIN/$name" ]]; then
+  IFS='|' read -r name _ pinned _ <<<"$entry"
+  if ! recorded "$(kube_line "$name" "$pinned")" || [[ ! -x "$BIN/$name" ]]; then
     kube_todo+=("$entry")
   fi
 done
@@ -102,8 +103,8 @@ for entry in "${todo[@]+"${todo[@]}"}"; do
   echo "install_tools: $name $version installed in $((SECONDS - start))s" >&2
 done
 for entry in "${kube_todo[@]+"${kube_todo[@]}"}"; do
-  IFS='|' read -r name pkg stamps <<<"$entry"
-  echo "install_tools: go build -C tools/kube $pkg ($KUBE_VERSION) -> $BIN/$name" >&2
+  IFS='|' read -r name pkg pinned stamps <<<"$entry"
+  echo "install_tools: go build -C tools/kube $pkg ($pinned) -> $BIN/$name" >&2
   start=$SECONDS
   # -mod=readonly: the committed go.mod and go.sum are the pins; a build never edits them.
   if ! GOFLAGS="${GOFLAGS:-} -buildvcs=false -mod=readonly" go build -C "$KUBE_MODULE" -trimpath \
@@ -112,6 +113,6 @@ for entry in "${kube_todo[@]+"${kube_todo[@]}"}"; do
     echo "  The Go module proxy must be reachable (GOPROXY=$(go env GOPROXY))." >&2
     exit 1
   fi
-  record "$name" "$(kube_line "$name" "$pkg")"
-  echo "install_tools: $name $KUBE_VERSION installed in $((SECONDS - start))s" >&2
+  record "$name" "$(kube_line "$name" "$pinned")"
+  echo "install_tools: $name ${pinned##*@} installed in $((SECONDS - start))s" >&2
 done
