@@ -24,11 +24,11 @@ from gitops_platform.argocd.bootstrap import (
 )
 from gitops_platform.argocd.project import AppProject, ProjectProps
 from gitops_platform.core.component import PlatformComponent
-from gitops_platform.core.credentials import check_no_secret_literals
 from gitops_platform.core.environment import PlatformSpec
 from gitops_platform.errors import DuplicateError, InvalidValueError
 from gitops_platform.output.writer import write_tree
 from gitops_platform.output.yaml_format import dump_documents, dump_values, dump_yaml
+from gitops_platform.rules.credentials import check_no_secret_literals
 
 __all__ = ["PlatformApp"]
 

@@ -20,7 +20,6 @@ from gitops_platform import (
     ProjectProps,
     SecretLiteralError,
 )
-from gitops_platform.argocd.globs import glob_match, permitted
 from tests.helpers import REPO
 
 CHARTS = "https://charts.example.com"
@@ -67,30 +66,6 @@ def synth(props: ApplicationProps) -> list[dict[str, object]]:
     chart = Chart(App(), "test")
     ArgoApplication(chart, "app", props)
     return list(chart.to_json())
-
-
-@pytest.mark.parametrize(
-    ("pattern", "text", "separator", "expected"),
-    [
-        ("https://github.com/org/*", "https://github.com/org/repo", "/", True),
-        ("https://github.com/*", "https://github.com/org/repo", "/", False),
-        ("https://github.com/**", "https://github.com/org/repo", "/", True),
-        ("team-*", "team-a", None, True),
-        ("team-?", "team-ab", None, False),
-        ("{a,b}-ns", "b-ns", None, True),
-        ("*", "anything/at/all", None, True),
-    ],
-)
-def test_globs_follow_argocd(
-    pattern: str, text: str, separator: str | None, expected: bool
-) -> None:
-    assert glob_match(pattern, text, separator) is expected
-
-
-def test_deny_patterns_win() -> None:
-    assert permitted(("*", "!kube-system"), "team-a")
-    assert not permitted(("*", "!kube-system"), "kube-system")
-    assert not permitted(("!kube-system",), "team-a")
 
 
 def test_project_permissions() -> None:
@@ -251,3 +226,95 @@ def test_ignored_differences_are_rendered_and_respected_at_sync() -> None:
         IgnoreDifference("apps", "Deployment")
     with pytest.raises(InvalidValueError, match="pointer"):
         IgnoreDifference("apps", "Deployment", json_pointers=("spec/replicas",))
+
+
+# -- Argo CD 3.5's project rules through the public API (rules shared with the pipeline) ------
+
+
+@pytest.mark.parametrize(
+    ("namespace_pattern", "namespace"),
+    [("team-[ab]", "team-b"), ("{a,{b,c}}x", "cx")],
+)
+def test_destination_globs_are_argocds(namespace_pattern: str, namespace: str) -> None:
+    p = project(destinations=(Destination(name="dev", namespace=namespace_pattern),))
+    assert p.permits_destination(namespace, name="dev", server=None)
+    assert not p.permits_destination(namespace + "z", name="dev", server=None)
+
+
+def test_an_application_in_a_class_glob_namespace_is_built() -> None:
+    p = project(
+        destinations=(Destination(name="dev", namespace="team-[ab]"),),
+        cluster_resource_whitelist=(GroupKind("", "Namespace", "team-[ab]"),),
+    )
+    synth(app_props(project=p, namespace="team-b", kinds=()))
+    with pytest.raises(PermissionDeniedError):
+        synth(app_props(project=p, namespace="team-c", kinds=()))
+
+
+def test_repository_urls_are_compared_normalised() -> None:
+    p = project(source_repos=("https://github.com/org/repo", CHARTS))
+    assert p.permits_repo("https://GitHub.com/org/repo.git")
+    source = GitSource(repo_url="https://GitHub.com/org/repo.git", revision="main", ref="values")
+    synth(app_props(project=p, sources=(source, app_props().sources[1])))
+    assert not p.permits_repo("https://github.com/org/other")
+
+
+def test_a_namespace_deny_applies_on_its_own_cluster() -> None:
+    # (dev, !legacy-*), (dev, *), (prd, *): Argo CD 3.5.1's isDestinationMatched refuses a
+    # namespace only through an entry whose server matches, so prd/legacy-api is permitted
+    # (as in argo-cd's own test "negated namespace with multiple values").
+    by_name = project(
+        destinations=(
+            Destination(name="dev", namespace="!legacy-*"),
+            Destination(name="dev", namespace="*"),
+            Destination(name="prd", namespace="*"),
+        )
+    )
+    assert by_name.permits_destination("legacy-api", name="prd", server=None)
+    # ... and an entry keyed by name alone never refuses: "*" on dev permits legacy-api too.
+    assert by_name.permits_destination("legacy-api", name="dev", server=None)
+    by_server = project(
+        destinations=(
+            Destination(server="https://dev.example.com", namespace="!legacy-*"),
+            Destination(server="https://dev.example.com", namespace="*"),
+            Destination(server="https://prd.example.com", namespace="*"),
+        )
+    )
+    assert not by_server.permits_destination(
+        "legacy-api", name=None, server="https://dev.example.com"
+    )
+    assert by_server.permits_destination("legacy-api", name=None, server="https://prd.example.com")
+    assert by_server.permits_destination("team-a", name=None, server="https://dev.example.com")
+
+
+def test_a_lone_deny_destination_allows_every_other_namespace() -> None:
+    p = project(destinations=(Destination(name="prd", namespace="!kube-system"),))
+    assert p.permits_destination("team-a", name="prd", server=None)
+    assert p.permits_destination("cert-manager", name="prd", server=None)
+    assert not p.permits_destination("kube-system", name="prd", server=None)
+    assert not p.permits_destination("team-a", name="dev", server=None)
+
+
+def test_the_in_cluster_server_and_name_are_one_cluster() -> None:
+    p = project(destinations=(Destination(name="in-cluster", namespace="argocd"),))
+    assert p.permits_destination("argocd", name=None, server="https://kubernetes.default.svc")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"sourceRepos": ["*"]},
+        {"destinations": [{"server": "*", "namespace": "*"}]},
+        {"clusterResourceWhitelist": [{"group": "*", "kind": "*"}]},
+        {"description": "other"},
+    ],
+)
+def test_extra_cannot_overwrite_a_checked_field(extra: dict[str, object]) -> None:
+    with pytest.raises(InvalidValueError, match="extra"):
+        project(extra=extra)
+
+
+def test_extra_fields_are_checked_with_the_rest() -> None:
+    p = project(extra={"clusterResourceBlacklist": [{"group": "", "kind": "Namespace"}]})
+    assert p.spec()["clusterResourceBlacklist"] == [{"group": "", "kind": "Namespace"}]
+    assert not p.permits_kind("", "Namespace", namespaced=False, name="cert-manager")

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gitops_platform.layout import RepoPrefix
-from gitops_platform.validation.argo_project import Project, glob_match, normalize_git_url
+from gitops_platform.rules.argocd import ProjectRules, glob_match, normalize_git_url
+from gitops_platform.validation.argo_project import Project
 from gitops_platform.validation.argocd import is_exact_version
 
 
@@ -106,7 +107,10 @@ def test_source_repos(repo: str, allowed: bool) -> None:
 )
 def test_source_repos_without_a_denial(repo: str, allowed: bool) -> None:
     project = Project(
-        "p", source_repos=("https://git.example.com/platform/*", "https://charts.example.com")
+        "p",
+        ProjectRules(
+            source_repos=("https://git.example.com/platform/*", "https://charts.example.com")
+        ),
     )
     assert project.source_permitted(repo) is allowed
 
@@ -116,7 +120,9 @@ def test_source_repos_without_a_denial(repo: str, allowed: bool) -> None:
     [
         ("", "dev", "team-a", True),
         ("", "dev", "kube-system", True),  # the "!team-secret" entry allows every other namespace
-        ("", "dev", "team-secret", False),  # ... and denies this one, whatever else matches
+        # Argo CD 3.5.1 applies a namespace deny only where the entry's server matches: an
+        # entry keyed by cluster name alone never refuses, and "team-*" permits this one.
+        ("", "dev", "team-secret", True),
         ("https://prd.example.com:6443", "", "team-a", True),
         ("https://prd.example.com:6443", "", "team-b", False),
         ("", "prd", "team-a", False),

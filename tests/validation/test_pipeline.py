@@ -211,8 +211,8 @@ CASES: list[tuple[str, str, list[Expect]]] = [
             Expect(
                 "infra/apps/team-secret-application.yaml",
                 "argocd",
-                "application destination server '' and namespace 'team-secret' do not match any "
-                "of the allowed destinations in project 'team'",
+                "application destination server 'https://dev.example.com:6443' and namespace "
+                "'team-secret' do not match any of the allowed destinations in project 'team'",
                 "Application/argocd/team-secret",
                 "spec.destination",
             )

@@ -189,13 +189,14 @@ def test_every_object_carries_the_platform_labels() -> None:
 
 
 def test_sync_waves_order_templates_before_constraints() -> None:
+    # after the Gatekeeper chart's objects (wave 0) of the same Application
     for template in constraint_templates():
-        assert template["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "-1"
+        assert template["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "1"
     for constraint in constraints(PolicySet()):
         annotations = constraint["metadata"]["annotations"]
-        assert annotations["argocd.argoproj.io/sync-wave"] == "0"
+        assert annotations["argocd.argoproj.io/sync-wave"] == "2"
         assert annotations["argocd.argoproj.io/sync-options"] == "SkipDryRunOnMissingResource=true"
-    assert sync_config()["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "-1"
+    assert sync_config()["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == "1"
 
 
 def test_constraints_deny_in_ci_and_apply_the_cluster_action() -> None:

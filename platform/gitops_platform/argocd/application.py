@@ -9,7 +9,6 @@ from typing import Any
 from constructs import Construct
 
 from gitops_platform.argocd.project import GroupKind, ProjectProps
-from gitops_platform.core.credentials import check_no_secret_literals
 from gitops_platform.core.environment import Cluster, PodSecurity
 from gitops_platform.core.naming import (
     check_dns_label,
@@ -19,6 +18,7 @@ from gitops_platform.core.naming import (
 )
 from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
 from gitops_platform.errors import ConfigurationError, InvalidValueError, PermissionDeniedError
+from gitops_platform.rules.credentials import check_no_secret_literals
 
 __all__ = [
     "WEBHOOK_CA_BUNDLES",

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from constructs import Construct
 
-from gitops_platform.argocd.globs import glob_match, permitted
 from gitops_platform.core.naming import check_dns_label
 from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
 from gitops_platform.errors import InvalidValueError
+from gitops_platform.layout import RESOURCES_FINALIZER
+from gitops_platform.rules.argocd import KindRule, ProjectRules, resolve_cluster
 
 __all__ = ["AppProject", "Destination", "GroupKind", "ProjectProps"]
-
-_PROJECT_FINALIZER = "resources-finalizer.argocd.argoproj.io"
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,14 @@ class GroupKind:
             raise InvalidValueError("GroupKind", "group", self.group, 'an API group ("" for core)')
 
     def matches(self, group: str, kind: str, name: str | None = None) -> bool:
-        """Return whether this rule covers an object of ``group``/``kind`` called ``name``."""
-        if not (glob_match(self.group, group) and glob_match(self.kind, kind)):
-            return False
-        if self.name is None:
-            return True
-        return name is not None and glob_match(self.name, name)
+        """Return whether this rule covers an object of ``group``/``kind`` called ``name``.
+
+        Patterns are Go ``filepath.Match`` patterns, as Argo CD reads them
+        (:class:`gitops_platform.rules.argocd.KindRule`).
+        """
+        return KindRule(self.group, self.kind, self.name or "").matches(
+            group, kind, name, named=True
+        )
 
     def as_dict(self) -> dict[str, str]:
         """Return the AppProject representation."""
@@ -54,7 +56,9 @@ class GroupKind:
 class Destination:
     """An AppProject destination rule: a cluster (name or server glob) and a namespace glob.
 
-    A namespace starting with ``!`` denies what it matches on that cluster.
+    A namespace starting with ``!`` is a deny entry; how Argo CD 3.5 applies deny entries
+    (on the entry's own cluster, and only for an entry that gives a ``server``) is described
+    in :mod:`gitops_platform.rules.argocd`.
     """
 
     namespace: str
@@ -88,7 +92,9 @@ class ProjectProps:
 
     Cluster-scoped kinds are allow-listed (nothing is allowed unless listed); namespaced kinds
     are allowed unless deny-listed, or only those listed when ``namespace_resource_whitelist``
-    is given. These are Argo CD's own semantics, applied here at synth time.
+    is given. The ``permits_*`` checks apply Argo CD 3.5's rules
+    (:class:`gitops_platform.rules.argocd.ProjectRules`, the module the validation pipeline
+    uses too) to the very ``spec`` this project renders.
 
     Attributes:
         name: the project name.
@@ -99,6 +105,13 @@ class ProjectProps:
         namespace_resource_whitelist: if set, the only namespaced kinds allowed.
         namespace_resource_blacklist: namespaced kinds refused.
         sync_wave: the Argo CD sync wave of the project object (before its Applications).
+        extra: further ``spec`` fields (for example ``clusterResourceBlacklist`` or
+            ``roles``); a key that a typed field renders is refused, and the rules are read
+            from the rendered ``spec``, extra fields included.
+
+    Raises:
+        InvalidValueError: a bad name, no repository or destination, a destination twice, or
+            an ``extra`` key that a typed field owns.
     """
 
     name: str
@@ -133,44 +146,54 @@ class ProjectProps:
                     where, "destinations", dest.as_dict(), "each destination once"
                 )
             seen.add(key)
+        owned = sorted(set(self.extra) & set(self._typed_spec()))
+        if owned:
+            raise InvalidValueError(
+                where,
+                "extra",
+                owned,
+                "fields the typed attributes do not render (set sourceRepos, destinations "
+                "and the resource lists through their attributes, so that what is checked is "
+                "what is rendered)",
+            )
+
+    @functools.cached_property
+    def rules(self) -> ProjectRules:
+        """Argo CD's rules over the rendered ``spec`` (:meth:`spec`, ``extra`` included)."""
+        return ProjectRules.from_spec(self.spec(), f"AppProject({self.name})")
 
     def permits_repo(self, repo_url: str) -> bool:
-        """Return whether Applications of this project may read ``repo_url``."""
-        return permitted(self.source_repos, repo_url.rstrip("/"), "/") or permitted(
-            self.source_repos, repo_url, "/"
-        )
+        """Return whether Applications of this project may read ``repo_url``.
+
+        ``AppProject.IsSourcePermitted``: URLs compared normalised (``.git`` suffix, case).
+        """
+        return self.rules.source_permitted(repo_url)
 
     def permits_destination(self, namespace: str, *, name: str | None, server: str | None) -> bool:
-        """Return whether the project allows deploying to ``namespace`` on the given cluster."""
-        allowed = False
-        for dest in self.destinations:
-            cluster_pattern = dest.name if dest.name is not None else dest.server
-            cluster = name if dest.name is not None else server
-            if cluster is None or cluster_pattern is None:
-                continue
-            if not glob_match(cluster_pattern, cluster):
-                continue
-            if dest.namespace.startswith("!"):
-                if glob_match(dest.namespace[1:], namespace):
-                    return False
-            elif glob_match(dest.namespace, namespace):
-                allowed = True
-        return allowed
+        """Return whether the project allows deploying to ``namespace`` on the given cluster.
+
+        ``AppProject.IsDestinationPermitted``; the cluster is known by ``name`` or ``server``
+        (the in-cluster pair is completed by :func:`~gitops_platform.rules.argocd.resolve_cluster`).
+        """
+        resolved_server, resolved_name = resolve_cluster(server, name)
+        return self.rules.destination_permitted(resolved_server, resolved_name, namespace)
 
     def permits_kind(
         self, group: str, kind: str, *, namespaced: bool, name: str | None = None
     ) -> bool:
-        """Return whether the project allows creating an object of this kind."""
-        if not namespaced:
-            return any(rule.matches(group, kind, name) for rule in self.cluster_resource_whitelist)
-        if any(rule.matches(group, kind) for rule in self.namespace_resource_blacklist):
-            return False
-        if self.namespace_resource_whitelist is None:
-            return True
-        return any(rule.matches(group, kind) for rule in self.namespace_resource_whitelist)
+        """Return whether the project allows creating an object of this kind.
+
+        ``AppProject.IsGroupKindNamePermitted``.
+        """
+        return self.rules.kind_permitted(group, kind, name, namespaced=namespaced)
 
     def spec(self) -> dict[str, Any]:
-        """Return the AppProject ``spec``."""
+        """Return the AppProject ``spec`` (the typed fields, then ``extra``)."""
+        spec = self._typed_spec()
+        spec.update(self.extra)
+        return spec
+
+    def _typed_spec(self) -> dict[str, Any]:
         spec: dict[str, Any] = {
             "description": self.description,
             "sourceRepos": list(self.source_repos),
@@ -186,7 +209,6 @@ class ProjectProps:
                 g.as_dict() for g in self.namespace_resource_blacklist
             ]
         spec["orphanedResources"] = {"warn": False}
-        spec.update(self.extra)
         return spec
 
 
@@ -223,6 +245,6 @@ class AppProject(Construct):
             labels=standard_labels(f"argocd-project-{props.name}", part_of, component="argocd"),
             annotations={SYNC_WAVE: str(props.sync_wave)},
             # blocks deleting the project while Applications still use it
-            finalizers=[_PROJECT_FINALIZER],
+            finalizers=[RESOURCES_FINALIZER],
             body={"spec": props.spec()},
         )

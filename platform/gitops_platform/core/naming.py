@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from gitops_platform.errors import InvalidValueError
+from gitops_platform.rules.versions import is_exact_version
 
 __all__ = [
     "DNS_LABEL",
@@ -16,11 +17,6 @@ __all__ = [
 
 #: RFC 1123 label (Kubernetes names of namespaces, labels values...), 63 characters at most.
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-# Semantic version, optionally prefixed with "v" (cert-manager's chart versions are "v1.21.1").
-_EXACT_VERSION = re.compile(
-    r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$"
-)
 _SHA = re.compile(r"^[0-9a-f]{7,40}$")
 _URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/-]*)?$")
 
@@ -39,8 +35,15 @@ def check_dns_label(path: str, field: str, value: object, max_length: int = 63) 
 
 
 def check_exact_version(path: str, field: str, value: object) -> str:
-    """Return ``value`` if it is one exact semantic version (``1.2.3`` or ``v1.2.3``)."""
-    if not isinstance(value, str) or not _EXACT_VERSION.fullmatch(value):
+    """Return ``value`` if it is one exact semantic version (``1.2.3`` or ``v1.2.3``).
+
+    The rule is :func:`gitops_platform.rules.versions.is_exact_version`, which the validation
+    pipeline applies to every rendered Helm ``targetRevision``.
+
+    Raises:
+        InvalidValueError: ``value`` is a range, a partial version or not a string.
+    """
+    if not isinstance(value, str) or not is_exact_version(value):
         raise InvalidValueError(
             path,
             field,

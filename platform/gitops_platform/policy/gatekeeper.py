@@ -16,13 +16,11 @@ from gitops_platform.argocd.application import WEBHOOK_CA_BUNDLES, HelmChartSour
 from gitops_platform.argocd.project import GroupKind
 from gitops_platform.core.component import CONTROLLER_KINDS, WEBHOOK_KINDS, PlatformComponent
 from gitops_platform.core.environment import Environment, PlatformSpec
-from gitops_platform.core.objects import SYNC_WAVE, api_object
+from gitops_platform.core.objects import api_object
 from gitops_platform.errors import InvalidValueError
-from gitops_platform.policy.library import POLICIES, PolicySet, policy_objects
+from gitops_platform.policy.library import PolicySet, policy_objects
 
 __all__ = ["Gatekeeper"]
-
-_CONSTRAINT_KINDS = frozenset(policy.kind for policy in POLICIES)
 
 
 @dataclass(frozen=True)
@@ -101,15 +99,20 @@ class Gatekeeper(PlatformComponent):
     def shared_manifests(self, scope: Construct, platform: PlatformSpec) -> None:
         """Emit the policy set (one object per file), after the chart in the same sync.
 
-        The chart's objects sit in wave 0 (its CRDs among them), so templates and the sync
-        Config follow in wave 1 and constraints, whose CRDs Gatekeeper creates from the
-        templates, in wave 2 (retries cover the moment the controller needs to create them).
+        The objects are :func:`~gitops_platform.policy.library.policy_objects` as they are:
+        the waves (templates and sync Config in 1, constraints in 2, after the chart's objects
+        in 0) and labels set there; the AppProject namespace is the platform's.
         """
-        for obj in policy_objects(self.policy_set, gatekeeper_namespace=self.namespace):
+        objects = policy_objects(
+            self.policy_set,
+            gatekeeper_namespace=self.namespace,
+            argocd_namespace=platform.argocd_namespace,
+            part_of=platform.name,
+        )
+        for obj in objects:
             metadata = dict(obj["metadata"])
-            labels = {**metadata.pop("labels", {}), "app.kubernetes.io/part-of": platform.name}
+            labels = metadata.pop("labels", {})
             annotations = dict(metadata.pop("annotations", None) or {})
-            annotations[SYNC_WAVE] = "2" if obj["kind"] in _CONSTRAINT_KINDS else "1"
             api_object(
                 scope,
                 f"{obj['kind']}-{metadata['name']}",

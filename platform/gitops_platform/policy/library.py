@@ -27,6 +27,8 @@ from typing import Any, Final
 
 from gitops_platform.core.naming import DNS_LABEL
 from gitops_platform.errors import ConfigurationError, DuplicateError, InvalidValueError
+from gitops_platform.layout import ARGOCD_NAMESPACE
+from gitops_platform.rules.credentials import CREDENTIAL_KEYS, CredentialKeys
 
 __all__ = [
     "CATALOG_LABEL",
@@ -59,18 +61,21 @@ HELM_VALUES_KIND: Final = "HelmValues"
 
 CATALOG_LABEL: Final = "backstage.io/kubernetes-id"
 
-#: Argo CD ordering of the policy objects: templates (which create the constraint CRDs) and the
-#: sync Config first, constraints one wave later.
-TEMPLATE_SYNC_WAVE: Final = "-1"
-CONSTRAINT_SYNC_WAVE: Final = "0"
+#: Argo CD ordering of the policy objects, inside the Application that also installs Gatekeeper's
+#: chart (whose objects, its CRDs among them, sit in wave 0): templates (which make Gatekeeper
+#: create the constraint CRDs) and the sync Config in wave 1, constraints in wave 2.
+TEMPLATE_SYNC_WAVE: Final = "1"
+CONSTRAINT_SYNC_WAVE: Final = "2"
 
 #: What a constraint does at admission and in the audit when it is violated in a cluster. In CI
 #: (gator) every constraint denies.
 CLUSTER_ACTIONS: Final = ("deny", "warn", "dryrun")
 
+#: The default ``app.kubernetes.io/part-of`` label (a platform passes its own name).
+PART_OF: Final = "gitops-platform"
+
 _LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {
-        "app.kubernetes.io/part-of": "gitops-platform",
         "app.kubernetes.io/managed-by": "gitops-platform",
         "app.kubernetes.io/component": "policy",
     }
@@ -186,6 +191,7 @@ POLICIES: Final[tuple[PolicyDefinition, ...]] = (
             "values-file-literal",
         ),
         rego="no_inline_secrets.rego",
+        # the credential-key definition (gitops_platform.rules.credentials), as parameters
         match=(
             {"apiGroups": [""], "kinds": ["Pod", "Secret"]},
             *_WORKLOAD_MATCH[1:],
@@ -195,7 +201,7 @@ POLICIES: Final[tuple[PolicyDefinition, ...]] = (
                 "kinds": [HELM_VALUES_KIND],
             },
         ),
-        parameters={},
+        parameters=CredentialKeys.parameters_schema(),
     ),
     PolicyDefinition(
         name="pinned-images",
@@ -413,8 +419,12 @@ class PolicySet:
         resource_requests: resources every container must request.
         resource_limits: resources every container must limit.
         argocd_namespace: the namespace holding the AppProjects; empty means the namespace of
-            each Application.
+            each Application; ``None`` (the default) means the platform's
+            (``PlatformSpec.argocd_namespace``, given to :func:`policy_objects`).
         excluded_namespaces: namespaces no constraint looks at (managed by the cluster provider).
+        credential_keys: which keys hold credentials, with the reviewed allow-list of keys that
+            look like credential names but are not; ``no-inline-secrets`` receives it as its
+            parameters (the definition the constructs apply, :data:`CREDENTIAL_KEYS`).
         cluster_actions: per policy, ``deny``, ``warn`` or ``dryrun`` at admission and in the
             audit of a cluster; policies not named keep their default. CI always denies.
         exemptions: reviewed exemptions (see :class:`Exemption`).
@@ -431,10 +441,11 @@ class PolicySet:
     catalog_namespaces: tuple[str, ...] = ()
     resource_requests: tuple[str, ...] = ("cpu", "memory")
     resource_limits: tuple[str, ...] = ("memory",)
-    argocd_namespace: str = "argocd"
+    argocd_namespace: str | None = None
     excluded_namespaces: tuple[str, ...] = ("kube-node-lease", "kube-public", "kube-system")
     cluster_actions: Mapping[str, str] = field(default_factory=dict)
     exemptions: tuple[Exemption, ...] = DEFAULT_EXEMPTIONS
+    credential_keys: CredentialKeys = CREDENTIAL_KEYS
 
     def __post_init__(self) -> None:
         for attr in (
@@ -453,9 +464,16 @@ class PolicySet:
             self._check_all(attr, getattr(self, attr), DNS_LABEL, "a namespace name")
         for attr in ("resource_requests", "resource_limits"):
             self._check_all(attr, getattr(self, attr), _RESOURCE, "a resource name, e.g. cpu")
-        if self.argocd_namespace and not DNS_LABEL.match(self.argocd_namespace):
+        if self.argocd_namespace is not None and not (
+            isinstance(self.argocd_namespace, str)
+            and (self.argocd_namespace == "" or DNS_LABEL.match(self.argocd_namespace))
+        ):
             raise InvalidValueError(
                 "PolicySet", "argocd_namespace", self.argocd_namespace, "a namespace name or ''"
+            )
+        if not isinstance(self.credential_keys, CredentialKeys):
+            raise InvalidValueError(
+                "PolicySet", "credential_keys", self.credential_keys, "a CredentialKeys"
             )
         actions = dict(_DEFAULT_CLUSTER_ACTIONS)
         for policy, action in dict(self.cluster_actions).items():
@@ -498,8 +516,17 @@ class PolicySet:
         found = [e for e in self.exemptions if e.policy == policy]
         return sorted(found, key=lambda e: (e.kind, e.namespace, e.name))
 
-    def parameters(self, policy: str) -> dict[str, Any]:
-        """The ``spec.parameters`` of the policy's constraint."""
+    def parameters(
+        self, policy: str, *, argocd_namespace: str = ARGOCD_NAMESPACE
+    ) -> dict[str, Any]:
+        """The ``spec.parameters`` of the policy's constraint.
+
+        Args:
+            policy: the policy's name.
+            argocd_namespace: the platform's Argo CD namespace, used when
+                :attr:`argocd_namespace` is ``None``.
+
+        """
         own: dict[str, Any]
         if policy == "required-labels":
             own = {
@@ -513,8 +540,14 @@ class PolicySet:
                 "requests": list(self.resource_requests),
                 "limits": list(self.resource_limits),
             }
+        elif policy == "no-inline-secrets":
+            own = self.credential_keys.parameters()
         elif policy == "application-project":
-            own = {"projectNamespace": self.argocd_namespace}
+            own = {
+                "projectNamespace": argocd_namespace
+                if self.argocd_namespace is None
+                else self.argocd_namespace
+            }
         else:
             _policy(policy, "PolicySet.parameters")
             own = {}
@@ -528,12 +561,17 @@ def _rego(filename: str) -> str:
 
 
 def _metadata(
-    name: str, *, wave: str, extra_annotations: Mapping[str, str] | None = None
+    name: str,
+    *,
+    wave: str,
+    part_of: str,
+    extra_annotations: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     annotations = {"argocd.argoproj.io/sync-wave": wave, **(extra_annotations or {})}
+    labels = {"app.kubernetes.io/name": name, **_LABELS, "app.kubernetes.io/part-of": part_of}
     return {
         "name": name,
-        "labels": {"app.kubernetes.io/name": name, **_LABELS},
+        "labels": dict(sorted(labels.items())),
         "annotations": dict(sorted(annotations.items())),
     }
 
@@ -554,12 +592,16 @@ def _parameters_schema(policy: PolicyDefinition) -> dict[str, Any]:
     return {"type": "object", "properties": dict(sorted(properties.items()))}
 
 
-def constraint_templates() -> list[dict[str, Any]]:
+def constraint_templates(*, part_of: str = PART_OF) -> list[dict[str, Any]]:
     """The ConstraintTemplates of the policy set (``templates.gatekeeper.sh/v1``, Rego v1).
+
+    Args:
+        part_of: the ``app.kubernetes.io/part-of`` label (the platform's name).
 
     Returns:
         One new dict per policy, sorted by name, carrying the platform labels and the Argo CD
-        sync wave ``-1`` (templates create the constraint CRDs, so they come first).
+        sync wave ``1`` (:data:`TEMPLATE_SYNC_WAVE`: templates create the constraint CRDs, so
+        they come before the constraints).
 
     """
     library = _rego("lib.rego")
@@ -572,6 +614,7 @@ def constraint_templates() -> list[dict[str, Any]]:
                 "metadata": _metadata(
                     policy.template_name,
                     wave=TEMPLATE_SYNC_WAVE,
+                    part_of=part_of,
                     extra_annotations={"description": policy.summary},
                 ),
                 "spec": {
@@ -602,7 +645,12 @@ def constraint_templates() -> list[dict[str, Any]]:
     return sorted(templates, key=lambda t: str(t["metadata"]["name"]))
 
 
-def constraints(policy_set: PolicySet) -> list[dict[str, Any]]:
+def constraints(
+    policy_set: PolicySet,
+    *,
+    argocd_namespace: str = ARGOCD_NAMESPACE,
+    part_of: str = PART_OF,
+) -> list[dict[str, Any]]:
     """The constraints of the policy set, one per policy, configured by ``policy_set``.
 
     Every constraint denies in CI (the ``gator.gatekeeper.sh`` enforcement point) and applies the
@@ -610,10 +658,14 @@ def constraints(policy_set: PolicySet) -> list[dict[str, Any]]:
 
     Args:
         policy_set: parameters and exemptions (``PolicySet()`` for the platform defaults).
+        argocd_namespace: the platform's Argo CD namespace (``PlatformSpec.argocd_namespace``),
+            where ``application-project`` looks for AppProjects unless the policy set names one.
+        part_of: the ``app.kubernetes.io/part-of`` label (the platform's name).
 
     Returns:
-        New dicts sorted by kind, carrying the platform labels, the Argo CD sync wave ``0`` and
-        ``SkipDryRunOnMissingResource=true`` (their CRDs appear only once the templates exist).
+        New dicts sorted by kind, carrying the platform labels, the Argo CD sync wave ``2``
+        (:data:`CONSTRAINT_SYNC_WAVE`) and ``SkipDryRunOnMissingResource=true`` (their CRDs
+        appear only once the templates exist).
 
     """
     result = []
@@ -628,6 +680,7 @@ def constraints(policy_set: PolicySet) -> list[dict[str, Any]]:
                 "metadata": _metadata(
                     policy.name,
                     wave=CONSTRAINT_SYNC_WAVE,
+                    part_of=part_of,
                     extra_annotations={
                         "argocd.argoproj.io/sync-options": "SkipDryRunOnMissingResource=true",
                         "description": policy.summary,
@@ -646,14 +699,16 @@ def constraints(policy_set: PolicySet) -> list[dict[str, Any]]:
                         },
                     ],
                     "match": match,
-                    "parameters": policy_set.parameters(policy.name),
+                    "parameters": policy_set.parameters(
+                        policy.name, argocd_namespace=argocd_namespace
+                    ),
                 },
             }
         )
     return sorted(result, key=lambda c: (str(c["kind"]), str(c["metadata"]["name"])))
 
 
-def sync_config(namespace: str = "gatekeeper-system") -> dict[str, Any]:
+def sync_config(namespace: str = "gatekeeper-system", *, part_of: str = PART_OF) -> dict[str, Any]:
     """Gatekeeper's ``Config``: the objects referential policies read from ``data.inventory``.
 
     ``application-project`` needs the AppProjects; Gatekeeper only replicates the kinds listed
@@ -662,15 +717,17 @@ def sync_config(namespace: str = "gatekeeper-system") -> dict[str, Any]:
 
     Args:
         namespace: the namespace Gatekeeper runs in.
+        part_of: the ``app.kubernetes.io/part-of`` label (the platform's name).
 
     Returns:
-        A new ``config.gatekeeper.sh/v1alpha1`` Config (Argo CD sync wave ``-1``).
+        A new ``config.gatekeeper.sh/v1alpha1`` Config (Argo CD sync wave ``1``, with the
+        templates).
 
     """
     if not DNS_LABEL.match(namespace):
         raise InvalidValueError("sync_config", "namespace", namespace, "a namespace name")
     kinds = sorted({gvk for policy in POLICIES for gvk in policy.sync})
-    metadata = _metadata("config", wave=TEMPLATE_SYNC_WAVE)
+    metadata = _metadata("config", wave=TEMPLATE_SYNC_WAVE, part_of=part_of)
     metadata["labels"]["app.kubernetes.io/name"] = "gatekeeper-config"
     return {
         "apiVersion": CONFIG_API_VERSION,
@@ -685,10 +742,28 @@ def sync_config(namespace: str = "gatekeeper-system") -> dict[str, Any]:
 
 
 def policy_objects(
-    policy_set: PolicySet, *, gatekeeper_namespace: str = "gatekeeper-system"
+    policy_set: PolicySet,
+    *,
+    gatekeeper_namespace: str = "gatekeeper-system",
+    argocd_namespace: str = ARGOCD_NAMESPACE,
+    part_of: str = PART_OF,
 ) -> list[dict[str, Any]]:
-    """Everything to deliver into a cluster: templates, constraints and the sync Config."""
-    return [*constraint_templates(), *constraints(policy_set), sync_config(gatekeeper_namespace)]
+    """Everything to deliver into a cluster: templates, constraints and the sync Config.
+
+    These are the objects as rendered into the tree, waves and labels included.
+
+    Args:
+        policy_set: parameters and exemptions.
+        gatekeeper_namespace: the namespace Gatekeeper runs in (its sync Config goes there).
+        argocd_namespace: the platform's Argo CD namespace (see :func:`constraints`).
+        part_of: the ``app.kubernetes.io/part-of`` label (the platform's name).
+
+    """
+    return [
+        *constraint_templates(part_of=part_of),
+        *constraints(policy_set, argocd_namespace=argocd_namespace, part_of=part_of),
+        sync_config(gatekeeper_namespace, part_of=part_of),
+    ]
 
 
 def constraint_schemas() -> dict[str, dict[str, Any]]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_platform.layout import APP_OF_APPS_NAME, ARGOCD_NAMESPACE, ROOT_FILE, RepoPrefix
-from gitops_platform.validation.argo_project import normalize_git_url
+from gitops_platform.rules.argocd import normalize_git_url
 from gitops_platform.validation.kustomize import Build
 from gitops_platform.validation.report import Document, Finding
 from gitops_platform.validation.tree import KUSTOMIZATION_NAMES, Tree, load_documents

@@ -22,11 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from gitops_platform.validation.argo_project import (
-    IN_CLUSTER_NAME,
-    IN_CLUSTER_SERVER,
-    Project,
-)
+from gitops_platform.errors import InvalidValueError
+from gitops_platform.rules.argocd import resolve_cluster
+from gitops_platform.rules.versions import EXACT_VERSION, is_exact_version
+from gitops_platform.validation.argo_project import Project
 from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
 from gitops_platform.validation.schemas import Scopes
@@ -35,17 +34,8 @@ from gitops_platform.validation.tree import Tree
 __all__ = ["EXACT_VERSION", "STEP", "check_inventory", "is_exact_version"]
 
 STEP = "argocd"
-#: An exact (semantic) chart version, optionally prefixed with ``v``.
-EXACT_VERSION = re.compile(
-    r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
-)
 _REF_KEY = re.compile(r"^[a-zA-Z0-9_-]+$")
 _GLOB_CHARS = re.compile(r"[*?\[]")
-
-
-def is_exact_version(version: str) -> bool:
-    """Whether a chart ``targetRevision`` pins one version (not a range, not empty)."""
-    return bool(EXACT_VERSION.match(version.strip()))
 
 
 @dataclass
@@ -132,7 +122,11 @@ def _check_app(context: _Context, app: ArgoApp) -> None:
 def _project(context: _Context, app: ArgoApp) -> Project | None:
     document = context.inventory.projects.get(app.project)
     if document is not None:
-        return Project.from_object(document.obj, document.origin)
+        try:
+            return Project.from_object(document.obj, document.origin)
+        except InvalidValueError as error:
+            context.add(app, f"project {app.project} cannot be read: {error}", "spec.project")
+            return None
     if app.project == "default":
         return Project.default()
     context.add(
@@ -259,12 +253,7 @@ def _check_file(
 
 def _destination(app: ArgoApp) -> tuple[str, str, str]:
     dest = app.destination
-    server = str(dest.get("server") or "")
-    name = str(dest.get("name") or "")
-    if server == IN_CLUSTER_SERVER and not name:
-        name = IN_CLUSTER_NAME
-    elif name == IN_CLUSTER_NAME and not server:
-        server = IN_CLUSTER_SERVER
+    server, name = resolve_cluster(str(dest.get("server") or ""), str(dest.get("name") or ""))
     return server, name, str(dest.get("namespace") or "")
 
 

@@ -128,43 +128,40 @@ containers contains {
 # ---------------------------------------------------------------------------------------------
 # Credential-like names and literal values (no-inline-secrets).
 
-credential_pattern := concat("", [
-	`(?i)(password|passwd|secret|token|api[_-]?key|`,
-	`private[_-]?key|credentials?|access[_-]?key)`,
-])
-
-# A name ending like this names a reference (a Secret, a key in a Secret, a file, a URL) or a
-# setting about a credential, not the credential itself: existingSecret, secretName,
-# passwordSecretRef, adminPasswordKey, PASSWORD_FILE, tokenUrl, tokenTTL...
-reference_suffixes := [
-	"ref", "refs", "name", "names", "secrets", "passwordkey", "tokenkey", "usernamekey",
-	"file", "files", "path", "paths", "dir", "url", "uri", "endpoint", "header", "prefix",
-	"type", "ttl", "duration", "timeout", "expiry", "expiration", "length", "enabled",
-]
+# The definition comes from the constraint's parameters, rendered from the Python definition
+# (gitops_platform.rules.credentials.CredentialKeys.parameters): the pattern a credential name
+# contains, the normalised prefixes and suffixes of names that refer to a credential (a Secret,
+# a key in one, a file, a URL, a type, a duration) without holding it, the reviewed allow-list,
+# and the patterns of values that are references (blank, ${VAR}, $(VAR), {{ template }}).
+credential_parameters := object.get(input, "parameters", {})
 
 normalized(name) := lower(regex.replace(name, `[^A-Za-z0-9]`, ""))
 
-reference_name(name) if startswith(normalized(name), "existing")
+reference_name(name) if {
+	some prefix in object.get(credential_parameters, "referencePrefixes", [])
+	startswith(normalized(name), prefix)
+}
 
 reference_name(name) if {
-	some suffix in reference_suffixes
+	some suffix in object.get(credential_parameters, "referenceSuffixes", [])
 	endswith(normalized(name), suffix)
+}
+
+reference_name(name) if {
+	some allowed in object.get(credential_parameters, "allowedKeys", [])
+	normalized(name) == allowed.key
 }
 
 credential_name(name) if {
 	is_string(name)
-	regex.match(credential_pattern, name)
+	regex.match(credential_parameters.credentialPattern, name)
 	not reference_name(name)
 }
 
-# Values that are clearly references, not secrets: empty, ${VAR}, $(VAR), {{ template }}.
-reference_value(value) if trim_space(value) == ""
-
-reference_value(value) if regex.match(`^\s*\$\{[^}]+\}\s*$`, value)
-
-reference_value(value) if regex.match(`^\s*\$\([A-Za-z_][A-Za-z0-9_]*\)\s*$`, value)
-
-reference_value(value) if regex.match(`^\s*\{\{.*\}\}\s*$`, value)
+reference_value(value) if {
+	some pattern in object.get(credential_parameters, "referenceValues", [])
+	regex.match(pattern, value)
+}
 
 literal_value(value) if {
 	is_string(value)
