@@ -228,6 +228,14 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def executable(pid: int) -> str:
+    """The file name of the process's executable (``""`` once it is gone)."""
+    try:
+        return Path(os.readlink(f"/proc/{pid}/exe")).name
+    except OSError:
+        return ""
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 def test_sigterm_during_the_step_leaves_no_process_and_no_folder(tmp_path: Path) -> None:
     scratch = tmp_path / "tmp"
@@ -242,11 +250,7 @@ def test_sigterm_during_the_step_leaves_no_process_and_no_folder(tmp_path: Path)
         started: list[int] = []
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and run.poll() is None:
-            servers = [
-                pid
-                for pid in children(run.pid)
-                if Path(f"/proc/{pid}/exe").resolve().name == "kube-apiserver"
-            ]
+            servers = [pid for pid in children(run.pid) if executable(pid) == "kube-apiserver"]
             if servers:
                 started = children(run.pid)
                 break

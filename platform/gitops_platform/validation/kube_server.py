@@ -239,6 +239,7 @@ class LocalServer:
     client: ApiClient | None = None
     _processes: list[_Process] = field(default_factory=list)
     _previous_handler: Any = None
+    _credentials: tuple[int, str, Path] | None = None
 
     @property
     def api(self) -> ApiClient:
@@ -251,6 +252,17 @@ class LocalServer:
         if self.client is None:
             raise ServerError("the API server is not running")
         return self.client
+
+    def new_client(self) -> ApiClient:
+        """Another client of the running server (one per thread; close it after use).
+
+        Raises:
+            ServerError: when the server is not running.
+
+        """
+        if self._credentials is None or self.client is None:
+            raise ServerError("the API server is not running")
+        return ApiClient(*self._credentials)
 
     @property
     def pids(self) -> list[int]:
@@ -328,6 +340,7 @@ class LocalServer:
                     if client.request("GET", "/readyz").status == 200:
                         client.close()
                         self.client = ApiClient(port, token, ca_file)
+                        self._credentials = (port, token, ca_file)
                         return
                 except (OSError, http.client.HTTPException, ssl.SSLError):
                     pass
@@ -346,6 +359,7 @@ class LocalServer:
             if self.client is not None:
                 self.client.close()
                 self.client = None
+            self._credentials = None
             self._stop_processes()
         finally:
             if self.folder is not None:

@@ -44,8 +44,10 @@ import json
 import os
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -85,6 +87,8 @@ TOOLS = ("kube-apiserver", "etcd")
 FIELD_MANAGER = "gitops-platform-validation"
 #: Seconds the whole step may take (every cluster); checked between requests.
 STEP_TIMEOUT = 900.0
+#: Connections used at once for independent requests.
+WORKERS = 4
 #: Seconds a CRD is given to be established.
 CRD_TIMEOUT = 60.0
 CRD_KIND = "CustomResourceDefinition"
@@ -326,7 +330,7 @@ def run_server_dry_run(
     for cluster in clusters:
         try:
             with LocalServer(apiserver, etcd) as server:
-                session = _Session(cluster, server.api, deadline)
+                session = _Session(cluster, server, deadline)
                 session.run(base_crds)
         except ServerError as error:
             findings.append(
@@ -373,12 +377,39 @@ class _Resource:
     namespaced: bool
 
 
-class _Session:
-    """One cluster on one server: CRDs, namespaces, then every object dry-run."""
+@dataclass(frozen=True)
+class _Call:
+    """One request to send, with what a refusal is reported on."""
 
-    def __init__(self, cluster: Cluster, client: ApiClient, deadline: float) -> None:
+    method: str
+    path: str
+    body: dict[str, Any]
+    query: dict[str, str]
+    document: Document | None
+    ref: str | None = None
+    content_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What became of one object: the call and its response, or why nothing was sent."""
+
+    call: _Call | None
+    response: ApiResponse | None
+    problem: str = ""
+
+
+class _Session:
+    """One cluster on one server: CRDs, namespaces, then every object dry-run.
+
+    Independent requests (the CRDs, the dry-runs) go out on :data:`WORKERS` connections at once;
+    findings are reported in the order the objects were found.
+    """
+
+    def __init__(self, cluster: Cluster, server: LocalServer, deadline: float) -> None:
         self.cluster = cluster
-        self.client = client
+        self.server = server
+        self.client = server.api
         self.deadline = deadline
         self.findings: list[Finding] = []
         self.checked = 0
@@ -386,15 +417,31 @@ class _Session:
         self.namespaces = 0
         self.accepted = 0
         self._discovery: dict[str, dict[str, _Resource] | None] = {}
+        self._local = threading.local()
+        self._clients: list[ApiClient] = []
+        self._lock = threading.Lock()
 
     def run(self, base_crds: list[tuple[str, dict[str, Any]]]) -> None:
-        placed = self.cluster.placed
-        self._apply_crds(base_crds, placed)
-        self._apply_namespaces(placed)
-        for item in placed:
-            if _is_crd(item.document.obj) or _is_namespace(item.document.obj):
-                continue
-            self._dry_run(item)
+        try:
+            placed = self.cluster.placed
+            pending = self._apply_crds(base_crds, placed)
+            self._apply_namespaces(placed)
+            rest = [
+                item
+                for item in placed
+                if not _is_crd(item.document.obj) and not _is_namespace(item.document.obj)
+            ]
+            # Built-in kinds first, while the CRDs get established.
+            builtin = [i for i in rest if _object_kind(i.document.obj) not in pending]
+            custom = [i for i in rest if _object_kind(i.document.obj) in pending]
+            outcomes = self._dry_run_all(builtin)
+            self._wait_established(pending)
+            outcomes.update(self._dry_run_all(custom))
+            for item in rest:
+                self._report(item, outcomes[id(item)])
+        finally:
+            for client in self._clients:
+                client.close()
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -410,8 +457,25 @@ class _Session:
             raise _TimedOut
         return self.client.request(method, path, body, query, content_type)
 
+    def _send(self, call: _Call) -> ApiResponse:
+        """Send one call on this thread's own connection."""
+        if time.monotonic() > self.deadline:
+            raise _TimedOut
+        client: ApiClient | None = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self.server.new_client()
+            with self._lock:
+                self._clients.append(client)
+        return client.request(call.method, call.path, call.body, call.query, call.content_type)
+
+    def _send_all(self, calls: list[_Call]) -> list[ApiResponse]:
+        if len(calls) <= 1:
+            return [self._send(call) for call in calls]
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            return list(pool.map(self._send, calls))
+
     def _apply(self, path: str, obj: dict[str, Any]) -> ApiResponse:
-        """Server-side apply, for real (CRDs and namespaces)."""
+        """Server-side apply, for real (namespaces)."""
         return self._request(
             "PATCH",
             path,
@@ -458,7 +522,8 @@ class _Session:
 
     def _apply_crds(
         self, base_crds: list[tuple[str, dict[str, Any]]], placed: list[Placed]
-    ) -> None:
+    ) -> dict[tuple[str, str], tuple[str, dict[str, Any], Document | None]]:
+        """Create the CRDs; returns the created ones by (group, kind): (name, CRD, document)."""
         chosen: dict[str, tuple[Document | None, dict[str, Any]]] = {}
         for item in placed:
             obj = item.document.obj
@@ -474,46 +539,61 @@ class _Session:
         for _origin, crd in base_crds:
             if _crd_kind(crd) in used:
                 chosen.setdefault(_name(crd), (None, crd))
-        applied: dict[str, Document | None] = {}
-        for name, (document, crd) in chosen.items():
-            response = self._request(
+        calls = [
+            _Call(
                 "POST",
                 "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
                 _for_apply(crd),
                 {"fieldManager": FIELD_MANAGER, "fieldValidation": "Strict"},
+                document,
             )
+            for document, crd in chosen.values()
+        ]
+        created: dict[tuple[str, str], tuple[str, dict[str, Any], Document | None]] = {}
+        for call, response in zip(calls, self._send_all(calls), strict=True):
             if response.ok:
-                applied[name] = document
-                if document is not None:
-                    self._warned(document, response)
+                created[_crd_kind(call.body)] = (_name(call.body), call.body, call.document)
+                if call.document is not None:
+                    self._warned(call.document, response)
             else:
-                self._refused(document, response, "CRD refused: ")
-        self.crds = len(applied)
-        self._wait_established(applied)
+                self._refused(call.document, response, "CRD refused: ")
+        self.crds = len(created)
+        return created
 
-    def _wait_established(self, pending: dict[str, Document | None]) -> None:
+    def _wait_established(
+        self, pending: dict[tuple[str, str], tuple[str, dict[str, Any], Document | None]]
+    ) -> None:
+        """Wait until discovery lists every created CRD's kind (it does once established)."""
         limit = time.monotonic() + CRD_TIMEOUT
-        waiting = dict(pending)
+        waiting = {
+            (f"{group}/{version}", kind)
+            for (group, kind), (_, crd, _) in pending.items()
+            for version in _served_versions(crd)[:1]
+        }
         while waiting:
-            for name in list(waiting):
-                response = self._request(
-                    "GET", f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}"
-                )
-                conditions = {
-                    str(c.get("type")): c
-                    for c in (response.body.get("status") or {}).get("conditions") or []
-                }
-                if (conditions.get("Established") or {}).get("status") == "True":
-                    del waiting[name]
-                elif (conditions.get("NamesAccepted") or {}).get("status") == "False":
-                    message = conditions["NamesAccepted"].get("message", "names not accepted")
-                    self._finding(waiting.pop(name), f"CRD {name} not established: {message}")
-            if waiting and time.monotonic() > limit:
-                for name, document in waiting.items():
-                    self._finding(document, f"CRD {name} not established in {CRD_TIMEOUT:g}s")
+            for api_version in sorted({a for a, _ in waiting}):
+                self._discovery.pop(api_version, None)
+                served = self._resources(api_version) or {}
+                waiting -= {(a, k) for a, k in waiting if a == api_version and k in served}
+            if not waiting:
+                break
+            if time.monotonic() > limit:
+                for api_version, kind in sorted(waiting):
+                    name, _, document = pending[(api_version.rpartition("/")[0], kind)]
+                    response = self._request(
+                        "GET", f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}"
+                    )
+                    conditions = (response.body.get("status") or {}).get("conditions") or []
+                    states = "; ".join(
+                        f"{c.get('type')}={c.get('status')} {c.get('message') or ''}".strip()
+                        for c in conditions
+                    )
+                    self._finding(
+                        document,
+                        f"CRD {name} not established in {CRD_TIMEOUT:g}s ({states or 'no status'})",
+                    )
                 return
-            if waiting:
-                time.sleep(0.05)
+            time.sleep(0.05)
 
     # -- namespaces -------------------------------------------------------------------------
 
@@ -564,24 +644,35 @@ class _Session:
             self._discovery[api_version] = found
         return self._discovery[api_version]
 
-    def _dry_run(self, item: Placed) -> None:
+    def _dry_run_all(self, items: list[Placed]) -> dict[int, _Outcome]:
+        """Dry-run the objects; their outcomes by ``id(item)``."""
+        outcomes: dict[int, _Outcome] = {}
+        calls: list[tuple[int, _Call]] = []
+        for item in items:
+            planned = self._plan(item)
+            if isinstance(planned, str):
+                outcomes[id(item)] = _Outcome(None, None, planned)
+            else:
+                calls.append((id(item), planned))
+        responses = self._send_all([call for _, call in calls])
+        for (key, call), response in zip(calls, responses, strict=True):
+            outcomes[key] = _Outcome(call, response)
+        return outcomes
+
+    def _plan(self, item: Placed) -> _Call | str:
         document = item.document
         obj = document.obj
         api_version, kind = str(obj.get("apiVersion") or ""), str(obj.get("kind") or "")
         if not api_version or not kind:
-            self._finding(document, "not a Kubernetes object: apiVersion and kind are required")
-            return
+            return "not a Kubernetes object: apiVersion and kind are required"
         resources = self._resources(api_version)
         resource = (resources or {}).get(kind)
         if resource is None:
             served = "is not served" if resources is None else f"serves no kind {kind}"
-            self._finding(
-                document,
+            return (
                 f"{api_version} {served} here (Kubernetes 1.33, the upstream CRDs and those the "
-                "environment installs)",
-                "kind",
+                "environment installs)"
             )
-            return
         body, ref = obj, document.ref
         base = f"/api/{api_version}" if "/" not in api_version else f"/apis/{api_version}"
         meta = obj.get("metadata")
@@ -596,17 +687,27 @@ class _Session:
             path = f"{base}/namespaces/{namespace}/{resource.plural}"
         else:
             path = f"{base}/{resource.plural}"
-        response = self._request(
-            "POST",
-            path,
-            body,
-            {"dryRun": "All", "fieldValidation": "Strict", "fieldManager": FIELD_MANAGER},
+        query = {"dryRun": "All", "fieldValidation": "Strict", "fieldManager": FIELD_MANAGER}
+        name = meta.get("name")
+        if not name:  # generateName: only a create can name it
+            return _Call("POST", path, body, query, document, ref)
+        # Server-side apply, as Argo CD's ServerSideApply=true sync does; it creates the object
+        # (dry-run) when it does not exist, through the same validation and admission.
+        query["force"] = "true"
+        return _Call(
+            "PATCH", f"{path}/{name}", body, query, document, ref, "application/apply-patch+yaml"
         )
+
+    def _report(self, item: Placed, outcome: _Outcome) -> None:
+        document = item.document
+        if outcome.call is None or outcome.response is None:
+            self._finding(document, outcome.problem, "kind" if "serve" in outcome.problem else None)
+            return
         self.checked += 1
-        if response.ok:
-            self._warned(document, response, ref)
+        if outcome.response.ok:
+            self._warned(document, outcome.response, outcome.call.ref)
         else:
-            self._refused(document, response, ref=ref)
+            self._refused(document, outcome.response, ref=outcome.call.ref)
 
     def _warned(self, document: Document, response: ApiResponse, ref: str | None = None) -> None:
         for warning in response.warnings:
@@ -635,6 +736,16 @@ def _crd_kind(crd: dict[str, Any]) -> tuple[str, str]:
 def _object_kind(obj: dict[str, Any]) -> tuple[str, str]:
     group = str(obj.get("apiVersion") or "").rpartition("/")[0]
     return group, str(obj.get("kind") or "")
+
+
+def _served_versions(crd: dict[str, Any]) -> list[str]:
+    spec = crd.get("spec")
+    versions = spec.get("versions") if isinstance(spec, dict) else None
+    return [
+        str(v["name"])
+        for v in versions or []
+        if isinstance(v, dict) and v.get("name") and v.get("served", True)
+    ]
 
 
 def _name(obj: dict[str, Any]) -> str:
