@@ -1,9 +1,13 @@
-"""Download the upstream reference data (CRDs, chart value schemas) at their pinned tags.
+"""Download the upstream reference data (CRDs, the Vector config schema) at their pinned tags.
 
 For machines that have internet access but not the shared data folder (e.g. a hosted CI
 runner). Files land in the layout the project reads through ``GITOPS_PLATFORM_UPSTREAM``, and
 each download is checked against its expected sha256, so a moved tag or a tampered file fails.
 Nothing is written unless every file arrives intact.
+
+Charts are not downloaded here: without the offline chart mirror (``<upstream>/chart-repos``)
+the validation pipeline pulls each pinned chart from its own repository with ``helm pull``,
+and reads the charts' ``values.yaml`` and ``values.schema.json`` from those archives.
 """
 
 from __future__ import annotations
@@ -22,10 +26,6 @@ ESO = f"{RAW}/external-secrets/external-secrets/v2.9.0/config/crds/bases"
 CM = f"{RAW}/cert-manager/cert-manager/v1.21.1/deploy/crds"
 PO = f"{RAW}/prometheus-operator/prometheus-operator/v0.93.0/example/prometheus-operator-crd"
 GK = f"{RAW}/open-policy-agent/gatekeeper/v3.23.0/config/crd/bases"
-RHDH = (
-    f"{RAW}/redhat-developer/rhdh-chart/e476f2987dc3a4d764b10fab5c2fa9958f70c2d0/charts/backstage"
-)
-LOKI = f"{RAW}/grafana-community/helm-charts/3386a1156177c6bcd7fdb1ad4c6b1dda094296e0/charts/loki"
 VECTOR = f"{RAW}/SchemaStore/schemastore/3b6446ad8a077bac56f4a4796c0b7fd88927fc8e/src/schemas/json"
 
 # (path under the upstream folder, URL, sha256)
@@ -99,31 +99,6 @@ FILES: tuple[tuple[str, str, str], ...] = (
         "crds/gatekeeper/v3.23.0/constrainttemplate-customresourcedefinition.yaml",
         f"{GK}/constrainttemplate-customresourcedefinition.yaml",
         "b656deb7ee4bbf5d174d37e397f3be835f37b169b5f0cce21239ca3da742a22e",
-    ),
-    (
-        "rhdh-chart/7.0.1/values.schema.json",
-        f"{RHDH}/values.schema.json",
-        "a0147d91c64a22bcb8aed8c6b8bd3b89067261aa6883e930f2f13a65cff77974",
-    ),
-    (
-        "rhdh-chart/7.0.1/values.yaml",
-        f"{RHDH}/values.yaml",
-        "49edb7e48e0f0ef444e3ad35f2db943fb2594010db34aa922c1e93ce5fd3aea8",
-    ),
-    (
-        "rhdh-chart/7.0.1/upstream-backstage-2.8.0/values.schema.json",
-        f"{RHDH}/vendor/backstage/charts/backstage/values.schema.json",
-        "88b895ffa886e4824146829e851c1175371ef8dd4749660081dcad12af46e7d5",
-    ),
-    (
-        "rhdh-chart/7.0.1/upstream-backstage-2.8.0/values.yaml",
-        f"{RHDH}/vendor/backstage/charts/backstage/values.yaml",
-        "56e25d4e541e8e629683f883acff3d3842b67ec5713f3b8e54421e877c9ed871",
-    ),
-    (
-        "charts/loki/18.11.0/values.schema.json",
-        f"{LOKI}/values.schema.json",
-        "fae54d8b2d9f90b6e1724a8f429950491249dbc93e6daf4ea3ae0099d2e600c0",
     ),
     (
         "vector/0.54.0/vector-config.schema.json",

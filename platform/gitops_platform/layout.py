@@ -28,7 +28,10 @@ __all__ = [
     "ARGOCD_NAMESPACE",
     "BIN_ENV",
     "CACHE_ENV",
+    "CHART_MIRROR_ENV",
+    "CHART_MIRROR_NONE",
     "CLUSTERS_FOLDER",
+    "DEFAULT_CHART_MIRROR",
     "DEFAULT_UPSTREAM",
     "DIST_ENV",
     "HELM_VALUES_API_VERSION",
@@ -63,6 +66,13 @@ BIN_ENV = "GITOPS_PLATFORM_BIN"
 CACHE_ENV = "GITOPS_PLATFORM_CACHE"
 #: The upstream data's default location, relative to the repository root.
 DEFAULT_UPSTREAM = "../shared/upstream"
+#: The offline chart mirror (one static Helm repository per chart repository URL).
+CHART_MIRROR_ENV = "GITOPS_PLATFORM_CHART_MIRROR"
+#: The chart mirror's default location, relative to the upstream data folder.
+DEFAULT_CHART_MIRROR = "chart-repos"
+#: The value of ``GITOPS_PLATFORM_CHART_MIRROR`` (or ``--chart-mirror``) that turns the mirror
+#: off: every chart is then pulled from its own repository.
+CHART_MIRROR_NONE = "none"
 
 # -- policy ---------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gitops_platform.validation.helm_values import KNOWN_CHARTS, chart_key, coalesce, merge_values
+from gitops_platform.validation.helm_values import coalesce, merge_values
 
 SCALARS = st.one_of(st.integers(), st.text(max_size=5), st.booleans())
 VALUES: st.SearchStrategy[dict[str, Any]] = st.recursive(
@@ -63,21 +63,3 @@ def test_later_files_win_on_every_leaf(base: dict[str, Any], override: dict[str,
 def test_coalescing_with_no_defaults_or_with_itself_changes_nothing(values: dict[str, Any]) -> None:
     assert coalesce(values, {}) == values
     assert coalesce(values, values) == values
-
-
-def test_known_charts_are_found_whatever_the_url_form() -> None:
-    for url in (
-        "https://redhat-developer.github.io/rhdh-chart",
-        "https://redhat-developer.github.io/rhdh-chart/",
-        "oci://quay.io/rhdh/chart",
-        "quay.io/rhdh/chart",
-    ):
-        assert chart_key(url, "backstage", "7.0.1") in KNOWN_CHARTS
-    assert (
-        chart_key("https://grafana-community.github.io/helm-charts", "loki", "18.11.0")
-        in KNOWN_CHARTS
-    )
-    assert (
-        chart_key("https://redhat-developer.github.io/rhdh-chart", "backstage", "7.0.2")
-        not in KNOWN_CHARTS
-    )

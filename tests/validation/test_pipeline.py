@@ -184,7 +184,7 @@ CASES: list[tuple[str, str, list[Expect]]] = [
                 "values/loki/base.yaml",
                 "helm-values",
                 "'yes' is not of type 'boolean' (chart loki 18.11.0, schema "
-                "charts/loki/18.11.0/values.schema.json)",
+                "loki/values.schema.json)",
                 "Application/argocd/loki",
                 "singleBinary.enabled",
             ),
@@ -635,9 +635,11 @@ spec:
         server.shutdown()
     render = result(report, "helm-render")
     assert render.status is Status.PASSED, render
-    assert render.detail == "1 of 1 chart sources rendered"
+    assert render.detail.startswith("1 of 1 chart sources rendered (1 charts")
+    # No mirror folder for this repository: the chart is pulled, and the report says so.
+    assert f"web 0.1.0: pulled from {url}" in render.detail
     schema = result(report, "kubeconform")
-    origin = "helm template web-dev web 0.1.0 (web)"
+    origin = "helm template web-dev web 0.1.0 [Application web]"
     assert [(f.file, f.document, f.field) for f in schema.findings] == [
         (origin, "Deployment/web-dev", "spec.template.spec.containers[0]")
     ]

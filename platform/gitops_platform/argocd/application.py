@@ -60,6 +60,8 @@ class HelmChartSource:
         value_files: value files, usually ``$values/<repository path>`` from a ``ref`` source.
         values_object: inline values (no secrets: only references to Secrets).
         skip_crds: do not install the chart's ``crds/`` folder.
+        skip_tests: leave the chart's test hooks (``helm.sh/hook: test``) out of the render
+            (``helm.skipTests``, Helm's ``--skip-tests``); Argo CD never applies them anyway.
     """
 
     repo_url: str
@@ -69,6 +71,7 @@ class HelmChartSource:
     value_files: tuple[str, ...] = ()
     values_object: dict[str, Any] | None = field(default=None, compare=False)
     skip_crds: bool = False
+    skip_tests: bool = False
 
     def __post_init__(self) -> None:
         where = f"HelmChartSource({getattr(self, 'chart', '?')})"
@@ -101,6 +104,8 @@ class HelmChartSource:
             helm["valuesObject"] = self.values_object
         if self.skip_crds:
             helm["skipCrds"] = True
+        if self.skip_tests:
+            helm["skipTests"] = True
         return {
             "repoURL": self.repo_url,
             "chart": self.chart,

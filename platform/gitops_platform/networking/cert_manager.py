@@ -101,10 +101,14 @@ class CertManager(PlatformComponent):
         )
 
     def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
-        """CRDs installed and kept, common labels, metrics on."""
+        """CRDs installed and kept, common labels, leader election in its namespace, metrics on."""
         return {
             "crds": {"enabled": True, "keep": True},
-            "global": {"commonLabels": {"app.kubernetes.io/part-of": platform.name}},
+            "global": {
+                "commonLabels": {"app.kubernetes.io/part-of": platform.name},
+                # the chart's default (kube-system) is outside the platform project
+                "leaderElection": {"namespace": self.namespace},
+            },
             "enableCertificateOwnerRef": True,
             "prometheus": {"enabled": True, "servicemonitor": {"enabled": False}},
         }

@@ -83,10 +83,13 @@ class Gatekeeper(PlatformComponent):
         }
 
     def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
-        """Replicas and resources from the environment's sizing."""
+        """Replicas, disruption budget and resources from the environment's sizing."""
         sizing = env.sizing
         return {
             "replicas": sizing.replicas,
+            # the chart always renders this budget (default minAvailable 1): with a single
+            # replica it would block every node drain
+            "pdb": {"controllerManager": {"minAvailable": max(sizing.replicas - 1, 0)}},
             "controllerManager": {"resources": sizing.resources()},
             "audit": {"resources": sizing.resources()},
             "crds": {"resources": sizing.resources()},  # the CRD upgrade hook Job

@@ -316,6 +316,7 @@ def _check_kinds(context: _Context, app: ArgoApp, project: Project) -> None:
                     STEP,
                     f"resource {group}:{kind} is not permitted in project {project.name} ({where})",
                     document.ref,
+                    "kind",
                 )
             )
             continue

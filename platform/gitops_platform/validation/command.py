@@ -54,12 +54,20 @@ __all__ = ["validate"]
     default=None,
     help="The repository (bin/, .yamllint.yaml, .secrets.baseline, charts); default: git root.",
 )
+@click.option(
+    "--chart-mirror",
+    default=None,
+    metavar="PATH|none",
+    help="The offline chart mirror (default: $GITOPS_PLATFORM_CHART_MIRROR, else "
+    "<upstream>/chart-repos); 'none' pulls every chart from its repository.",
+)
 def validate(
     path: Path | None,
     freshness: bool | None,
     repo_prefix: str,
     steps: tuple[str, ...],
     repo_root: Path | None,
+    chart_mirror: str | None,
 ) -> None:
     """Validate a rendered GitOps tree (default: the repository's dist/).
 
@@ -71,10 +79,17 @@ def validate(
         selected = resolve_steps(steps)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--steps") from error
-    settings = Settings.make(tree, repo_root=root, repo_prefix=repo_prefix, freshness=freshness)
+    settings = Settings.make(
+        tree,
+        repo_root=root,
+        repo_prefix=repo_prefix,
+        freshness=freshness,
+        chart_mirror=chart_mirror,
+    )
     click.echo(
         f"validating {settings.tree} (repository prefix '{settings.repo_prefix}', Kubernetes "
-        f"{KUBERNETES_VERSION}, upstream data {settings.upstream})"
+        f"{KUBERNETES_VERSION}, upstream data {settings.upstream}, chart mirror "
+        f"{settings.describe_chart_mirror()})"
     )
 
     def progress(result: StepResult) -> None:

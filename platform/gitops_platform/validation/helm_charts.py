@@ -4,33 +4,26 @@
   outside ``dist/``, ``.venv``, ``node_modules``, ``bin`` and ``tests/fixtures``, plus any chart
   inside the validated tree) gets ``helm lint --strict`` and ``helm template``, once with its
   defaults and once per ``values-<env>.yaml`` next to it.
-* 5c (``helm-render``): every platform Application's chart rendered exactly as Argo CD would:
-  the pinned version, the same value files in the same order, ``helm.values`` /
-  ``helm.valuesObject`` / ``helm.parameters``, the release name (``helm.releaseName``, else the
-  Application's name), the destination namespace, Kubernetes 1.33 and ``--api-versions`` for
-  every CRD the platform installs. Charts are pulled once into the cache; where a chart
-  repository cannot be reached the step reports *not run* with the reason, never a pass.
+* 5c (``helm-render``): every platform Application's chart rendered exactly as Argo CD would,
+  in :mod:`~gitops_platform.validation.chart_render` (re-exported here).
 
 The ``HelmOutput``s are returned so that the schema and policy steps validate them too.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
-from gitops_platform.validation.helm_values import user_values
-from gitops_platform.validation.report import Document, Finding, Status, StepResult
+from gitops_platform.validation.chart_render import (
+    RENDER_STEP,
+    HelmOutput,
+    render_platform_charts,
+)
+from gitops_platform.validation.chart_source import helm_env
+from gitops_platform.validation.report import Finding, Status, StepResult
 from gitops_platform.validation.settings import KUBERNETES_VERSION
 from gitops_platform.validation.tools import CommandResult, missing_tool, run_command
 from gitops_platform.validation.tree import Tree, parse_documents
@@ -46,7 +39,6 @@ __all__ = [
 ]
 
 CHARTS_STEP = "helm-charts"
-RENDER_STEP = "helm-render"
 #: Folders of the repository never searched for charts (first path component, or a prefix).
 EXCLUDED_DIRS = (
     "dist",
@@ -58,34 +50,6 @@ EXCLUDED_DIRS = (
     ".tools",
     ".git",
 )
-PULL_TIMEOUT = 60.0
-
-
-@dataclass
-class HelmOutput:
-    """One ``helm template`` output.
-
-    Attributes:
-        origin: the command, as reports name it.
-        text: the rendered stream.
-        documents: the rendered objects.
-        app: the ``ref`` of the Application it was rendered for, if any.
-
-    """
-
-    origin: str
-    text: str
-    documents: list[Document] = field(default_factory=list)
-    app: str | None = None
-
-
-def _helm_env(cache: Path) -> dict[str, str]:
-    base = cache / "helm"
-    return {
-        "HELM_CACHE_HOME": str(base / "cache"),
-        "HELM_CONFIG_HOME": str(base / "config"),
-        "HELM_DATA_HOME": str(base / "data"),
-    }
 
 
 def find_repo_charts(repo_root: Path, tree: Tree, repo_prefix: str) -> list[Path]:
@@ -142,7 +106,7 @@ def lint_charts(
         return result(Status.PASSED, [], "0 charts in this repository"), []
     if helm is None:
         return result(Status.FAILED, [missing_tool("helm", CHARTS_STEP)], ""), []
-    env = _helm_env(cache)
+    env = helm_env(cache)
     findings: list[Finding] = []
     outputs: list[HelmOutput] = []
     for chart in charts:
@@ -198,184 +162,3 @@ def _lint_findings(lint: CommandResult, shown: str, label: str) -> list[Finding]
     if not findings:
         findings.append(Finding(shown, f"{CHARTS_STEP}/lint", f"helm lint failed: {lint.output()}"))
     return findings
-
-
-@dataclass
-class _Job:
-    app: ArgoApp
-    source: AppSource
-    archive: Path | None = None
-    error: str = ""
-
-
-def render_platform_charts(
-    inventory: ArgoInventory,
-    tree: Tree,
-    paths: RepoPrefix,
-    helm: Path | None,
-    api_versions: set[str],
-    cache: Path,
-    workdir: Path,
-) -> tuple[StepResult, list[HelmOutput]]:
-    """Render every Application's chart as Argo CD would (see the module documentation).
-
-    Args:
-        inventory: the Applications Argo CD would create.
-        tree: the tree holding the value files.
-        paths: how repository paths map onto the tree.
-        helm: the helm executable (``None`` when it is not installed).
-        api_versions: ``--api-versions`` values (the CRDs the platform installs).
-        cache: the cache root (pulled charts are kept there).
-        workdir: a scratch folder for inline values.
-
-    Returns:
-        The step result (``NOT_RUN`` when a chart repository is unreachable) and the renders.
-
-    """
-    started = time.monotonic()
-
-    def result(status: Status, findings: list[Finding], detail: str) -> StepResult:
-        return StepResult(
-            RENDER_STEP, status, findings, detail, round(time.monotonic() - started, 3)
-        )
-
-    jobs = [_Job(app, s) for app in inventory.apps for s in app.sources if s.chart is not None]
-    if not jobs:
-        return result(Status.PASSED, [], "no Application deploys a Helm chart"), []
-    if helm is None:
-        return result(Status.FAILED, [missing_tool("helm", RENDER_STEP)], ""), []
-    env = _helm_env(cache)
-    charts = {_chart_id(j.source): j.source for j in jobs}
-    with ThreadPoolExecutor(max_workers=min(8, len(charts))) as pool:
-        pulled = dict(
-            zip(
-                charts, pool.map(lambda s: _pull(helm, s, cache, env), charts.values()), strict=True
-            )
-        )
-    unreachable: dict[str, str] = {}
-    for job in jobs:
-        job.archive, job.error = pulled[_chart_id(job.source)]
-        if job.archive is None:
-            unreachable[job.source.repo_url] = job.error
-    findings: list[Finding] = []
-    outputs: list[HelmOutput] = []
-    workdir.mkdir(parents=True, exist_ok=True)
-    for number, job in enumerate(j for j in jobs if j.archive is not None):
-        rendered, problem = _template(
-            job, number, helm, tree, paths, inventory, api_versions, env, workdir
-        )
-        if problem:
-            findings.append(problem)
-        if rendered:
-            outputs.append(rendered)
-    done = f"{len(outputs)} of {len(jobs)} chart sources rendered"
-    if findings:
-        return result(Status.FAILED, findings, f"{done}, {len(findings)} failed"), outputs
-    if unreachable:
-        reasons = "; ".join(f"{url}: {error}" for url, error in sorted(unreachable.items()))
-        return (
-            result(
-                Status.NOT_RUN,
-                [],
-                f"{done}; chart repositories not reachable from here, so these charts were not "
-                f"rendered: {reasons}",
-            ),
-            outputs,
-        )
-    return result(Status.PASSED, [], done), outputs
-
-
-def _chart_id(source: AppSource) -> str:
-    return f"{source.repo_url}|{source.chart}|{source.revision}"
-
-
-def _pull(
-    helm: Path, source: AppSource, cache: Path, env: dict[str, str]
-) -> tuple[Path | None, str]:
-    digest = hashlib.sha256(_chart_id(source).encode()).hexdigest()[:16]
-    folder = cache / "charts" / digest
-    existing = sorted(folder.glob("*.tgz")) if folder.is_dir() else []
-    if existing:
-        return existing[0], ""
-    repo = source.repo_url.rstrip("/")
-    if repo.startswith("oci://") or "://" not in repo:
-        reference = repo if repo.startswith("oci://") else f"oci://{repo}"
-        command: list[str | Path] = [helm, "pull", f"{reference}/{source.chart}"]
-    else:
-        command = [helm, "pull", str(source.chart), "--repo", repo]
-    staging = folder.with_name(f".{digest}.{os.getpid()}")
-    staging.mkdir(parents=True, exist_ok=True)
-    pulled = run_command(
-        [*command, "--version", source.revision, "--destination", staging],
-        env=env,
-        timeout=PULL_TIMEOUT,
-    )
-    archives = sorted(staging.glob("*.tgz"))
-    if not pulled.ok or not archives:
-        for leftover in staging.glob("*"):
-            leftover.unlink()
-        staging.rmdir()
-        return None, _reason(pulled.output(600))
-    with contextlib.suppress(OSError):  # another run may have pulled it meanwhile
-        staging.rename(folder)
-    found = sorted(folder.glob("*.tgz"))
-    return (found[0] if found else archives[0]), ""
-
-
-def _reason(output: str) -> str:
-    """The gist of a failed pull: the network error when there is one (``no such host``)."""
-    first = output.splitlines()[0] if output else "pull failed"
-    if "cannot be reached" in first and '": ' in first:
-        return first.rsplit('": ', 1)[-1]
-    return first
-
-
-def _template(
-    job: _Job,
-    number: int,
-    helm: Path,
-    tree: Tree,
-    paths: RepoPrefix,
-    inventory: ArgoInventory,
-    api_versions: set[str],
-    env: dict[str, str],
-    workdir: Path,
-) -> tuple[HelmOutput | None, Finding | None]:
-    app, source = job.app, job.source
-    helm_spec = source.helm
-    release = str(helm_spec.get("releaseName") or app.name)
-    namespace = str(app.destination.get("namespace") or "default")
-    given = user_values(app, source, tree, paths, inventory)
-    flags: list[str | Path] = []
-    for index, (_, content) in enumerate(given.files):
-        file = workdir / f"values-{number}-{index}.yaml"
-        file.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
-        flags += ["--values", file]
-    for parameter in helm_spec.get("parameters") or []:
-        if isinstance(parameter, dict) and parameter.get("name"):
-            option = "--set-string" if parameter.get("forceString") else "--set"
-            flags += [option, f"{parameter['name']}={parameter.get('value', '')}"]
-    for api in sorted(api_versions):
-        flags += ["--api-versions", api]
-    if helm_spec.get("skipCrds"):
-        flags.append("--skip-crds")
-    else:
-        flags.append("--include-crds")
-    if helm_spec.get("skipTests"):
-        flags.append("--skip-tests")
-    assert job.archive is not None  # noqa: S101 - filtered by the caller
-    command = [
-        helm, "template", release, job.archive, "--namespace", namespace,
-        "--kube-version", KUBERNETES_VERSION, *flags,
-    ]  # fmt: skip
-    origin = f"helm template {release} {source.chart} {source.revision} ({app.name})"
-    completed = run_command(command, env=env, timeout=300)
-    if not completed.ok:
-        return None, Finding(
-            app.document.origin,
-            RENDER_STEP,
-            f"{origin} failed: {completed.output()}",
-            app.document.ref,
-        )
-    documents, problem = parse_documents(completed.stdout, origin)
-    return HelmOutput(origin, completed.stdout, documents, app.document.ref), problem

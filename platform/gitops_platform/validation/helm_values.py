@@ -1,97 +1,117 @@
-"""Step 5a: every platform Application's merged Helm values against its chart's values schema.
+"""Step 5a: every platform Application's merged Helm values against its chart's own files.
 
 The chart and the value files are read from the Applications themselves (as Argo CD would
 create them, one per environment), so a new component is covered without touching this module.
-Values are merged the way Argo CD hands them to Helm and Helm coalesces them:
+The chart archive comes from :mod:`~gitops_platform.validation.chart_source` (the offline
+mirror, else the repository), and its ``values.yaml`` and ``values.schema.json`` (and those of
+its subcharts, under ``charts/``) are read from it. Values are merged the way Argo CD hands them
+to Helm and Helm coalesces them:
 
 1. the value files in order, then ``helm.values``, then ``helm.valuesObject``, then
    ``helm.parameters`` (Argo CD's precedence), merged like ``helm -f``: maps deep-merged, lists
    and scalars replaced;
 2. coalesced with the chart's defaults: user values win, maps are merged, and ``null`` deletes a
    default;
-3. for a subchart (e.g. RHDH's ``upstream``): its defaults under its key, and the parent's
-   ``global`` copied in, then checked against the subchart's own schema too.
+3. for each subchart (e.g. RHDH's ``upstream``), under its key (its alias, else its name): its
+   own defaults, and the parent's ``global`` copied in.
 
-Schemas are known for a few charts only (:data:`KNOWN_CHARTS`, files under the upstream data
-folder); other charts are listed in the step's detail as not checked.
+Two checks follow:
+
+* **schema**: where a chart (or an enabled subchart) has a ``values.schema.json``, the values
+  Helm would see are validated against it; the detail names the charts that have none;
+* **unknown keys**: every key of the Application's own values that neither the chart's default
+  ``values.yaml`` nor its schema declares, where the schema does not already forbid it
+  (``additionalProperties: false``), is reported with its dotted path: Helm would silently
+  ignore it. Maps whose default is empty (``podLabels: {}``) or not a map are free-form and
+  not descended into; :data:`UNDECLARED_KEYS` lists, with reasons, the keys charts read
+  without declaring them.
 """
 
 from __future__ import annotations
 
 import copy
+import fnmatch
+import io
 import json
+import tarfile
 import time
-from dataclasses import dataclass
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jsonschema
 import yaml
 
 from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
+from gitops_platform.validation.chart_source import ChartArchive, ChartFetcher, ChartRef
 from gitops_platform.validation.report import Finding, Status, StepResult
 from gitops_platform.validation.tree import Tree
 
 __all__ = [
-    "KNOWN_CHARTS",
     "STEP",
+    "UNDECLARED_KEYS",
+    "ChartFiles",
     "ChartValues",
-    "KnownChart",
-    "chart_key",
+    "UndeclaredKey",
     "coalesce",
+    "helm_values_of",
+    "load_chart",
     "merge_values",
     "run_helm_values",
+    "unknown_keys",
     "user_values",
 ]
 
 STEP = "helm-values"
 MAX_ERRORS_PER_APP = 20
+MAX_ARCHIVE_MEMBER = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class KnownChart:
-    """Where a chart's values schema and defaults are, relative to the upstream folder.
+class UndeclaredKey:
+    """A values key a chart reads although its ``values.yaml`` does not declare it.
 
     Attributes:
-        schema: the chart's ``values.schema.json``.
-        defaults: the chart's ``values.yaml`` (``None`` when not available).
-        subcharts: ``(values key, schema, defaults)`` of subcharts with their own schema.
+        chart: the chart name.
+        path: the dotted path (``fnmatch`` globs; ``*`` spans one or more segments).
+        reason: where the chart reads it (template and line), reviewed with the change.
 
     """
 
-    schema: str
-    defaults: str | None = None
-    subcharts: tuple[tuple[str, str, str | None], ...] = ()
+    chart: str
+    path: str
+    reason: str
 
 
-_RHDH = KnownChart(
-    "rhdh-chart/7.0.1/values.schema.json",
-    "rhdh-chart/7.0.1/values.yaml",
-    (
-        (
-            "upstream",
-            "rhdh-chart/7.0.1/upstream-backstage-2.8.0/values.schema.json",
-            "rhdh-chart/7.0.1/upstream-backstage-2.8.0/values.yaml",
-        ),
+#: Reviewed keys that charts read without declaring them in ``values.yaml`` (nor in a schema).
+UNDECLARED_KEYS: tuple[UndeclaredKey, ...] = (
+    UndeclaredKey(
+        "gatekeeper",
+        "commonLabels",
+        "gatekeeper 3.23.0 templates/_helpers.tpl: the gatekeeper.commonLabels helper adds "
+        ".Values.commonLabels to the Deployments, their pods and the hook Jobs (not to the "
+        "other objects)",
+    ),
+    UndeclaredKey(
+        "gatekeeper",
+        "controllerManager.logLevel",
+        "gatekeeper 3.23.0 templates/gatekeeper-controller-manager-deployment.yaml: "
+        "--log-level takes controllerManager.logLevel when set, else the top-level logLevel",
+    ),
+    UndeclaredKey(
+        "gatekeeper",
+        "audit.logLevel",
+        "gatekeeper 3.23.0 templates/gatekeeper-audit-deployment.yaml: --log-level takes "
+        "audit.logLevel when set, else the top-level logLevel",
+    ),
+    UndeclaredKey(
+        "gatekeeper",
+        "*.extraEnvs",
+        "gatekeeper 3.23.0 templates/_helpers.tpl: controllerManager.extraEnvs and "
+        "audit.extraEnvs are appended to each container's env",
     ),
 )
-_LOKI = KnownChart("charts/loki/18.11.0/values.schema.json")
-
-#: (chart repository, chart, version) -> schema files; repository URLs as :func:`chart_key`.
-KNOWN_CHARTS: dict[tuple[str, str, str], KnownChart] = {
-    ("redhat-developer.github.io/rhdh-chart", "backstage", "7.0.1"): _RHDH,
-    ("quay.io/rhdh/chart", "backstage", "7.0.1"): _RHDH,
-    ("grafana-community.github.io/helm-charts", "loki", "18.11.0"): _LOKI,
-    ("ghcr.io/grafana-community/helm-charts", "loki", "18.11.0"): _LOKI,
-}
-
-
-def chart_key(repo_url: str, chart: str, version: str) -> tuple[str, str, str]:
-    """A registry key: the repository without scheme or trailing ``/``, chart, version."""
-    repo = repo_url.strip().lower()
-    for scheme in ("oci://", "https://", "http://"):
-        repo = repo.removeprefix(scheme)
-    return repo.rstrip("/"), chart, version.strip()
 
 
 def merge_values(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -231,128 +251,403 @@ def _read(path: Path) -> dict[str, Any] | None:
     return loaded if isinstance(loaded, dict) else None
 
 
-class _Schemas:
-    """Loads each schema and defaults file once."""
+@dataclass
+class ChartFiles:
+    """A chart's values files, read from its archive, with its subcharts.
 
-    def __init__(self, upstream: Path) -> None:
-        self.upstream = upstream
-        self._validators: dict[str, Any] = {}
-        self._defaults: dict[str, dict[str, Any]] = {}
+    Attributes:
+        name: the chart's name (``Chart.yaml``).
+        version: its version.
+        path: its folder inside the archive (``cert-manager``, ``loki/charts/minio``).
+        defaults: its ``values.yaml`` (empty when absent).
+        schema: its ``values.schema.json``, or ``None``.
+        subcharts: the subcharts by values key (alias, else name), with their ``condition``.
 
-    def validator(self, relpath: str) -> Any:
-        if relpath not in self._validators:
-            schema = json.loads((self.upstream / relpath).read_text(encoding="utf-8"))
-            cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-            self._validators[relpath] = cls(schema)
-        return self._validators[relpath]
+    """
 
-    def defaults(self, relpath: str | None) -> dict[str, Any]:
-        if relpath is None:
-            return {}
-        if relpath not in self._defaults:
-            self._defaults[relpath] = _read(self.upstream / relpath) or {}
-        return self._defaults[relpath]
+    name: str
+    version: str
+    path: str
+    defaults: dict[str, Any]
+    schema: dict[str, Any] | None
+    subcharts: dict[str, tuple[ChartFiles, str]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """``name version``."""
+        return f"{self.name} {self.version}"
+
+    def walk(self) -> list[ChartFiles]:
+        """This chart and every subchart, depth first."""
+        found = [self]
+        for sub, _ in self.subcharts.values():
+            found.extend(sub.walk())
+        return found
+
+
+def load_chart(archive: Path | bytes) -> ChartFiles:
+    """Read a chart's ``Chart.yaml``, ``values.yaml``, ``values.schema.json`` and subcharts.
+
+    Args:
+        archive: the ``.tgz`` (a path, or its bytes for a subchart archive).
+
+    Returns:
+        The chart's files.
+
+    Raises:
+        ValueError: when the archive holds no chart or a file does not parse.
+
+    """
+    data = archive.read_bytes() if isinstance(archive, Path) else archive
+    files: dict[str, bytes] = {}
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        for member in tar:
+            name = PurePosixPath(member.name)
+            if not member.isfile() or member.size > MAX_ARCHIVE_MEMBER:
+                continue
+            if name.name in ("Chart.yaml", "values.yaml", "values.schema.json") or (
+                name.suffix == ".tgz" and name.parent.name == "charts"
+            ):
+                extracted = tar.extractfile(member)
+                if extracted is not None:
+                    files[name.as_posix()] = extracted.read()
+    roots = sorted(
+        {p.rsplit("/", 1)[0] for p in files if p.endswith("/Chart.yaml") and p.count("/") == 1}
+    )
+    if not roots:
+        raise ValueError("no Chart.yaml at the top of the archive")
+    return _chart_at(roots[0], files)
+
+
+def _chart_at(folder: str, files: dict[str, bytes]) -> ChartFiles:
+    def load(name: str) -> Any:
+        raw = files.get(f"{folder}/{name}")
+        if raw is None:
+            return None
+        try:
+            return json.loads(raw) if name.endswith(".json") else yaml.safe_load(raw)
+        except (ValueError, yaml.YAMLError) as error:
+            raise ValueError(f"{folder}/{name} does not parse: {error}") from error
+
+    meta = load("Chart.yaml") or {}
+    defaults = load("values.yaml")
+    schema = load("values.schema.json")
+    chart = ChartFiles(
+        str(meta.get("name") or PurePosixPath(folder).name),
+        str(meta.get("version") or ""),
+        folder,
+        defaults if isinstance(defaults, dict) else {},
+        schema if isinstance(schema, dict) else None,
+    )
+    subs: list[ChartFiles] = []
+    prefix = f"{folder}/charts/"
+    for path in sorted(files):
+        rest = path[len(prefix) :] if path.startswith(prefix) else ""
+        if rest.count("/") == 1 and rest.endswith("/Chart.yaml"):
+            subs.append(_chart_at(path.rsplit("/", 1)[0], files))
+        elif "/" not in rest and rest.endswith(".tgz"):
+            subs.append(load_chart(files[path]))
+    dependencies = [d for d in meta.get("dependencies") or [] if isinstance(d, dict)]
+    for sub in subs:
+        matching = [d for d in dependencies if d.get("name") == sub.name] or [{}]
+        for dependency in matching:
+            key = str(dependency.get("alias") or sub.name)
+            chart.subcharts[key] = (sub, str(dependency.get("condition") or ""))
+    return chart
+
+
+def helm_values_of(chart: ChartFiles, given: dict[str, Any]) -> dict[str, Any]:
+    """The values Helm would render ``chart`` with.
+
+    ``given`` coalesced with every chart's defaults, subcharts under their keys with the
+    parent's ``global`` copied in.
+    """
+    values = coalesce(given, chart.defaults)
+    for key, (sub, _) in chart.subcharts.items():
+        own = values.get(key) if isinstance(values.get(key), dict) else {}
+        merged = helm_values_of(sub, own or {})
+        if isinstance(values.get("global"), dict):
+            merged["global"] = merge_values(merged.get("global") or {}, values["global"])
+        values[key] = merged
+    return values
+
+
+def _enabled(condition: str, values: dict[str, Any]) -> bool:
+    """Helm's ``condition``: the first path that resolves to a boolean decides (default on)."""
+    for path in (p.strip() for p in condition.split(",") if p.strip()):
+        node: Any = values
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, bool):
+            return node
+    return True
+
+
+def _validator(schema: dict[str, Any]) -> Any:
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
+    return cls(schema)
+
+
+def schema_errors(
+    chart: ChartFiles, values: dict[str, Any], prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], str, str]]:
+    """Schema violations of ``values`` (as :func:`helm_values_of` gives them), recursively.
+
+    Returns:
+        ``(path, message, chart folder in the archive)`` for each violation.
+
+    """
+    found: list[tuple[tuple[str, ...], str, str]] = []
+    if chart.schema is not None:
+        errors = sorted(
+            _validator(chart.schema).iter_errors(values), key=lambda e: list(e.absolute_path)
+        )
+        for error in errors:
+            message = error.message if len(error.message) <= 300 else error.message[:300] + "..."
+            path = (*prefix, *(str(p) for p in error.absolute_path))
+            found.append((path, message, f"{chart.path}/values.schema.json"))
+    for key, (sub, condition) in chart.subcharts.items():
+        if _enabled(condition, values):
+            own = values.get(key)
+            found.extend(schema_errors(sub, own if isinstance(own, dict) else {}, (*prefix, key)))
+    return found
+
+
+_MISSING = object()
+
+
+def _schema_at(schema: Any, root: dict[str, Any], key: str) -> Any:
+    """The subschema for property ``key`` (following local ``$ref``), or ``None``."""
+    node = _deref(schema, root)
+    if not isinstance(node, dict):
+        return None
+    properties = node.get("properties")
+    if isinstance(properties, dict) and key in properties:
+        return _deref(properties[key], root)
+    return None
+
+
+def _deref(node: Any, root: dict[str, Any]) -> Any:
+    for _ in range(20):
+        if not isinstance(node, dict) or not isinstance(node.get("$ref"), str):
+            return node
+        ref = str(node["$ref"])
+        if not ref.startswith("#/"):
+            return None
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = (
+                target.get(part.replace("~1", "/").replace("~0", "~"), None)
+                if isinstance(target, dict)
+                else None
+            )
+        node = target
+    return None
+
+
+def _closed(schema: Any, root: dict[str, Any]) -> bool:
+    node = _deref(schema, root)
+    return isinstance(node, dict) and (
+        node.get("additionalProperties") is False or node.get("unevaluatedProperties") is False
+    )
+
+
+def _declared(schema: Any, root: dict[str, Any], key: str) -> bool:
+    node = _deref(schema, root)
+    properties = node.get("properties") if isinstance(node, dict) else None
+    return isinstance(properties, dict) and key in properties
+
+
+def _globals(chart: ChartFiles) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for each in chart.walk():
+        own = each.defaults.get("global")
+        if isinstance(own, dict):
+            merged = merge_values(own, merged)
+    return merged
+
+
+def unknown_keys(chart: ChartFiles, values: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+    """Keys of ``values`` (the Application's own, before defaults) that ``chart`` ignores.
+
+    Returns:
+        ``(dotted path, chart label)`` for each key that neither the chart's (or subchart's)
+        ``values.yaml`` nor its schema declares, where no schema forbids it already and
+        :data:`UNDECLARED_KEYS` does not list it.
+
+    """
+    found: list[tuple[tuple[str, ...], str]] = []
+    globals_ = _globals(chart)
+
+    def allowed(owner: ChartFiles, path: tuple[str, ...]) -> bool:
+        dotted = ".".join(path)
+        return any(
+            entry.chart == owner.name and fnmatch.fnmatchcase(dotted, entry.path)
+            for entry in UNDECLARED_KEYS
+        )
+
+    def walk(
+        owner: ChartFiles,
+        node: dict[str, Any],
+        defaults: Any,
+        schema: Any,
+        path: tuple[str, ...],
+        top: bool,
+    ) -> None:
+        root = owner.schema or {}
+        for key, value in node.items():
+            here = (*path, str(key))
+            if top and key in owner.subcharts and isinstance(value, dict):
+                sub = owner.subcharts[key][0]
+                # the parent's values.yaml may declare keys for it too (its condition)
+                declared = owner.defaults.get(key)
+                own = merge_values(sub.defaults, declared if isinstance(declared, dict) else {})
+                walk(sub, value, own, sub.schema, here, True)
+                continue
+            if top and key == "global" and isinstance(value, dict):
+                walk(owner, value, globals_, _schema_at(schema, root, key), here, False)
+                continue
+            default = defaults.get(key, _MISSING) if isinstance(defaults, dict) else _MISSING
+            sub_schema = _schema_at(schema, root, key) if schema is not None else None
+            if default is _MISSING:
+                if schema is not None and (_declared(schema, root, key) or _closed(schema, root)):
+                    pass  # declared by the schema, or the schema check reports it
+                elif not allowed(owner, here):
+                    found.append((here, owner.label))
+                    continue
+                if isinstance(value, dict) and sub_schema is not None:
+                    walk(owner, value, {}, sub_schema, here, False)
+                continue
+            if isinstance(value, dict) and isinstance(default, dict) and default:
+                walk(owner, value, default, sub_schema, here, False)
+
+    walk(chart, values, chart.defaults, chart.schema, (), True)
+    return found
+
+
+@dataclass
+class _Checked:
+    archive: ChartArchive
+    chart: ChartFiles | None
+    problem: str = ""
 
 
 def run_helm_values(
-    inventory: ArgoInventory, tree: Tree, paths: RepoPrefix, upstream: Path
+    inventory: ArgoInventory, tree: Tree, paths: RepoPrefix, charts: ChartFetcher
 ) -> StepResult:
-    """Check every chart source with a known schema; list the others.
+    """Check every Application's chart values against the chart's own files.
 
     Args:
         inventory: the Applications Argo CD would create.
         tree: the tree holding the value files.
         paths: how repository paths map onto the tree.
-        upstream: the upstream data folder with the schemas.
+        charts: where chart archives come from (shared with step 5c).
 
     Returns:
-        ``FAILED`` with one finding per schema violation (blamed on the value file that sets
-        the offending key, else the Application), else ``PASSED``.
+        ``FAILED`` with one finding per schema violation or unknown key (blamed on the value
+        file that sets it, else the Application, with the dotted path as the field); else
+        ``NOT_RUN`` when some chart archive could not be had (step 5c says why); else
+        ``PASSED``. The detail names the charts without a values schema.
 
     """
     started = time.monotonic()
-    schemas = _Schemas(upstream)
+    sources = [(app, s) for app in inventory.apps for s in app.sources if s.chart is not None]
+    refs = sorted(
+        {ChartRef(s.repo_url, str(s.chart), s.revision) for _, s in sources},
+        key=lambda r: (r.chart, r.version),
+    )
+    loaded: dict[ChartRef, _Checked] = {}
+    if refs:
+        with ThreadPoolExecutor(max_workers=min(4, len(refs))) as pool:
+            for ref, archive in zip(refs, pool.map(charts.fetch, refs), strict=True):
+                loaded[ref] = _load(archive)
     findings: list[Finding] = []
-    checked: list[str] = []
-    unknown: set[str] = set()
-    for app in inventory.apps:
-        for source in app.sources:
-            if source.chart is None:
-                continue
-            label = f"{source.chart} {source.revision}"
-            known = KNOWN_CHARTS.get(chart_key(source.repo_url, source.chart, source.revision))
-            if known is None:
-                unknown.add(label)
-                continue
-            missing_files = [
-                p
-                for p in [known.schema, known.defaults, *(s[1] for s in known.subcharts)]
-                if p and not (upstream / p).is_file()
-            ]
-            if missing_files:
+    checked = 0
+    unavailable: set[str] = set()
+    without_schema: set[str] = set()
+    for app, source in sources:
+        ref = ChartRef(source.repo_url, str(source.chart), source.revision)
+        entry = loaded[ref]
+        if entry.chart is None:
+            if entry.problem:
                 findings.append(
                     Finding(
-                        str(upstream / missing_files[0]),
-                        STEP,
-                        f"the values schema of {label} is missing from the upstream data "
-                        f"({upstream}; see its SOURCES.md)",
+                        app.document.origin, STEP, entry.problem, app.document.ref, source.field
                     )
                 )
-                continue
-            checked.append(f"{app.name}: {label}")
-            findings.extend(_check(app, source, known, schemas, tree, paths, inventory))
-    detail = f"{len(checked)} chart sources checked against a values schema"
-    if unknown:
-        detail += f"; no schema known for {len(unknown)}: {', '.join(sorted(unknown))}"
+            else:
+                unavailable.add(f"{ref.label} ({entry.archive.problem})")
+            continue
+        checked += 1
+        without_schema.update(c.label for c in entry.chart.walk() if c.schema is None)
+        findings.extend(_check(app, source, entry.chart, tree, paths, inventory))
+    with_schema = sorted(
+        {c.label for e in loaded.values() if e.chart for c in e.chart.walk() if c.schema}
+    )
+    detail = f"{checked} chart sources checked against their charts' values.yaml and schemas"
+    if checked:
+        detail += f" ({', '.join(with_schema) or 'none'} with a values schema)"
+    if without_schema:
+        detail += f"; no values.schema.json in {', '.join(sorted(without_schema))}"
+    if unavailable:
+        detail += f"; not checked, chart not available: {', '.join(sorted(unavailable))}"
     seconds = round(time.monotonic() - started, 3)
     if findings:
         return StepResult(
             STEP, Status.FAILED, findings, f"{detail}; {len(findings)} problems", seconds
         )
+    if unavailable:
+        return StepResult(STEP, Status.NOT_RUN, [], detail, seconds)
     return StepResult(STEP, Status.PASSED, [], detail, seconds)
+
+
+def _load(archive: ChartArchive) -> _Checked:
+    if archive.path is None:
+        return _Checked(archive, None)
+    try:
+        return _Checked(archive, load_chart(archive.path))
+    except (OSError, ValueError, tarfile.TarError) as error:
+        return _Checked(archive, None, f"chart {archive.ref.label}: {archive.path}: {error}")
 
 
 def _check(
     app: ArgoApp,
     source: AppSource,
-    known: KnownChart,
-    schemas: _Schemas,
+    chart: ChartFiles,
     tree: Tree,
     paths: RepoPrefix,
     inventory: ArgoInventory,
 ) -> list[Finding]:
     given = user_values(app, source, tree, paths, inventory)
-    values = coalesce(given.values, schemas.defaults(known.defaults))
-    checks: list[tuple[str, Any, list[str]]] = [(known.schema, values, [])]
-    for key, schema, defaults in known.subcharts:
-        sub = values.get(key) if isinstance(values.get(key), dict) else {}
-        sub = coalesce(sub or {}, schemas.defaults(defaults))
-        if isinstance(values.get("global"), dict):
-            sub["global"] = merge_values(sub.get("global") or {}, values["global"])
-        values[key] = sub
-        checks.append((schema, sub, [key]))
+    env = f"env {app.env}, " if app.env else ""
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    label = f"{source.chart} {source.revision}"
-    for schema, instance, prefix in checks:
-        errors = sorted(
-            schemas.validator(schema).iter_errors(instance), key=lambda e: list(e.absolute_path)
-        )
-        for error in errors[:MAX_ERRORS_PER_APP]:
-            path = [*prefix, *(str(p) for p in error.absolute_path)]
-            message = error.message if len(error.message) <= 300 else error.message[:300] + "..."
-            if (".".join(path), message) in seen:
-                continue  # a subchart's error, found again by the parent's schema
-            seen.add((".".join(path), message))
-            findings.append(
-                Finding(
-                    _blame(given.files, path) or app.document.origin,
-                    STEP,
-                    f"{message} (chart {label}, schema {schema})",
-                    app.document.ref,
-                    ".".join(path) or None,
-                )
+    values = helm_values_of(chart, given.values)
+    for path, message, schema_file in schema_errors(chart, values)[:MAX_ERRORS_PER_APP]:
+        dotted = ".".join(path)
+        if (dotted, message) in seen:
+            continue
+        seen.add((dotted, message))
+        findings.append(
+            Finding(
+                _blame(given.files, list(path)) or app.document.origin,
+                STEP,
+                f"{message} ({env}chart {chart.label}, schema {schema_file})",
+                app.document.ref,
+                dotted or None,
             )
+        )
+    for path, owner in unknown_keys(chart, given.values):
+        findings.append(
+            Finding(
+                _blame(given.files, list(path)) or app.document.origin,
+                STEP,
+                f"unknown key: chart {owner} declares no '{'.'.join(path)}' in its values.yaml "
+                f"or schema, so Helm ignores it ({env}chart {chart.label})",
+                app.document.ref,
+                ".".join(path),
+            )
+        )
     return findings
 
 

@@ -8,9 +8,9 @@ Steps, reported in this order:
 2    yamllint        every YAML file, with the repository's ``.yamllint.yaml``
 3    kustomize       ``kustomize build`` of every folder with a kustomization
 4    kubeconform     ``kubeconform -strict`` on every manifest and rendered output, offline
-5a   helm-values     merged values of every Application's chart against its values schema
+5a   helm-values     merged values of every Application's chart against the chart's own files
 5b   helm-charts     ``helm lint`` + ``helm template`` of the charts kept in the repository
-5c   helm-render     every Application's chart rendered as Argo CD would (needs the repos)
+5c   helm-render     every Application's chart rendered as Argo CD would (chart mirror/repos)
 6    policies        the policy set the tree delivers, evaluated by ``gator`` on every object
 7    argocd          what Argo CD would refuse: projects, repos, destinations, kinds, paths...
 8    secrets         detect-secrets on the repository (or the foreign tree)
@@ -46,6 +46,7 @@ from gitops_platform.layout import ROOT_FILE, RepoPrefix
 from gitops_platform.validation import (
     argo_tree,
     argocd,
+    chart_source,
     freshness,
     helm_charts,
     helm_values,
@@ -169,16 +170,18 @@ class Context:
         return HelmStepOutcome(result, outputs)
 
     @cached_property
+    def chart_fetcher(self) -> chart_source.ChartFetcher:
+        """Where steps 5a and 5c get chart archives: the chart mirror, else the repositories."""
+        return chart_source.fetcher_for(self.settings, self.tool("helm"))
+
+    @cached_property
     def chart_renders(self) -> HelmStepOutcome:
         """Step 5c's renders: every Application's chart as Argo CD would render it."""
-        store = self.base_schemas
-        api_versions = store.scopes.api_versions if isinstance(store, SchemaStore) else set()
         result, outputs = helm_charts.render_platform_charts(
             self.inventory,
             self.tree,
             self.repo_prefix,
-            self.tool("helm"),
-            api_versions,
+            self.chart_fetcher,
             self.settings.cache,
             self.workdir / "helm",
         )
@@ -357,7 +360,7 @@ def _sources(context: Context) -> list[kubeconform.Source]:
 
 def _helm_values(context: Context) -> StepResult:
     return helm_values.run_helm_values(
-        context.inventory, context.tree, context.repo_prefix, context.settings.upstream
+        context.inventory, context.tree, context.repo_prefix, context.chart_fetcher
     )
 
 

@@ -4,13 +4,17 @@ Everything configurable comes from one :class:`Settings` object, built by :meth:
 from the command line and a few environment variables:
 
 ``GITOPS_PLATFORM_UPSTREAM``
-    the upstream reference data (CRDs, chart value schemas); default ``../shared/upstream``
+    the upstream reference data (CRDs, the chart mirror); default ``../shared/upstream``
     next to the repository.
 ``GITOPS_PLATFORM_BIN``
     a folder of tools that wins over the repository's ``bin/`` (then ``PATH`` is searched).
 ``GITOPS_PLATFORM_CACHE``
     where generated schemas and pulled charts are kept between runs; default
     ``<repository>/.build/validation-cache``.
+``GITOPS_PLATFORM_CHART_MIRROR``
+    the offline chart mirror (one static Helm repository per chart repository URL, see
+    :mod:`~gitops_platform.validation.chart_source`); default ``<upstream>/chart-repos``;
+    ``none`` turns it off, so every chart is pulled from its own repository.
 """
 
 from __future__ import annotations
@@ -19,7 +23,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitops_platform.layout import CACHE_ENV, DEFAULT_UPSTREAM, UPSTREAM_ENV
+from gitops_platform.layout import (
+    CACHE_ENV,
+    CHART_MIRROR_ENV,
+    CHART_MIRROR_NONE,
+    DEFAULT_CHART_MIRROR,
+    DEFAULT_UPSTREAM,
+    UPSTREAM_ENV,
+)
 from gitops_platform.validation.tools import run_command
 
 __all__ = [
@@ -63,6 +74,10 @@ class Settings:
         own_tree: whether ``tree`` is the repository's own rendered tree (then freshness runs
             and the secret scan covers the whole repository).
         freshness: whether to run the freshness step.
+        chart_mirror: the offline chart mirror folder, or ``None`` when charts are pulled from
+            their repositories.
+        chart_mirror_origin: where the mirror setting came from (``--chart-mirror``,
+            ``$GITOPS_PLATFORM_CHART_MIRROR`` or ``default``), as reports name it.
 
     """
 
@@ -73,6 +88,8 @@ class Settings:
     cache: Path
     own_tree: bool
     freshness: bool
+    chart_mirror: Path | None = None
+    chart_mirror_origin: str = "default"
 
     @classmethod
     def make(
@@ -84,6 +101,7 @@ class Settings:
         freshness: bool | None = None,
         upstream: Path | None = None,
         cache: Path | None = None,
+        chart_mirror: Path | str | None = None,
     ) -> Settings:
         """Build the settings of a run, filling in defaults.
 
@@ -97,6 +115,8 @@ class Settings:
                 ``<repo_root>/../shared/upstream`` (``layout.DEFAULT_UPSTREAM``).
             cache: the cache folder; default ``$GITOPS_PLATFORM_CACHE``, else
                 ``<repo_root>/.build/validation-cache``.
+            chart_mirror: the chart mirror folder, or ``"none"`` for no mirror; default
+                ``$GITOPS_PLATFORM_CHART_MIRROR``, else ``<upstream>/chart-repos``.
 
         Returns:
             The settings.
@@ -109,19 +129,29 @@ class Settings:
         own = bool(prefix) and tree == (root / prefix.rstrip("/")).resolve()
         env_upstream = os.environ.get(UPSTREAM_ENV)
         env_cache = os.environ.get(CACHE_ENV)
+        resolved_upstream = (
+            upstream or (Path(env_upstream) if env_upstream else root / DEFAULT_UPSTREAM)
+        ).resolve()
+        mirror, mirror_origin = _chart_mirror(chart_mirror, resolved_upstream)
         return cls(
             tree=tree,
             repo_root=root,
             repo_prefix=prefix,
-            upstream=(
-                upstream or (Path(env_upstream) if env_upstream else root / DEFAULT_UPSTREAM)
-            ).resolve(),
+            upstream=resolved_upstream,
             cache=(
                 cache or (Path(env_cache) if env_cache else root / ".build" / "validation-cache")
             ),
             own_tree=own,
             freshness=own if freshness is None else freshness,
+            chart_mirror=mirror,
+            chart_mirror_origin=mirror_origin,
         )
+
+    def describe_chart_mirror(self) -> str:
+        """The mirror setting in one phrase, e.g. ``/x/chart-repos (default)``."""
+        if self.chart_mirror is None:
+            return f"none ({self.chart_mirror_origin}): charts come from their repositories"
+        return f"{self.chart_mirror} ({self.chart_mirror_origin})"
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the tree when inside it, else to the repository, else absolute."""
@@ -131,3 +161,16 @@ class Settings:
             except ValueError:
                 continue
         return path.as_posix()
+
+
+def _chart_mirror(given: Path | str | None, upstream: Path) -> tuple[Path | None, str]:
+    """The chart mirror folder and where the setting came from (flag, environment, default)."""
+    if given is not None:
+        value, origin = str(given), "--chart-mirror"
+    elif os.environ.get(CHART_MIRROR_ENV) is not None:
+        value, origin = os.environ[CHART_MIRROR_ENV], f"${CHART_MIRROR_ENV}"
+    else:
+        return (upstream / DEFAULT_CHART_MIRROR).resolve(), "default"
+    if value.strip().lower() in (CHART_MIRROR_NONE, ""):
+        return None, origin
+    return Path(value).expanduser().resolve(), origin
