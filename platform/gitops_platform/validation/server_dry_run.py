@@ -9,21 +9,24 @@ AppProjects), a fresh :class:`~gitops_platform.validation.kube_server.LocalServe
 ``kube-apiserver`` v1.33, built by ``make tools`` from ``tools/kube/``) is started on loopback,
 and then:
 
-1. the CRDs are applied for real (server-side apply): the upstream data's (``<upstream>/crds``),
-   the project's (``validation/crds``), those the cluster's objects carry (chart renders with
-   ``--include-crds``, manifests; they win over the upstream copy of the same name), and the
-   constraint CRDs Gatekeeper would create from the ConstraintTemplates. A conversion webhook is
-   replaced by ``strategy: None``, as no webhook runs here; objects are validated against the
-   schema of the version they are written in either way;
+1. the CRDs are created for real: those the cluster's objects carry (chart renders with
+   ``--include-crds``, manifests), the constraint CRDs Gatekeeper would create from the
+   ConstraintTemplates, and, for each other custom kind the cluster uses, its CRD from the
+   upstream data (``<upstream>/crds``) or the project (``validation/crds``). A conversion webhook
+   is replaced by ``strategy: None``, as no webhook runs here; objects are validated against the
+   schema of the version they are written in either way. A refused CRD is a finding;
 2. the namespaces are applied for real: those the Applications create (``CreateNamespace=true``)
    with the labels and annotations of their ``managedNamespaceMetadata`` (the Pod Security
    labels among them), every Namespace object of the cluster, and ``argocd`` in Argo CD's
    cluster (installed by hand there);
-3. every other object is created with ``dryRun=All`` and ``fieldValidation=Strict``, one HTTP
-   request each on one kept-alive connection; a namespaced object without a namespace goes to
-   its Application's destination namespace, as Argo CD puts it. A refusal is a finding per cause
+3. every other object is applied server-side (as a ``ServerSideApply=true`` sync does; a create
+   for an object with only ``generateName``) with ``dryRun=All`` and ``fieldValidation=Strict``,
+   one HTTP request each, on :data:`WORKERS` kept-alive connections; built-in kinds go first,
+   while the CRDs are being established. A namespaced object without a namespace goes to its
+   Application's destination namespace, as Argo CD puts it. A refusal is a finding per cause
    (with its field); so is every warning the server returns (a Pod Security ``would violate``
-   warning on a workload, a deprecated API...): warnings count as errors.
+   warning on a workload, a deprecated API...): warnings count as errors, except those listed
+   with their reason in :data:`ACCEPTED_WARNINGS`.
 
 Which objects a cluster receives comes from the Argo CD walk (step 7's inventory): what each
 Application's Git path sources render, plus its chart renders (step 5c), go to the Application's
