@@ -295,10 +295,10 @@ def test_each_environment_receives_its_applications_objects_and_namespaces() -> 
     tree = load_tree(DIST)
     builds = build_all(tree.root, tree.kustomization_dirs, Path(find_tool("kustomize")))
     inventory = walk_from_root(tree, builds, RepoPrefix("dist/"))
-    chart = Document("helm template external-secrets", 0, {"kind": "ServiceAccount"})
-
-    app = next(a.document.ref for a in inventory.apps if a.name == "external-secrets-dev")
-    render = HelmOutput("helm template external-secrets", "", [chart], app=app)
+    app = next(a for a in inventory.apps if a.name == "external-secrets-dev")
+    destination = app.destination["namespace"]
+    chart = Document("helm template eso", 0, {"kind": "ServiceAccount"})
+    render = HelmOutput(chart.origin, "", [chart], app=app.document.ref)
 
     roots = server_dry_run.root_documents(inventory, tree.documents_of(ROOT_FILE))
     clusters = server_dry_run.plan_clusters(inventory, roots, [render])
@@ -310,19 +310,16 @@ def test_each_environment_receives_its_applications_objects_and_namespaces() -> 
     assert set(home.namespaces) == {"argocd"}
     # dev: its addons and the chart render of its Application, in the destination namespace.
     origins = {p.document.origin: p.namespace for p in dev.placed}
-    assert (
-        origins["infra/base/addons/external-secrets/dev/clustersecretstore-platform-secrets.yaml"]
-        == "external-secrets"
-    )
-    assert origins["helm template external-secrets"] == "external-secrets"
+    store = "infra/base/addons/external-secrets/dev/clustersecretstore-platform-secrets.yaml"
+    assert origins[store] == destination
+    assert origins[chart.origin] == destination
     assert not any("/prd/" in o for o in origins)
     assert all("/dev/" not in p.document.origin for p in prd.placed)
-    assert "helm template external-secrets" not in {p.document.origin for p in prd.placed}
+    assert chart.origin not in {p.document.origin for p in prd.placed}
     # The namespaces the Applications create carry their managedNamespaceMetadata labels.
-    secrets = dev.namespaces["external-secrets"]
-    assert secrets.labels["pod-security.kubernetes.io/enforce"] == "restricted"
-    assert secrets.app is not None
-    assert secrets.app.obj["metadata"]["name"] == "external-secrets-dev"
+    managed = dev.namespaces[destination]
+    assert managed.labels["pod-security.kubernetes.io/enforce"] == "restricted"
+    assert managed.app is app.document
     assert set(dev.namespaces) == set(prd.namespaces)
 
 
