@@ -144,7 +144,9 @@ def test_the_server_listens_on_loopback_only_and_leaves_no_process_and_no_folder
     server_tools: tuple[Path, Path], tmp_path: Path
 ) -> None:
     apiserver, etcd = server_tools
+    handler = signal.getsignal(signal.SIGTERM)
     with LocalServer(apiserver, etcd) as server:
+        assert signal.getsignal(signal.SIGTERM) != handler  # SIGTERM now stops the server
         pids = server.pids
         folder = server.folder
         assert folder is not None
@@ -193,6 +195,7 @@ def test_the_server_listens_on_loopback_only_and_leaves_no_process_and_no_folder
         anonymous.close()
     assert not any(alive(pid) for pid in pids)
     assert not folder.exists()
+    assert signal.getsignal(signal.SIGTERM) == handler
     assert server.folder is None
     assert server.client is None
 
@@ -330,6 +333,7 @@ def test_the_unchanged_tree_passes(tmp_path: Path) -> None:
     result = run_step(tree_with(tmp_path, None))
     assert result.status is Status.PASSED, [f.render() for f in result.findings]
     assert re.search(r"^in-cluster: \d+ objects", result.detail)
+    assert f"(kube-apiserver {kube_version()}, dry-run, strict fields)" in result.detail
     assert "; dev: " in result.detail
     assert "; prd: " in result.detail
 

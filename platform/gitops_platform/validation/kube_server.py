@@ -239,6 +239,7 @@ class LocalServer:
     client: ApiClient | None = None
     _processes: list[_Process] = field(default_factory=list)
     _previous_handler: Any = None
+    _trapped: bool = False
     _credentials: tuple[int, str, Path] | None = None
 
     @property
@@ -380,12 +381,15 @@ class LocalServer:
         def on_sigterm(_signum: int, _frame: FrameType | None) -> None:
             raise Terminated("SIGTERM")
 
-        self._previous_handler = signal.signal(signal.SIGTERM, on_sigterm)
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
+        self._previous_handler = signal.SIG_DFL if previous is None else previous
+        self._trapped = True
 
     def _restore_sigterm(self) -> None:
-        if self._previous_handler is not None:
+        if self._trapped:
             signal.signal(signal.SIGTERM, self._previous_handler)
             self._previous_handler = None
+            self._trapped = False
 
 
 def _etcd_args(etcd: Path, folder: Path, client_port: int, peer_port: int) -> list[str]:

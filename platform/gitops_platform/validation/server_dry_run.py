@@ -269,7 +269,7 @@ def upstream_crds(upstream: Path, cache: Path) -> list[tuple[str, dict[str, Any]
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, staging = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(crds, out, default=str)
+        out.write(json.dumps(crds, default=str))
     Path(staging).replace(target)
     return crds
 
@@ -328,12 +328,15 @@ def run_server_dry_run(
             "etcd and kubectl from tools/kube/ through the Go module proxy)",
         )
     deadline = time.monotonic() + timeout
+    version = ""
     findings: list[Finding] = []
     counts: list[str] = []
     for cluster in clusters:
         try:
             with LocalServer(apiserver, etcd) as server:
                 session = _Session(cluster, server, deadline)
+                if not version:
+                    version = str(session.client.request("GET", "/version").body.get("gitVersion"))
                 session.run(base_crds)
         except ServerError as error:
             findings.append(
@@ -363,7 +366,7 @@ def run_server_dry_run(
         if session.accepted:
             line += f", {session.accepted} accepted warnings"
         counts.append(line)
-    detail = "; ".join(counts) + " (Kubernetes API server v1.33, dry-run, strict fields)"
+    detail = "; ".join(counts) + f" (kube-apiserver {version or '?'}, dry-run, strict fields)"
     if notes:
         detail += "; " + "; ".join(notes)
     status = Status.FAILED if findings else Status.PASSED
@@ -474,8 +477,12 @@ class _Session:
     def _send_all(self, calls: list[_Call]) -> list[ApiResponse]:
         if len(calls) <= 1:
             return [self._send(call) for call in calls]
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        pool = ThreadPoolExecutor(max_workers=WORKERS)
+        try:
             return list(pool.map(self._send, calls))
+        finally:
+            # On a timeout, an error or SIGTERM, the calls not yet sent are dropped.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _apply(self, path: str, obj: dict[str, Any]) -> ApiResponse:
         """Server-side apply, for real (namespaces)."""
