@@ -384,3 +384,55 @@ def test_a_built_in_object_kubeconform_accepts_and_the_server_refuses_fails(
         ("Deployment/external-secrets/secrets-probe", "spec.template.metadata.labels")
     ]
     assert "`selector` does not match template `labels`" in result.findings[0].message
+
+
+def test_each_refusal_is_reported_on_its_object_with_its_field(
+    server_tools: tuple[Path, Path],
+) -> None:
+    apiserver, etcd = server_tools
+    app = Document("apps.yaml", 0, {"kind": "Application", "metadata": {"name": "shop"}})
+    bad_crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {
+            "group": "example.com",
+            "scope": "Namespaced",
+            "names": {"kind": "Widget", "plural": "widgets"},
+            "versions": [{"name": "v1", "served": True, "storage": True}],  # no schema
+        },
+    }
+    objects = [
+        Document("crd.yaml", 0, bad_crd),
+        Document("shop.yaml", 0, {"apiVersion": "v1", "kind": "ConfigMap",
+                                  "metadata": {"name": "settings", "namespace": "nowhere"}}),
+        Document("shop.yaml", 1, {"apiVersion": "example.org/v1", "kind": "Gadget",
+                                  "metadata": {"name": "g"}}),
+        Document("shop.yaml", 2, {"apiVersion": "v1", "kind": "ConfigMap",
+                                  "metadata": {"name": "typo"}, "dta": {"a": "b"}}),
+        Document("shop.yaml", 3, {"apiVersion": "v1", "kind": "ConfigMap",
+                                  "metadata": {"name": "fine"}, "data": {"a": "b"}}),
+    ]  # fmt: skip
+    cluster = server_dry_run.Cluster("dev")
+    cluster.add(objects, "shop")
+    cluster.namespaces["shop"] = server_dry_run.ManagedNamespace(
+        "shop", {"pod-security.kubernetes.io/enforce": "restricted"}, {}, app
+    )
+    cluster.namespaces["Bad_Name"] = server_dry_run.ManagedNamespace("Bad_Name", {}, {}, app)
+    result = server_dry_run.run_server_dry_run([cluster], [], apiserver, etcd)
+    assert result.status is Status.FAILED
+    found = [(f.file, f.document, f.field, f.message) for f in result.findings]
+    assert len(found) == 5, "\n".join(f.render() for f in result.findings)
+    crd, namespace, missing_ns, unknown_kind, unknown_field = found
+    assert crd[:3] == ("crd.yaml", "CustomResourceDefinition/widgets.example.com",
+                       "spec.versions[0].schema.openAPIV3Schema")  # fmt: skip
+    assert crd[3].startswith("dev: CRD refused: Required value: schemas are required")
+    assert namespace[:2] == ("apps.yaml", "Application/shop")
+    assert "the namespace Bad_Name it creates is refused" in namespace[3]
+    assert missing_ns == ("shop.yaml", "ConfigMap/nowhere/settings", None,
+                          'dev: namespaces "nowhere" not found')  # fmt: skip
+    assert unknown_kind[:3] == ("shop.yaml", "Gadget/g", "kind")
+    assert unknown_kind[3].startswith("dev: example.org/v1 is not served here")
+    assert unknown_field[:3] == ("shop.yaml", "ConfigMap/shop/typo", "dta")
+    assert unknown_field[3].endswith(".dta: field not declared in schema")
+    assert result.detail.startswith("dev: 3 objects, 0 CRDs, 1 namespaces")  # Gadget: not sent

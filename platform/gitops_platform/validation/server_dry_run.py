@@ -99,6 +99,8 @@ CRD_API = "apiextensions.k8s.io/v1"
 #: Namespaces every API server makes itself.
 SYSTEM_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 _CREATE_NAMESPACE = "CreateNamespace=true"
+#: How server-side apply words a field its schema lacks (it gives no structured cause).
+_TYPED_PATCH = re.compile(r"failed to create typed patch object \([^)]*\): \.([^:\s]+): ")
 #: Warnings that are no problem of the tree, each with why: every other warning is an error.
 ACCEPTED_WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
@@ -522,7 +524,9 @@ class _Session:
         causes = (body.get("details") or {}).get("causes") or []
         message = str(body.get("message") or f"HTTP {response.status}")
         if not causes:
-            self._finding(document, prefix + message, None, ref)
+            # Server-side apply names the field only in its message.
+            typed = _TYPED_PATCH.search(message)
+            self._finding(document, prefix + message, typed.group(1) if typed else None, ref)
             return
         for cause in causes:
             text = str(cause.get("message") or cause.get("reason") or message)
