@@ -266,7 +266,7 @@ def test_sigterm_during_the_step_leaves_no_process_and_no_folder(tmp_path: Path)
         if run.poll() is None:
             run.kill()
             run.wait()
-    assert run.returncode != 0, output
+    assert run.returncode == 128 + signal.SIGTERM, output
     assert not [pid for pid in started if alive(pid)]
     assert list(scratch.iterdir()) == [], "a folder was left behind"
 

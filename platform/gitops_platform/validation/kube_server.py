@@ -69,8 +69,15 @@ class ServerError(Exception):
     """The server could not be started (the message ends with the tail of its log)."""
 
 
-class Terminated(BaseException):
-    """SIGTERM arrived while a server was running (raised in the main thread)."""
+class Terminated(SystemExit):
+    """SIGTERM arrived while a server was running (raised in the main thread).
+
+    A :class:`SystemExit` with status 143 (128 + SIGTERM): every ``finally`` runs on the way
+    out, and the interpreter exits quietly with that status.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(128 + signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -379,7 +386,7 @@ class LocalServer:
             return
 
         def on_sigterm(_signum: int, _frame: FrameType | None) -> None:
-            raise Terminated("SIGTERM")
+            raise Terminated
 
         previous = signal.signal(signal.SIGTERM, on_sigterm)
         self._previous_handler = signal.SIG_DFL if previous is None else previous

@@ -96,8 +96,6 @@ WORKERS = 4
 CRD_TIMEOUT = 60.0
 CRD_KIND = "CustomResourceDefinition"
 CRD_API = "apiextensions.k8s.io/v1"
-#: Namespaces every API server makes itself.
-SYSTEM_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 _CREATE_NAMESPACE = "CreateNamespace=true"
 #: How server-side apply words a field its schema lacks (it gives no structured cause).
 _TYPED_PATCH = re.compile(r"failed to create typed patch object \([^)]*\): \.([^:\s]+): ")
