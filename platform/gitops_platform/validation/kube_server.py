@@ -39,6 +39,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -53,6 +54,7 @@ __all__ = [
     "ServerError",
     "Terminated",
     "free_port",
+    "sigterm_raises",
 ]
 
 LOOPBACK = "127.0.0.1"
@@ -245,8 +247,7 @@ class LocalServer:
     folder: Path | None = None
     client: ApiClient | None = None
     _processes: list[_Process] = field(default_factory=list)
-    _previous_handler: Any = None
-    _trapped: bool = False
+    _sigterm: contextlib.AbstractContextManager[None] | None = None
     _credentials: tuple[int, str, Path] | None = None
 
     @property
@@ -382,21 +383,33 @@ class LocalServer:
         self._processes.clear()
 
     def _trap_sigterm(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            return
-
-        def on_sigterm(_signum: int, _frame: FrameType | None) -> None:
-            raise Terminated
-
-        previous = signal.signal(signal.SIGTERM, on_sigterm)
-        self._previous_handler = signal.SIG_DFL if previous is None else previous
-        self._trapped = True
+        self._sigterm = sigterm_raises()
+        self._sigterm.__enter__()
 
     def _restore_sigterm(self) -> None:
-        if self._trapped:
-            signal.signal(signal.SIGTERM, self._previous_handler)
-            self._previous_handler = None
-            self._trapped = False
+        if self._sigterm is not None:
+            self._sigterm.__exit__(None, None, None)
+            self._sigterm = None
+
+
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`Terminated` (main thread only; else nothing).
+
+    The previous handler is restored on the way out, so blocks nest.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _etcd_args(etcd: Path, folder: Path, client_port: int, peer_port: int) -> list[str]:

@@ -62,6 +62,7 @@ from gitops_platform.validation.kube_server import (
     ApiResponse,
     LocalServer,
     ServerError,
+    sigterm_raises,
 )
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
 from gitops_platform.validation.schemas import constraint_crd, load_upstream_crds
@@ -327,6 +328,18 @@ def run_server_dry_run(
             f"{' and '.join(missing)} not installed: run `make tools` (builds kube-apiserver, "
             "etcd and kubectl from tools/kube/ through the Go module proxy)",
         )
+    with sigterm_raises():  # between two servers too: the pipeline's folder is removed
+        return _run_clusters(clusters, base_crds, apiserver, etcd, timeout, notes)
+
+
+def _run_clusters(
+    clusters: list[Cluster],
+    base_crds: list[tuple[str, dict[str, Any]]],
+    apiserver: Path,
+    etcd: Path,
+    timeout: float,
+    notes: Sequence[str],
+) -> StepResult:
     deadline = time.monotonic() + timeout
     version = ""
     findings: list[Finding] = []
