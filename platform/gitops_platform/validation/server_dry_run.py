@@ -345,6 +345,9 @@ def _run_clusters(
     findings: list[Finding] = []
     counts: list[str] = []
     for cluster in clusters:
+        if not cluster.objects:
+            counts.append(f"{cluster.name}: nothing to check")
+            continue
         try:
             with LocalServer(apiserver, etcd) as server:
                 session = _Session(cluster, server, deadline)
@@ -532,8 +535,14 @@ class _Session:
         ref: str | None = None,
     ) -> None:
         body = response.body
-        causes = (body.get("details") or {}).get("causes") or []
+        details = body.get("details") or {}
+        causes = details.get("causes") or []
         message = str(body.get("message") or f"HTTP {response.status}")
+        if body.get("reason") == "NotFound" and details.get("kind") == "namespaces":
+            message += (
+                ": no Application of this cluster creates it (CreateNamespace=true) and no "
+                "Namespace object of the cluster does"
+            )
         if not causes:
             # Server-side apply names the field only in its message.
             typed = _TYPED_PATCH.search(message)
