@@ -438,3 +438,19 @@ def test_each_refusal_is_reported_on_its_object_with_its_field(
     assert unknown_field[:3] == ("shop.yaml", "ConfigMap/shop/typo", "dta")
     assert unknown_field[3].endswith(".dta: field not declared in schema")
     assert result.detail.startswith("dev: 3 objects, 0 CRDs, 1 namespaces")  # Gadget: not sent
+
+
+def test_a_server_of_another_minor_than_the_clusters_fails(
+    server_tools: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    apiserver, etcd = server_tools
+    monkeypatch.setattr(server_dry_run, "KUBERNETES_VERSION", "1.34.0")
+    cluster = server_dry_run.Cluster("dev")
+    config = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}
+    cluster.add([Document("configmap.yaml", 0, config)], "default")
+    result = server_dry_run.run_server_dry_run([cluster], [], apiserver, etcd)
+    assert result.status is Status.FAILED
+    assert [f.message for f in result.findings] == [
+        f"kube-apiserver {kube_version()} is not Kubernetes 1.34, the clusters' version: run "
+        "`make tools` (tools/kube/go.mod pins it)"
+    ]

@@ -66,6 +66,7 @@ from gitops_platform.validation.kube_server import (
 )
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
 from gitops_platform.validation.schemas import constraint_crd, load_upstream_crds
+from gitops_platform.validation.settings import KUBERNETES_VERSION
 
 __all__ = [
     "ACCEPTED_WARNINGS",
@@ -353,6 +354,16 @@ def _run_clusters(
                 session = _Session(cluster, server, deadline)
                 if not version:
                     version = str(session.client.request("GET", "/version").body.get("gitVersion"))
+                    if not _same_minor(version, KUBERNETES_VERSION):
+                        findings.append(
+                            Finding(
+                                str(apiserver),
+                                STEP,
+                                f"kube-apiserver {version} is not Kubernetes "
+                                f"{'.'.join(KUBERNETES_VERSION.split('.')[:2])}, the clusters' "
+                                "version: run `make tools` (tools/kube/go.mod pins it)",
+                            )
+                        )
                 session.run(base_crds)
         except ServerError as error:
             findings.append(
@@ -770,6 +781,11 @@ def _crd_kind(crd: dict[str, Any]) -> tuple[str, str]:
 def _object_kind(obj: dict[str, Any]) -> tuple[str, str]:
     group = str(obj.get("apiVersion") or "").rpartition("/")[0]
     return group, str(obj.get("kind") or "")
+
+
+def _same_minor(version: str, expected: str) -> bool:
+    """Whether ``v1.33.13`` and ``1.33.0`` share major and minor."""
+    return version.lstrip("v").split(".")[:2] == expected.lstrip("v").split(".")[:2]
 
 
 def _served_versions(crd: dict[str, Any]) -> list[str]:
