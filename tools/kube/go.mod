@@ -2,6 +2,12 @@
 // built by scripts/install_tools.sh. k8s.io/kubernetes cannot be built by `go install pkg@version`:
 // its go.mod replaces the k8s.io/* staging modules by local folders, so this module replaces
 // each of them by its published version (v0.33.13 for Kubernetes v1.33.13).
+//
+// v1.33.13: the clusters run Kubernetes 1.33 (validation/settings.py KUBERNETES_VERSION, which
+// kubeconform and helm --kube-version follow), and it is the newest 1.33 patch the Go module
+// proxy serves. etcd is go.etcd.io/etcd/server/v3 at the version k8s.io/kubernetes requires.
+// To move: change the version in `require` and in every `replace`, then `go mod tidy`; the tool
+// installer rebuilds (bin/.versions records a digest of this module).
 module gitops-platform.local/tools/kube
 
 go 1.24.0
