@@ -52,13 +52,15 @@ SPEC = PlatformSpec(
 
 def build() -> PlatformApp:
     """Compose the platform."""
+    ingress = Traefik()
     return PlatformApp(
         SPEC,
         [
             CertManager(
                 issuers={
                     "dev": SelfSignedIssuer(),
-                    "prd": AcmeIssuer(email="platform-team@example.com"),
+                    # HTTP-01 challenges are served through the platform's ingress controller
+                    "prd": AcmeIssuer(email="platform-team@example.com", ingress=ingress),
                 }
             ),
             ExternalSecrets(
@@ -67,7 +69,7 @@ def build() -> PlatformApp:
                     "prd": VaultStore(server="https://vault.platform.example.com"),
                 }
             ),
-            Traefik(),
+            ingress,
             Gatekeeper(),
         ],
     )

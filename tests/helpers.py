@@ -14,7 +14,7 @@ from gitops_platform import (
     Traefik,
     VaultStore,
 )
-from gitops_platform.core.component import PlatformComponent
+from gitops_platform.component import PlatformComponent
 
 REPO = "https://git.example.com/platform/gitops.git"
 

@@ -17,11 +17,21 @@ Compose a platform::
             Environment("prd", "example.com", Cluster(name="prd"), revision="env/prd"),
         ),
     )
+    ingress = Traefik()
     PlatformApp(spec, [
-        CertManager(issuers={"dev": SelfSignedIssuer(), "prd": AcmeIssuer("ops@example.com")}),
+        CertManager(issuers={
+            "dev": SelfSignedIssuer(),
+            "prd": AcmeIssuer(email="ops@example.com", ingress=ingress),
+        }),
         ExternalSecrets(stores={e.name: VaultStore("https://vault.example.com") for e in ...}),
-        Traefik(),
+        ingress,
     ]).synth("dist")
+
+Write a component of your own as a frozen, keyword-only dataclass subclass of
+:class:`PlatformComponent`: its charts (:class:`ChartRelease`, :class:`LocalChart`), their
+values, its manifests, its :class:`Delivery` settings and project (``platform`` or ``apps``).
+Components meet through typed outputs (:class:`IngressClassRef`, :class:`IssuerRef`,
+:class:`SecretStoreRef`) read from the component that provides them.
 
 Or use the Argo CD constructs on their own in any cdk8s chart: :class:`AppProject` and
 :class:`ArgoApplication` with :class:`ProjectProps` and :class:`ApplicationProps`.
@@ -42,7 +52,18 @@ if TYPE_CHECKING:
         SyncPolicy,
     )
     from gitops_platform.argocd.project import AppProject, Destination, GroupKind, ProjectProps
-    from gitops_platform.core.component import PlatformComponent
+    from gitops_platform.component import (
+        ChartRelease,
+        ComponentContext,
+        CrdSource,
+        Delivery,
+        IngressClassRef,
+        IssuerRef,
+        LocalChart,
+        PlatformComponent,
+        Release,
+        SecretStoreRef,
+    )
     from gitops_platform.core.environment import (
         Cluster,
         Environment,
@@ -65,6 +86,7 @@ if TYPE_CHECKING:
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
     from gitops_platform.policy.gatekeeper import Gatekeeper
+    from gitops_platform.policy.library import Exemption
 
 # Names load on first use (PEP 562): `import gitops_platform.validation` or
 # `gitops_platform.errors` never starts jsii, and the constructs load only what they need.
@@ -74,34 +96,44 @@ _EXPORTS: dict[str, str] = {
     "ApplicationProps": "gitops_platform.argocd.application",
     "ArgoApplication": "gitops_platform.argocd.application",
     "CertManager": "gitops_platform.networking.cert_manager",
+    "ChartRelease": "gitops_platform.component",
     "Cluster": "gitops_platform.core.environment",
+    "ComponentContext": "gitops_platform.component",
     "ConfigurationError": "gitops_platform.errors",
+    "CrdSource": "gitops_platform.component",
+    "Delivery": "gitops_platform.component",
     "Destination": "gitops_platform.argocd.project",
     "DuplicateError": "gitops_platform.errors",
     "Environment": "gitops_platform.core.environment",
+    "Exemption": "gitops_platform.policy.library",
     "ExternalSecrets": "gitops_platform.external_secrets.operator",  # pragma: allowlist secret
     "Gatekeeper": "gitops_platform.policy.gatekeeper",
     "GitSource": "gitops_platform.argocd.application",
     "GroupKind": "gitops_platform.argocd.project",
     "HelmChartSource": "gitops_platform.argocd.application",
     "IgnoreDifference": "gitops_platform.argocd.application",
+    "IngressClassRef": "gitops_platform.component",
+    "InvalidObjectError": "gitops_platform.errors",
+    "InvalidValueError": "gitops_platform.errors",
+    "IssuerRef": "gitops_platform.component",
+    "LocalChart": "gitops_platform.component",
     "PermissionDeniedError": "gitops_platform.errors",
     "PlatformApp": "gitops_platform.app",
-    "PlatformComponent": "gitops_platform.core.component",
+    "PlatformComponent": "gitops_platform.component",
     "PlatformError": "gitops_platform.errors",
     "PlatformSpec": "gitops_platform.core.environment",
     "PodSecurity": "gitops_platform.core.environment",
     "ProjectProps": "gitops_platform.argocd.project",
+    "Release": "gitops_platform.component",
     "Retry": "gitops_platform.argocd.application",
     "SecretLiteralError": "gitops_platform.errors",  # pragma: allowlist secret
+    "SecretStoreRef": "gitops_platform.component",  # pragma: allowlist secret
     "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "Sizing": "gitops_platform.core.environment",
     "SyncPolicy": "gitops_platform.argocd.application",
     "SynthError": "gitops_platform.errors",
     "Traefik": "gitops_platform.networking.traefik",
     "UpstreamDataError": "gitops_platform.errors",
-    "InvalidObjectError": "gitops_platform.errors",
-    "InvalidValueError": "gitops_platform.errors",
     "VaultStore": "gitops_platform.external_secrets.operator",
 }
 
@@ -111,19 +143,27 @@ __all__ = [
     "ApplicationProps",
     "ArgoApplication",
     "CertManager",
+    "ChartRelease",
     "Cluster",
+    "ComponentContext",
     "ConfigurationError",
+    "CrdSource",
+    "Delivery",
     "Destination",
     "DuplicateError",
     "Environment",
+    "Exemption",
     "ExternalSecrets",
     "Gatekeeper",
     "GitSource",
     "GroupKind",
     "HelmChartSource",
     "IgnoreDifference",
+    "IngressClassRef",
     "InvalidObjectError",
     "InvalidValueError",
+    "IssuerRef",
+    "LocalChart",
     "PermissionDeniedError",
     "PlatformApp",
     "PlatformComponent",
@@ -131,8 +171,10 @@ __all__ = [
     "PlatformSpec",
     "PodSecurity",
     "ProjectProps",
+    "Release",
     "Retry",
     "SecretLiteralError",
+    "SecretStoreRef",
     "SelfSignedIssuer",
     "Sizing",
     "SyncPolicy",

@@ -11,8 +11,10 @@ Tree layout (relative to the tree root, ``dist/`` in this repository)::
     infra/projects/argocd-project-<project>.yaml   project_file(project)
     infra/platform/kustomization.yaml              PLATFORM_KUSTOMIZATION
     infra/platform/apps/<component>-application.yaml   application_file(component)
-    infra/platform/values/<component>/<overlay>.yaml   values_file(component, overlay)
+    infra/platform/values/<component>/[<release>/]<overlay>.yaml
+                                                   values_file(component, overlay, release)
     infra/base/addons/<component>[/<env>]/         addons_folder(component, env)
+    charts/<component>/<release>/                  chart_folder(component, release)
     infra/clusters/<env>/app-of-apps.yaml          app_of_apps_file(env)
     infra/clusters/<env>/kustomization.yaml        cluster_folder(env) + "/kustomization.yaml"
 """
@@ -49,6 +51,7 @@ __all__ = [
     "addons_folder",
     "app_of_apps_file",
     "application_file",
+    "chart_folder",
     "cluster_folder",
     "project_file",
     "values_file",
@@ -116,9 +119,19 @@ def application_file(component: str) -> str:
     return f"{INFRA_FOLDER}/platform/apps/{component}-application.yaml"
 
 
-def values_file(component: str, overlay: str) -> str:
-    """Return the values file of ``component`` (``overlay``: ``base`` or an environment)."""
-    return f"{INFRA_FOLDER}/platform/values/{component}/{overlay}.yaml"
+def values_file(component: str, overlay: str, release: str | None = None) -> str:
+    """Return the values file of ``component`` (``overlay``: ``base`` or an environment).
+
+    A component with several charts keeps each release's files in a folder of its own
+    (``values/<component>/<release>/<overlay>.yaml``).
+    """
+    folder = f"{component}/{release}" if release else component
+    return f"{INFRA_FOLDER}/platform/values/{folder}/{overlay}.yaml"
+
+
+def chart_folder(component: str, release: str) -> str:
+    """Return the folder a chart kept in the repository is copied to (a Git path source)."""
+    return f"charts/{component}/{release}"
 
 
 def addons_folder(component: str, env: str | None = None) -> str:

@@ -9,8 +9,7 @@ from typing import Any
 
 import yaml
 
-from gitops_platform import PlatformComponent
-from gitops_platform.argocd.bootstrap import environment_application, platform_project
+from gitops_platform import PlatformApp, PlatformComponent
 from gitops_platform.argocd.project import Destination, GroupKind, ProjectProps
 from gitops_platform.validation.schemas import Scopes, build_store
 from gitops_platform.validation.settings import Settings
@@ -102,15 +101,15 @@ def test_buildable_and_pinned(
 def test_overlays_equal_the_per_environment_applications(
     env_builds: dict[str, list[dict[str, Any]]],
     main_module: ModuleType,
+    platform_app: PlatformApp,
     components: tuple[PlatformComponent, ...],
 ) -> None:
     """kustomize's patched output is exactly the Application the library means per env."""
     platform = main_module.SPEC
-    project = platform_project(platform, components)
     for env in platform.environments:
         built = {a["metadata"]["name"]: a for a in env_builds[env.name]}
         for component in components:
-            props = environment_application(platform, component, project, env)
+            props = platform_app.application(component.name, env.name)
             assert _normal(built[props.name]["spec"]) == _normal(props.spec())
 
 

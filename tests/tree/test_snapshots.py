@@ -12,16 +12,24 @@ import pytest
 from cdk8s import App, Chart
 from syrupy.assertion import SnapshotAssertion
 
-from gitops_platform import AcmeIssuer, AppProject, ArgoApplication, CertManager, SelfSignedIssuer
-from gitops_platform.argocd.bootstrap import (
+from gitops_platform import (
+    AcmeIssuer,
+    AppProject,
+    ArgoApplication,
+    CertManager,
+    ComponentContext,
+    PlatformApp,
+    PlatformComponent,
+    SelfSignedIssuer,
+    Traefik,
+)
+from gitops_platform.bootstrap import (
     app_of_apps,
     apps_project,
     bootstrap_project,
-    environment_application,
     platform_project,
     root_application,
 )
-from gitops_platform.core.component import PlatformComponent
 
 
 def _chart() -> Chart:
@@ -57,36 +65,37 @@ def test_bootstrap_applications(main_module: ModuleType, snapshot: SnapshotAsser
 @pytest.mark.parametrize("component", ["cert-manager", "external-secrets", "ingress", "policy"])
 def test_component_application_and_manifests(
     main_module: ModuleType,
+    platform_app: PlatformApp,
     components: tuple[PlatformComponent, ...],
     component: str,
     snapshot: SnapshotAssertion,
 ) -> None:
     spec = main_module.SPEC
     [selected] = [c for c in components if c.name == component]
-    project = platform_project(spec, components)
-    out: dict[str, Any] = {"base_values": selected.base_values(spec)}
+    [release] = selected.charts
+    shared = ComponentContext(spec, None, components)
+    out: dict[str, Any] = {"base_values": selected.values(release, shared)}
     for env in spec.environments:
         chart = _chart()
-        ArgoApplication(chart, "app", environment_application(spec, selected, project, env))
-        if selected.has_environment_manifests():
-            selected.environment_manifests(chart, spec, env)
-        if selected.has_shared_manifests():
-            selected.shared_manifests(chart, spec)
-        out[env.name] = {
-            "objects": chart.to_json(),
-            "values": selected.environment_values(spec, env),
-        }
+        ArgoApplication(chart, "app", platform_app.application(selected.name, env.name))
+        ctx = ComponentContext(spec, env, components)
+        selected.manifests(chart, ctx)
+        selected.manifests(chart, shared)
+        out[env.name] = {"objects": chart.to_json(), "values": selected.values(release, ctx)}
     assert out == snapshot
 
 
 def test_cluster_issuers(main_module: ModuleType, snapshot: SnapshotAssertion) -> None:
     spec = main_module.SPEC
     issuer: PlatformComponent = CertManager(
-        issuers={"dev": SelfSignedIssuer(), "prd": AcmeIssuer(email="ops@example.com")}
+        issuers={
+            "dev": SelfSignedIssuer(),
+            "prd": AcmeIssuer(email="ops@example.com", ingress=Traefik()),
+        }
     )
     chart = _chart()
     for env in spec.environments:
-        issuer.environment_manifests(chart, spec, env)
+        issuer.manifests(chart, ComponentContext(spec, env))
     assert chart.to_json() == snapshot
 
 

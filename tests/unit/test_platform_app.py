@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -9,31 +10,28 @@ import pytest
 
 from gitops_platform import (
     CertManager,
+    ComponentContext,
     ConfigurationError,
     DuplicateError,
-    Environment,
-    PermissionDeniedError,
     PlatformApp,
-    PlatformSpec,
+    Release,
     SecretLiteralError,
     SelfSignedIssuer,
+    SynthError,
     Traefik,
 )
 from gitops_platform.errors import PlatformError
 from tests.helpers import components, spec
 
 
+@dataclass(frozen=True, kw_only=True)
 class LeakyTraefik(Traefik):
     """A component whose values carry a literal credential."""
 
-    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
+    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
+        if ctx.env is None:
+            return super().values(release, ctx)
         return {"dashboard": {"auth": {"password": "s3cr3t-value"}}}
-
-
-class SystemTraefik(Traefik):
-    """A component released into a namespace the platform project does not own."""
-
-    namespace = "kube-system"
 
 
 def test_duplicate_component_is_refused() -> None:
@@ -57,21 +55,6 @@ def test_literal_secret_in_component_values_is_refused() -> None:
     assert info.value.path == "ingress/values"
     assert info.value.field == "dev.dashboard.auth.password"
     assert "s3cr3t-value" not in str(info.value)
-
-
-def test_reserved_namespace_is_refused_by_the_project(tmp_path: Path) -> None:
-    # the platform project is computed from the components, so a component in kube-system
-    # gets a project that allows it; a hand-written project that does not is refused
-    from gitops_platform import ArgoApplication
-    from gitops_platform.argocd.bootstrap import environment_application, platform_project
-
-    platform = spec()
-    allowed = platform_project(platform, [Traefik()])
-    props = environment_application(platform, SystemTraefik(), allowed, platform.environments[0])
-    from cdk8s import App, Chart
-
-    with pytest.raises(PermissionDeniedError, match="dev/kube-system"):
-        ArgoApplication(Chart(App(), "c"), "a", props)
 
 
 def write_previous(outdir: Path) -> dict[str, str]:
@@ -111,8 +94,12 @@ def test_failure_while_writing_leaves_previous_tree_untouched(
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "write_text", failing_write)
-    with pytest.raises(OSError, match="disk full"):
+    # the file system's error becomes the library's, naming the tree it could not write
+    with pytest.raises(SynthError, match="disk full") as info:
         app.synth(outdir)
+    assert str(outdir) in str(info.value)
+    assert "previous tree is untouched" in str(info.value)
+    assert isinstance(info.value.__cause__, OSError)
     monkeypatch.undo()
     assert tree(outdir) == before
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from gitops_platform import layout
+from gitops_platform import Gatekeeper, layout
 from gitops_platform.policy import (
+    DEFAULT_EXEMPTIONS,
     HELM_VALUES_API_VERSION,
     HELM_VALUES_KIND,
     POLICIES,
@@ -29,8 +30,25 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "validation" / "policies"
 POLICY_NAMES = [p.name for p in POLICIES]
 KINDS = {p.name: p.kind for p in POLICIES}
-#: The fixtures' policy set: the platform defaults, plus a catalog namespace to test.
-FIXTURE_POLICY_SET = PolicySet(catalog_namespaces=("storefront",))
+#: An exemption the fixtures exercise: node-exporter's host namespaces, as the component that
+#: deploys it would declare it.
+NODE_EXPORTER = Exemption(
+    policy="container-security",
+    kind="DaemonSet",
+    namespace="monitoring",
+    name="*prometheus-node-exporter",
+    checks=("host-network", "host-pid"),
+    reason=(
+        "node-exporter reports node metrics: it needs the node's network namespace to see the "
+        "host's interfaces and the node's PID namespace to see host processes."
+    ),
+)
+#: The fixtures' policy set: the platform defaults with the exemptions the Gatekeeper
+#: component gathers and node-exporter's, plus a catalog namespace to test.
+FIXTURE_POLICY_SET = PolicySet(
+    catalog_namespaces=("storefront",),
+    exemptions=(*DEFAULT_EXEMPTIONS, *Gatekeeper().policy_exemptions(), NODE_EXPORTER),
+)
 
 # fixture -> the violations it must produce, and nothing else: (policy, check, object, field)
 EXPECTED: dict[str, set[tuple[str, str, str, str]]] = {

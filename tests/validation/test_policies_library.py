@@ -138,25 +138,13 @@ def test_policy_set_refuses_bad_props(props: dict[str, Any], field: str) -> None
 
 
 def test_default_exemptions_are_narrow() -> None:
-    node_exporter, chart_crds, *gatekeeper = DEFAULT_EXEMPTIONS
+    # only what belongs to no component: each component declares its own exemptions
+    [chart_crds] = DEFAULT_EXEMPTIONS
     assert (chart_crds.policy, chart_crds.kind, chart_crds.checks) == (
         "required-labels",
         "CustomResourceDefinition",
         ("missing-label",),
     )
-    assert len(gatekeeper) == 3
-    for exemption in gatekeeper:
-        assert exemption.policy == "required-labels"
-        assert exemption.checks == ("missing-label",)
-        assert exemption.name == "gatekeeper-*"
-        assert "commonLabels" in exemption.reason
-    assert (node_exporter.policy, node_exporter.kind, node_exporter.namespace) == (
-        "container-security",
-        "DaemonSet",
-        "monitoring",
-    )
-    assert node_exporter.checks == ("host-network", "host-pid")
-    assert "node" in node_exporter.reason
 
 
 # --- The objects ---------------------------------------------------------------------------
@@ -225,9 +213,17 @@ def test_constraints_deny_in_ci_and_apply_the_cluster_action() -> None:
 
 def test_exemptions_reach_their_own_constraint_only() -> None:
     extra = exemption(policy="pinned-images", kind="CronJob", name="report-*")
+    host = exemption(
+        policy="container-security",
+        kind="DaemonSet",
+        namespace="monitoring",
+        name="*prometheus-node-exporter",
+        checks=("host-network",),
+    )
+    labels = exemption(policy="required-labels", kind="*", namespace="gatekeeper-system")
     by_name = {
         c["metadata"]["name"]: c["spec"]["parameters"]["exemptions"]
-        for c in constraints(PolicySet(exemptions=(*DEFAULT_EXEMPTIONS, extra)))
+        for c in constraints(PolicySet(exemptions=(*DEFAULT_EXEMPTIONS, extra, host, labels)))
     }
     assert by_name["pinned-images"] == [
         {
@@ -242,8 +238,6 @@ def test_exemptions_reach_their_own_constraint_only() -> None:
     assert {(e["kind"], e["namespace"]) for e in by_name["required-labels"]} == {
         ("CustomResourceDefinition", "*"),
         ("*", "gatekeeper-system"),
-        ("ClusterRole*", "*"),
-        ("*WebhookConfiguration", "*"),
     }
 
 

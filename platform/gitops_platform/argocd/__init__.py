@@ -1,1 +1,1 @@
-"""The Argo CD layer: AppProjects, Applications and the bootstrap objects."""
+"""The Argo CD layer: AppProjects and Applications, checked against their projects."""

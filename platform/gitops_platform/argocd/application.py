@@ -18,6 +18,7 @@ from gitops_platform.core.naming import (
 )
 from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
 from gitops_platform.errors import ConfigurationError, InvalidValueError, PermissionDeniedError
+from gitops_platform.layout import ARGOCD_NAMESPACE, RESOURCES_FINALIZER
 from gitops_platform.rules.credentials import check_no_secret_literals
 
 __all__ = [
@@ -32,10 +33,23 @@ __all__ = [
     "pod_security_labels",
 ]
 
-RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
-NAMESPACE_KIND = GroupKind("", "Namespace")
 _REF = re.compile(r"^[a-zA-Z0-9_-]+$")
 _DURATION = re.compile(r"^\d+(s|m|h)$")
+
+
+def _check_value_files(where: str, value_files: tuple[str, ...]) -> None:
+    for value_file in value_files:
+        if not isinstance(value_file, str) or not value_file or value_file.startswith("/"):
+            raise InvalidValueError(
+                where,
+                "value_files",
+                value_file,
+                "a path relative to the chart, or $<ref>/<repository path>",
+            )
+
+
+def _refs(value_files: tuple[str, ...]) -> set[str]:
+    return {f.split("/", 1)[0][1:] for f in value_files if f.startswith("$")}
 
 
 def pod_security_labels(level: PodSecurity) -> dict[str, str]:
@@ -80,20 +94,13 @@ class HelmChartSource:
         check_exact_version(where, "version", self.version)
         if self.release_name is not None:
             check_dns_label(where, "release_name", self.release_name, max_length=53)
-        for value_file in self.value_files:
-            if not isinstance(value_file, str) or not value_file or value_file.startswith("/"):
-                raise InvalidValueError(
-                    where,
-                    "value_files",
-                    value_file,
-                    "a path relative to the chart, or $<ref>/<repository path>",
-                )
+        _check_value_files(where, self.value_files)
         if self.values_object is not None:
             check_no_secret_literals(where, "values_object", self.values_object)
 
     def refs(self) -> set[str]:
         """Return the ``ref`` names its value files use (``$values/...`` -> ``values``)."""
-        return {f.split("/", 1)[0][1:] for f in self.value_files if f.startswith("$")}
+        return _refs(self.value_files)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the Argo CD source."""
@@ -124,6 +131,9 @@ class GitSource:
         path: a folder of manifests to apply (a repository path).
         ref: a name other sources use as ``$<ref>/...`` in their value files.
         recurse: read sub-folders of ``path`` too (plain-YAML folders only).
+        value_files: when ``path`` is a Helm chart folder, its value files (``$<ref>/...``
+            or paths relative to the chart).
+        release_name: when ``path`` is a Helm chart folder, the Helm release name.
     """
 
     repo_url: str
@@ -131,6 +141,8 @@ class GitSource:
     path: str | None = None
     ref: str | None = None
     recurse: bool = False
+    value_files: tuple[str, ...] = ()
+    release_name: str | None = None
 
     def __post_init__(self) -> None:
         where = "GitSource"
@@ -148,12 +160,33 @@ class GitSource:
             not self.path or self.path.startswith("/") or ".." in self.path.split("/")
         ):
             raise InvalidValueError(where, "path", self.path, "a relative repository path")
+        if (self.value_files or self.release_name is not None) and self.path is None:
+            raise ConfigurationError(
+                where,
+                "value_files/release_name",
+                self.value_files or self.release_name,
+                "Helm settings need a path: the repository folder of the chart",
+            )
+        if self.release_name is not None:
+            check_dns_label(where, "release_name", self.release_name, max_length=53)
+        _check_value_files(where, self.value_files)
+
+    def refs(self) -> set[str]:
+        """Return the ``ref`` names its value files use (``$values/...`` -> ``values``)."""
+        return _refs(self.value_files)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the Argo CD source."""
         data: dict[str, Any] = {"repoURL": self.repo_url, "targetRevision": self.revision}
         if self.path is not None:
             data["path"] = self.path
+        if self.value_files or self.release_name is not None:
+            helm: dict[str, Any] = {}
+            if self.release_name is not None:
+                helm["releaseName"] = self.release_name
+            if self.value_files:
+                helm["valueFiles"] = list(self.value_files)
+            data["helm"] = helm
         if self.recurse:
             data["directory"] = {"recurse": True}
         if self.ref is not None:
@@ -320,6 +353,8 @@ class ApplicationProps:
     def __post_init__(self) -> None:
         check_dns_label("ApplicationProps", "name", self.name, max_length=63)
         where = f"Application({self.name})"
+        if not isinstance(self.sync_wave, int) or isinstance(self.sync_wave, bool):
+            raise InvalidValueError(where, "sync_wave", self.sync_wave, "an int such as -3 or 0")
         check_dns_label(where, "namespace", self.namespace)
         if not self.sources:
             raise InvalidValueError(where, "sources", self.sources, "at least one source")
@@ -334,15 +369,14 @@ class ApplicationProps:
                 "unique ref names (Argo CD: multiple sources had the same `ref` key)",
             )
         for source in self.sources:
-            if isinstance(source, HelmChartSource):
-                missing = source.refs() - set(refs)
-                if missing:
-                    raise ConfigurationError(
-                        where,
-                        "sources",
-                        sorted(missing),
-                        "value files may only use $<ref> of a Git source with that ref",
-                    )
+            missing = source.refs() - set(refs)
+            if missing:
+                raise ConfigurationError(
+                    where,
+                    "sources",
+                    sorted(missing),
+                    "value files may only use $<ref> of a Git source with that ref",
+                )
         if (self.pod_security is not None or self.namespace_labels) and (
             not self.sync_policy.create_namespace
         ):
@@ -434,7 +468,7 @@ class ArgoApplication(Construct):
         construct_id: str,
         props: ApplicationProps,
         *,
-        namespace: str = "argocd",
+        namespace: str = ARGOCD_NAMESPACE,
         part_of: str = "gitops-platform",
         check_project: bool = True,
     ) -> None:

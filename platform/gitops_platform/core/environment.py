@@ -15,7 +15,18 @@ from gitops_platform.core.naming import (
 )
 from gitops_platform.errors import ConfigurationError, DuplicateError, InvalidValueError
 
-__all__ = ["Cluster", "Environment", "PlatformSpec", "PodSecurity", "Sizing"]
+__all__ = [
+    "SYSTEM_NAMESPACES",
+    "Cluster",
+    "Environment",
+    "PlatformSpec",
+    "PodSecurity",
+    "Sizing",
+]
+
+#: Namespaces the cluster itself manages: no component is released into them and no Argo CD
+#: project of the platform opens them.
+SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _QUANTITY = re.compile(r"^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$")

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from cdk8s import ApiObjectMetadata
 from constructs import Construct
 
-from gitops_platform.argocd.application import (
-    WEBHOOK_CA_BUNDLES,
-    HelmChartSource,
-    IgnoreDifference,
-)
+from gitops_platform.argocd.application import WEBHOOK_CA_BUNDLES, IgnoreDifference
 from gitops_platform.argocd.project import GroupKind
-from gitops_platform.core.component import CONTROLLER_KINDS, PlatformComponent
+from gitops_platform.component import (
+    CONTROLLER_KINDS,
+    ChartRelease,
+    ComponentContext,
+    CrdSource,
+    Delivery,
+    PlatformComponent,
+    Release,
+    SecretStoreRef,
+)
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_dns_label, check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
@@ -55,51 +60,67 @@ class VaultStore:
                 raise InvalidValueError("VaultStore", name, value, "a Vault path without leading /")
 
 
-@dataclass(frozen=True)
-class ExternalSecrets(PlatformComponent):
-    """The External Secrets Operator with one ``ClusterSecretStore`` per environment.
-
-    Every environment's store has the same name (``store_name``), so ``ExternalSecret``
-    objects are identical across environments.
-
-    Attributes:
-        stores: the secret store of each environment.
-        version: the chart version.
-        store_name: the ClusterSecretStore name in every environment.
-    """
-
-    stores: Mapping[str, VaultStore] = field(default_factory=dict)
-    version: str = "2.9.0"
-    store_name: str = "platform-secrets"
-
-    name = "external-secrets"
-    namespace = "external-secrets"
-    sync_wave = -3
+#: How Argo CD delivers ExternalSecrets by default.
+_DELIVERY = Delivery(
+    sync_wave=-3,
     # The SecretStore CRDs are larger than the client-side apply annotation limit.
-    server_side_apply = True
+    server_side_apply=True,
     # The operator's cert controller writes CA bundles into its webhook and CRD conversion.
-    ignore_differences = (
+    ignore_differences=(
         *WEBHOOK_CA_BUNDLES,
         IgnoreDifference(
             "apiextensions.k8s.io",
             "CustomResourceDefinition",
             json_pointers=("/spec/conversion/webhook/clientConfig/caBundle",),
         ),
-    )
-    cluster_kinds = (
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExternalSecrets(PlatformComponent):
+    """The External Secrets Operator with one ``ClusterSecretStore`` per environment.
+
+    Every environment's store has the same name, so ``ExternalSecret`` objects are identical
+    across environments: consumers take this component and read :attr:`store`.
+
+    Attributes:
+        stores: the secret store of each environment.
+        version: the chart version (and the tag of the CRDs it installs).
+        store_name: the ClusterSecretStore name in every environment.
+        name: the component's name (default ``external-secrets``).
+        namespace: its namespace (default ``external-secrets``).
+    """
+
+    cluster_kinds: ClassVar[tuple[GroupKind, ...]] = (
         *CONTROLLER_KINDS,
         GroupKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
         GroupKind("external-secrets.io", "ClusterSecretStore"),
     )
 
+    stores: Mapping[str, VaultStore] = field(default_factory=dict)
+    version: str = "2.9.0"
+    store_name: str = "platform-secrets"
+    name: str = "external-secrets"
+    namespace: str = "external-secrets"
+    delivery: Delivery = _DELIVERY
+
     @property
-    def chart(self) -> HelmChartSource:
+    def store(self) -> SecretStoreRef:
+        """The ClusterSecretStore every environment has (``ExternalSecret.spec.secretStoreRef``)."""
+        return SecretStoreRef(self.store_name, "ClusterSecretStore")
+
+    @property
+    def charts(self) -> tuple[Release, ...]:
         """The operator's chart."""
-        return HelmChartSource(
-            repo_url="https://charts.external-secrets.io",
-            chart="external-secrets",
-            version=self.version,
-            release_name="external-secrets",
+        return (
+            ChartRelease(
+                repo_url="https://charts.external-secrets.io",
+                chart="external-secrets",
+                version=self.version,
+                release_name="external-secrets",
+                crds=(CrdSource("external-secrets", f"v{self.version}"),),
+            ),
         )
 
     def validate(self, platform: PlatformSpec) -> None:
@@ -109,27 +130,28 @@ class ExternalSecrets(PlatformComponent):
             "ExternalSecrets", "stores", self.stores, VaultStore, "a VaultStore"
         )
 
-    def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
-        """CRDs installed by the chart, common labels, metrics on."""
-        return {
-            "installCRDs": True,
-            "commonLabels": {"app.kubernetes.io/part-of": platform.name},
-            "serviceMonitor": {"enabled": False},
-            "metrics": {"service": {"enabled": True}},
-        }
+    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
+        """Helm values, shared or one environment's.
 
-    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
-        """Replicas and resources from the environment's sizing."""
-        per_pod = env.sizing.pod_values()
+        Shared: CRDs installed by the chart, common labels, metrics on. Per environment:
+        replicas and resources from the environment's sizing.
+        """
+        if ctx.env is None:
+            return {
+                "installCRDs": True,
+                "commonLabels": {"app.kubernetes.io/part-of": ctx.platform.name},
+                "serviceMonitor": {"enabled": False},
+                "metrics": {"service": {"enabled": True}},
+            }
+        per_pod = ctx.env.sizing.pod_values()
         return {**per_pod, "webhook": dict(per_pod), "certController": dict(per_pod)}
 
-    def has_environment_manifests(self) -> bool:
-        """Each environment gets its ClusterSecretStore."""
-        return True
+    def manifests(self, scope: Construct, ctx: ComponentContext) -> None:
+        """Each environment's ClusterSecretStore (nothing shared)."""
+        if ctx.env is not None:
+            self._store(scope, ctx.platform, ctx.env)
 
-    def environment_manifests(
-        self, scope: Construct, platform: PlatformSpec, env: Environment
-    ) -> None:
+    def _store(self, scope: Construct, platform: PlatformSpec, env: Environment) -> None:
         """The environment's ClusterSecretStore (Vault, Kubernetes auth)."""
         # bindings load on first use: importing the library stays cheap
         from gitops_platform.imports.external_secrets.io import external_secrets as es

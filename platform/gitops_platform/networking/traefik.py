@@ -8,53 +8,83 @@ components keep using the standard API.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from gitops_platform.argocd.application import HelmChartSource
 from gitops_platform.argocd.project import GroupKind
-from gitops_platform.core.component import CONTROLLER_KINDS, PlatformComponent
+from gitops_platform.component import (
+    CONTROLLER_KINDS,
+    ChartRelease,
+    ComponentContext,
+    Delivery,
+    IngressClassRef,
+    PlatformComponent,
+    Release,
+)
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_dns_label
 
 __all__ = ["Traefik"]
 
 
-@dataclass(frozen=True)
+#: How Argo CD delivers Traefik by default.
+_DELIVERY = Delivery(sync_wave=-1)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Traefik(PlatformComponent):
     """The ``ingress`` component: Traefik as the cluster's default IngressClass.
 
     HTTP is redirected to HTTPS; TLS certificates come from cert-manager through the
-    Ingresses' ``cert-manager.io/cluster-issuer`` annotation.
+    Ingresses' ``cert-manager.io/cluster-issuer`` annotation. Consumers take this component
+    and read :attr:`ingress_class`.
 
     Attributes:
         version: the chart version (chart 41.x ships Traefik v3.7).
         image_tag: the Traefik image tag (pinned; the chart default follows its appVersion).
-        ingress_class: the IngressClass name.
+        class_name: the name of the IngressClass it creates and serves.
+        name: the component's name (default ``ingress``).
+        namespace: its namespace (default ``traefik``).
     """
+
+    cluster_kinds: ClassVar[tuple[GroupKind, ...]] = (
+        *CONTROLLER_KINDS,
+        GroupKind("networking.k8s.io", "IngressClass"),
+    )
 
     version: str = "41.3.0"
     image_tag: str = "v3.7.11"
-    ingress_class: str = "traefik"
-
-    name = "ingress"
-    namespace = "traefik"
-    sync_wave = -1
-    cluster_kinds = (*CONTROLLER_KINDS, GroupKind("networking.k8s.io", "IngressClass"))
+    class_name: str = "traefik"
+    name: str = "ingress"
+    namespace: str = "traefik"
+    delivery: Delivery = _DELIVERY
 
     def __post_init__(self) -> None:
-        check_dns_label("Traefik", "ingress_class", self.ingress_class)
+        check_dns_label("Traefik", "class_name", self.class_name)
 
     @property
-    def chart(self) -> HelmChartSource:
+    def ingress_class(self) -> IngressClassRef:
+        """The IngressClass Traefik serves (``Ingress.spec.ingressClassName``)."""
+        return IngressClassRef(self.class_name)
+
+    @property
+    def charts(self) -> tuple[Release, ...]:
         """Traefik's chart."""
-        return HelmChartSource(
-            repo_url="https://traefik.github.io/charts",
-            chart="traefik",
-            version=self.version,
-            release_name="traefik",
+        return (
+            ChartRelease(
+                repo_url="https://traefik.github.io/charts",
+                chart="traefik",
+                version=self.version,
+                release_name="traefik",
+            ),
         )
 
-    def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
+    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
+        """Shared values, or one environment's (replicas and resources from its sizing)."""
+        if ctx.env is None:
+            return self._base_values(ctx.platform)
+        return self._environment_values(ctx.env)
+
+    def _base_values(self, platform: PlatformSpec) -> dict[str, Any]:
         """Default IngressClass, HTTPS redirect, Prometheus metrics, restricted security."""
         return {
             "commonLabels": {"app.kubernetes.io/part-of": platform.name},
@@ -62,7 +92,7 @@ class Traefik(PlatformComponent):
             "ingressClass": {
                 "enabled": True,
                 "isDefaultClass": True,
-                "name": self.ingress_class,
+                "name": self.class_name,
             },
             "providers": {
                 "kubernetesIngress": {"enabled": True, "publishedService": {"enabled": True}},
@@ -92,7 +122,7 @@ class Traefik(PlatformComponent):
             "service": {"spec": {"type": "LoadBalancer"}},
         }
 
-    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
+    def _environment_values(self, env: Environment) -> dict[str, Any]:
         """Replicas and resources from the environment's sizing."""
         sizing = env.sizing
         return {

@@ -7,62 +7,145 @@ from one definition (``gitops_platform.policy.library``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
 
 from constructs import Construct
 
-from gitops_platform.argocd.application import WEBHOOK_CA_BUNDLES, HelmChartSource
+from gitops_platform.argocd.application import WEBHOOK_CA_BUNDLES
 from gitops_platform.argocd.project import GroupKind
-from gitops_platform.core.component import CONTROLLER_KINDS, WEBHOOK_KINDS, PlatformComponent
+from gitops_platform.component import (
+    CONTROLLER_KINDS,
+    WEBHOOK_KINDS,
+    ChartRelease,
+    ComponentContext,
+    CrdSource,
+    Delivery,
+    PlatformComponent,
+    Release,
+)
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.objects import api_object
 from gitops_platform.errors import InvalidValueError
-from gitops_platform.policy.library import PolicySet, policy_objects
+from gitops_platform.policy.library import Exemption, PolicySet, policy_objects
 
 __all__ = ["Gatekeeper"]
 
+_RELEASE = "gatekeeper"
 
-@dataclass(frozen=True)
+
+#: How Argo CD delivers Gatekeeper by default.
+_DELIVERY = Delivery(
+    sync_wave=-2,
+    ignore_differences=WEBHOOK_CA_BUNDLES,
+    # Gatekeeper must not police its own namespace (its webhook would block its own pods).
+    namespace_labels={"admission.gatekeeper.sh/ignore": "no-self-managing"},
+)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Gatekeeper(PlatformComponent):
     """The ``policy`` component: Gatekeeper with the platform's policy set.
 
+    The constraints carry the policy set's own exemptions plus every exemption the platform's
+    components declare (:meth:`PlatformComponent.policy_exemptions`), this one's included.
+
     Attributes:
-        policy_set: the policies' parameters and the reviewed exemption list.
-        version: the Gatekeeper chart version.
+        policy_set: the policies' parameters and the reviewed exemptions that belong to no
+            component.
+        version: the Gatekeeper chart version (and the tag of the CRDs it installs).
+        name: the component's name (default ``policy``).
+        namespace: its namespace (default ``gatekeeper-system``).
     """
 
-    policy_set: PolicySet = field(default_factory=PolicySet)
-    version: str = "3.23.0"
-
-    name = "policy"
-    namespace = "gatekeeper-system"
-    sync_wave = -2
-    # Gatekeeper must not police its own namespace (its webhook would block its own pods).
-    namespace_labels = (("admission.gatekeeper.sh/ignore", "no-self-managing"),)
-    ignore_differences = WEBHOOK_CA_BUNDLES
-    cluster_kinds = (
+    cluster_kinds: ClassVar[tuple[GroupKind, ...]] = (
         *CONTROLLER_KINDS,
         *WEBHOOK_KINDS,
         GroupKind("templates.gatekeeper.sh", "ConstraintTemplate"),
         GroupKind("constraints.gatekeeper.sh", "*"),
     )
 
+    policy_set: PolicySet = field(default_factory=PolicySet)
+    version: str = "3.23.0"
+    name: str = "policy"
+    namespace: str = "gatekeeper-system"
+    delivery: Delivery = _DELIVERY
+
     def __post_init__(self) -> None:
         if not isinstance(self.policy_set, PolicySet):
             raise InvalidValueError("Gatekeeper", "policy_set", self.policy_set, "a PolicySet")
 
     @property
-    def chart(self) -> HelmChartSource:
+    def charts(self) -> tuple[Release, ...]:
         """Gatekeeper's chart."""
-        return HelmChartSource(
-            repo_url="https://open-policy-agent.github.io/gatekeeper/charts",
-            chart="gatekeeper",
-            version=self.version,
-            release_name="gatekeeper",
+        return (
+            ChartRelease(
+                repo_url="https://open-policy-agent.github.io/gatekeeper/charts",
+                chart="gatekeeper",
+                version=self.version,
+                release_name=_RELEASE,
+                crds=(CrdSource("gatekeeper", f"v{self.version}"),),
+            ),
         )
 
-    def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
+    def policy_exemptions(self) -> tuple[Exemption, ...]:
+        """Label exemptions for Gatekeeper's own objects (only the label check is waived).
+
+        Its chart (3.23) has no ``commonLabels`` value, so its objects carry only the chart's
+        own labels. Scoped to the chart's object names, in its namespace and in cluster-wide
+        RBAC and webhooks.
+        """
+        return (
+            Exemption(
+                policy="required-labels",
+                kind="*",
+                namespace=self.namespace,
+                name=f"{_RELEASE}-*",
+                checks=("missing-label",),
+                reason=(
+                    "Gatekeeper's chart has no value that labels every object it renders (no "
+                    "commonLabels); its objects carry the chart's own app and release labels."
+                ),
+            ),
+            Exemption(
+                policy="required-labels",
+                kind="ClusterRole*",
+                namespace="*",
+                name=f"{_RELEASE}-*",
+                checks=("missing-label",),
+                reason=(
+                    "Gatekeeper's chart has no value that labels its cluster-wide RBAC (no "
+                    "commonLabels); the objects carry the chart's own app and release labels."
+                ),
+            ),
+            Exemption(
+                policy="required-labels",
+                kind="*WebhookConfiguration",
+                namespace="*",
+                name=f"{_RELEASE}-*",
+                checks=("missing-label",),
+                reason=(
+                    "Gatekeeper's chart has no value that labels its admission webhook "
+                    "configurations (no commonLabels); they carry the chart's own app and "
+                    "release labels."
+                ),
+            ),
+        )
+
+    def enforced_policy_set(self, components: Sequence[PlatformComponent]) -> PolicySet:
+        """The policy set with the exemptions of ``components`` (the platform's) and its own."""
+        members = tuple(components) if self in components else (*components, self)
+        gathered = tuple(e for c in members for e in c.policy_exemptions())
+        return replace(self.policy_set, exemptions=(*self.policy_set.exemptions, *gathered))
+
+    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
+        """Shared chart settings, or one environment's (replicas and resources)."""
+        if ctx.env is None:
+            return self._base_values(ctx.platform)
+        return self._environment_values(ctx.env)
+
+    def _base_values(self, platform: PlatformSpec) -> dict[str, Any]:
         """Chart settings shared by every environment.
 
         No ResourceQuota (the platform project refuses them); the namespace label comes from
@@ -82,7 +165,7 @@ class Gatekeeper(PlatformComponent):
             "logDenies": True,
         }
 
-    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
+    def _environment_values(self, env: Environment) -> dict[str, Any]:
         """Replicas, disruption budget and resources from the environment's sizing."""
         sizing = env.sizing
         return {
@@ -95,19 +178,18 @@ class Gatekeeper(PlatformComponent):
             "crds": {"resources": sizing.resources()},  # the CRD upgrade hook Job
         }
 
-    def has_shared_manifests(self) -> bool:
-        """The templates, constraints and sync Config are the same in every environment."""
-        return True
-
-    def shared_manifests(self, scope: Construct, platform: PlatformSpec) -> None:
-        """Emit the policy set (one object per file), after the chart in the same sync.
+    def manifests(self, scope: Construct, ctx: ComponentContext) -> None:
+        """Emit the policy set (one object per file), the same in every environment.
 
         The objects are :func:`~gitops_platform.policy.library.policy_objects` as they are:
         the waves (templates and sync Config in 1, constraints in 2, after the chart's objects
         in 0) and labels set there; the AppProject namespace is the platform's.
         """
+        if ctx.env is not None:
+            return
+        platform = ctx.platform
         objects = policy_objects(
-            self.policy_set,
+            self.enforced_policy_set(ctx.components),
             gatekeeper_namespace=self.namespace,
             argocd_namespace=platform.argocd_namespace,
             part_of=platform.name,

@@ -335,21 +335,9 @@ class Exemption:
 
 #: The reviewed exemptions of the platform's default policy set.
 DEFAULT_EXEMPTIONS: Final[tuple[Exemption, ...]] = (
-    Exemption(
-        policy="container-security",
-        kind="DaemonSet",
-        namespace="monitoring",
-        name="*prometheus-node-exporter",
-        checks=("host-network", "host-pid"),
-        reason=(
-            "node-exporter reports node metrics: it needs the node's network namespace to see "
-            "the host's interfaces and the node's PID namespace to see host processes. It "
-            "still runs as non-root, without privilege escalation, with all capabilities "
-            "dropped and the RuntimeDefault seccomp profile."
-        ),
-    ),
     # Charts ship their CRDs verbatim in crds/ folders, which Helm never templates: no value
-    # can label them. Only the label check is waived, only for CRDs.
+    # can label them. Only the label check is waived, only for CRDs. Exemptions that belong to
+    # one component are declared by it (``PlatformComponent.policy_exemptions``).
     Exemption(
         policy="required-labels",
         kind="CustomResourceDefinition",
@@ -359,42 +347,6 @@ DEFAULT_EXEMPTIONS: Final[tuple[Exemption, ...]] = (
         reason=(
             "Charts ship their CustomResourceDefinitions verbatim in crds/ folders, which Helm "
             "does not template, so no chart value can add the platform's labels to them."
-        ),
-    ),
-    # Gatekeeper's chart (3.23) has no commonLabels value: its objects carry the chart's own
-    # labels only. Scoped to the chart's object names, in its namespace and cluster-wide RBAC
-    # and webhooks.
-    Exemption(
-        policy="required-labels",
-        kind="*",
-        namespace="gatekeeper-system",
-        name="gatekeeper-*",
-        checks=("missing-label",),
-        reason=(
-            "Gatekeeper's chart has no value that labels every object it renders (no "
-            "commonLabels); its objects carry the chart's own app and release labels."
-        ),
-    ),
-    Exemption(
-        policy="required-labels",
-        kind="ClusterRole*",
-        namespace="*",
-        name="gatekeeper-*",
-        checks=("missing-label",),
-        reason=(
-            "Gatekeeper's chart has no value that labels its cluster-wide RBAC (no "
-            "commonLabels); the objects carry the chart's own app and release labels."
-        ),
-    ),
-    Exemption(
-        policy="required-labels",
-        kind="*WebhookConfiguration",
-        namespace="*",
-        name="gatekeeper-*",
-        checks=("missing-label",),
-        reason=(
-            "Gatekeeper's chart has no value that labels its admission webhook configurations "
-            "(no commonLabels); they carry the chart's own app and release labels."
         ),
     ),
 )
