@@ -13,6 +13,8 @@ from gitops_platform import (
     CertManager,
     Cluster,
     Environment,
+    External,
+    ExternalEndpoint,
     ExternalSecrets,
     Gatekeeper,
     PlatformApp,
@@ -26,6 +28,11 @@ from gitops_platform import (
 
 REPO_URL = "https://github.com/example-org/gitops-platform.git"
 
+#: Where the public ingress's clients come from: anywhere (the load balancer keeps source IPs).
+CLIENTS = ExternalEndpoint(cidrs=("0.0.0.0/0",), ports=(80, 443))
+#: The internet: everything but the private ranges (ACME directories publish no fixed IPs).
+PRIVATE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+
 DEV = Environment(
     name="dev",
     base_domain="dev.platform.example.com",
@@ -33,6 +40,12 @@ DEV = Environment(
     # dev runs what is merged: every merge to main reaches it.
     revision="main",
     sizing=Sizing(replicas=1),
+    endpoints={
+        # the control plane's addresses and port (NetworkPolicies see the Service's endpoints)
+        External.KUBE_APISERVER: ExternalEndpoint(cidrs=("10.10.0.0/28",), ports=(6443,)),
+        External.VAULT: ExternalEndpoint(cidrs=("10.20.0.0/24",), ports=(443,)),
+        External.CLIENTS: CLIENTS,
+    },
 )
 PRD = Environment(
     name="prd",
@@ -41,6 +54,14 @@ PRD = Environment(
     # prd runs the env/prd branch, moved only by a reviewed promotion merge.
     revision="env/prd",
     sizing=Sizing(replicas=2, cpu_request="100m", memory_request="128Mi", memory_limit="512Mi"),
+    endpoints={
+        External.KUBE_APISERVER: ExternalEndpoint(cidrs=("10.110.0.0/28",), ports=(6443,)),
+        External.VAULT: ExternalEndpoint(cidrs=("10.120.0.0/24",), ports=(443,)),
+        External.ACME: ExternalEndpoint(
+            cidrs=("0.0.0.0/0",), ports=(80, 443), except_cidrs=PRIVATE
+        ),
+        External.CLIENTS: CLIENTS,
+    },
 )
 
 SPEC = PlatformSpec(

@@ -25,6 +25,8 @@ TOOLS=(
   "kubeconform|github.com/yannh/kubeconform/cmd/kubeconform|v0.8.0|main.version"
   "gator|github.com/open-policy-agent/gatekeeper/v3/cmd/gator|v3.23.1|github.com/open-policy-agent/gatekeeper/v3/pkg/version.Version"
   "kustomize|sigs.k8s.io/kustomize/kustomize/v5|v5.8.1|"
+  # NetworkPolicy truth tables over a probe model (`cyclonus analyze --mode probe`, no cluster)
+  "cyclonus|github.com/mattfenwick/cyclonus/cmd/cyclonus|v0.5.6|"
 )
 
 recorded() {  # recorded <line>: true when bin/.versions holds exactly this line

@@ -68,6 +68,8 @@ if TYPE_CHECKING:
     from gitops_platform.core.environment import (
         Cluster,
         Environment,
+        External,
+        ExternalEndpoint,
         PlatformSpec,
         PodSecurity,
         Sizing,
@@ -84,6 +86,7 @@ if TYPE_CHECKING:
         UpstreamDataError,
     )
     from gitops_platform.external_secrets.operator import ExternalSecrets, VaultStore
+    from gitops_platform.network.flows import Flow, Port, Workload
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
     from gitops_platform.policy.gatekeeper import Gatekeeper
@@ -107,6 +110,9 @@ _EXPORTS: dict[str, str] = {
     "DuplicateError": "gitops_platform.errors",
     "Environment": "gitops_platform.core.environment",
     "Exemption": "gitops_platform.policy.library",
+    "External": "gitops_platform.core.environment",
+    "ExternalEndpoint": "gitops_platform.core.environment",
+    "Flow": "gitops_platform.network.flows",
     "ExternalSecrets": "gitops_platform.external_secrets.operator",  # pragma: allowlist secret
     "Gatekeeper": "gitops_platform.policy.gatekeeper",
     "GitSource": "gitops_platform.argocd.application",
@@ -124,6 +130,7 @@ _EXPORTS: dict[str, str] = {
     "PlatformError": "gitops_platform.errors",
     "PlatformSpec": "gitops_platform.core.environment",
     "PodSecurity": "gitops_platform.core.environment",
+    "Port": "gitops_platform.network.flows",
     "ProjectProps": "gitops_platform.argocd.project",
     "Release": "gitops_platform.component",
     "Retry": "gitops_platform.argocd.application",
@@ -137,6 +144,7 @@ _EXPORTS: dict[str, str] = {
     "Traefik": "gitops_platform.networking.traefik",
     "UpstreamDataError": "gitops_platform.errors",
     "VaultStore": "gitops_platform.external_secrets.operator",
+    "Workload": "gitops_platform.network.flows",
 }
 
 __all__ = [
@@ -155,7 +163,10 @@ __all__ = [
     "DuplicateError",
     "Environment",
     "Exemption",
+    "External",
+    "ExternalEndpoint",
     "ExternalSecrets",
+    "Flow",
     "Gatekeeper",
     "GitSource",
     "GroupKind",
@@ -172,6 +183,7 @@ __all__ = [
     "PlatformError",
     "PlatformSpec",
     "PodSecurity",
+    "Port",
     "ProjectProps",
     "Release",
     "Retry",
@@ -185,6 +197,7 @@ __all__ = [
     "Traefik",
     "UpstreamDataError",
     "VaultStore",
+    "Workload",
 ]
 
 

@@ -43,6 +43,7 @@ from gitops_platform.errors import (
     SynthError,
     raise_all,
 )
+from gitops_platform.network.policies import emit_policies
 from gitops_platform.output.writer import write_tree
 from gitops_platform.output.yaml_format import dump_documents, dump_values, dump_yaml
 from gitops_platform.rules.credentials import check_no_secret_literals
@@ -342,7 +343,8 @@ class PlatformApp:
         """Render the component's manifests for ``ctx``; return the folder if any was emitted."""
         folder = layout.addons_folder(component.name, ctx.env.name if ctx.env else None)
         hook: Callable[[Construct, ComponentContext], object] = component.manifests
-        result = hook(self._tree.folder(folder), ctx)
+        scope = self._tree.folder(folder)
+        result = hook(scope, ctx)
         if result is not None:
             raise InvalidValueError(
                 f"{component.name}/manifests",
@@ -350,6 +352,8 @@ class PlatformApp:
                 result,
                 "None: manifests() adds objects under its scope and returns nothing",
             )
+        # the namespace's NetworkPolicies for this environment, from the declared flows
+        emit_policies(scope, component, ctx)
         return [folder] if self._tree.keep_if_filled(folder) else []
 
     def _component(self, component: PlatformComponent, project: ProjectProps) -> list[str]:

@@ -33,6 +33,8 @@ __all__ = [
     "CHART_MIRROR_ENV",
     "CHART_MIRROR_NONE",
     "CLUSTERS_FOLDER",
+    "CLUSTER_DNS_LABELS",
+    "CLUSTER_DNS_NAMESPACE",
     "DEFAULT_CHART_MIRROR",
     "DEFAULT_UPSTREAM",
     "DIST_ENV",
@@ -41,6 +43,8 @@ __all__ = [
     "INFRA_FOLDER",
     "INFRA_KUSTOMIZATION",
     "IN_CLUSTER_SERVER",
+    "NETWORK_FLOW_ANNOTATION",
+    "NETWORK_ROLE_ANNOTATION",
     "PLATFORM_KUSTOMIZATION",
     "POLICY_FOLDER",
     "RESOURCES_FINALIZER",
@@ -83,6 +87,18 @@ CHART_MIRROR_NONE = "none"
 #: constraint matches it, and the pipeline wraps each values file of the tree in it.
 HELM_VALUES_API_VERSION = "validation.gitops-platform.io/v1"
 HELM_VALUES_KIND = "HelmValues"
+
+# -- network -------------------------------------------------------------------------------
+
+#: The annotation of each generated allow NetworkPolicy: the declared flow it implements, as
+#: JSON (``name``, ``from``, ``to``, ``ports``, ``reason``); the pipeline compares the simulated
+#: reachability of the rendered policies with these flows.
+NETWORK_FLOW_ANNOTATION = "network.gitops-platform.io/flow"
+#: The annotation naming a generated policy's role: ``default-deny``, ``dns`` or ``flow``.
+NETWORK_ROLE_ANNOTATION = "network.gitops-platform.io/role"
+#: Where the cluster DNS runs and the labels of its pods (CoreDNS keeps kube-dns's label).
+CLUSTER_DNS_NAMESPACE = "kube-system"
+CLUSTER_DNS_LABELS = {"k8s-app": "kube-dns"}
 
 # -- Argo CD --------------------------------------------------------------------------------
 

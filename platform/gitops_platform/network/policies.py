@@ -1,0 +1,306 @@
+"""NetworkPolicies generated from the components' declared flows.
+
+In every namespace the platform creates, for each environment:
+
+* ``default-deny``: selects every pod, denies all ingress and egress;
+* ``allow-dns``: every pod may query the cluster DNS (``kube-system``, ``k8s-app: kube-dns``)
+  on UDP and TCP 53;
+* one allow policy per flow end in the namespace: ``allow-<source>-to-<target>-egress`` where
+  the source workload runs, ``allow-<source>-to-<target>-ingress`` where the target workload
+  runs. A workload peer is its namespace (``kubernetes.io/metadata.name``) and pod labels; an
+  external peer is the environment's CIDR blocks (``ipBlock``) of that service. Each allow
+  policy carries its flow as JSON in ``network.gitops-platform.io/flow``.
+
+Policies are plain data (:func:`namespace_policies`); :func:`emit_policies` adds a component's
+share to its Application's manifests for the environment, at sync wave -1, so the default deny
+is in place before the chart's pods start. Components sharing a namespace: the first one (in
+the platform's order) delivers the namespace's default deny and DNS policy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from gitops_platform import layout
+from gitops_platform.core.environment import Environment, External
+from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
+from gitops_platform.errors import DuplicateError, InvalidValueError, raise_all
+from gitops_platform.network.flows import Flow, FlowEnd, Workload, end_name
+
+if TYPE_CHECKING:
+    from constructs import Construct
+
+    from gitops_platform.component import ComponentContext, PlatformComponent
+
+__all__ = [
+    "DEFAULT_DENY",
+    "DNS_POLICY",
+    "emit_policies",
+    "flow_document",
+    "namespace_policies",
+    "platform_flows",
+]
+
+DEFAULT_DENY = "default-deny"
+DNS_POLICY = "allow-dns"
+_NAMESPACE_LABEL = "kubernetes.io/metadata.name"
+_WAVE = "-1"
+
+
+def platform_flows(components: Sequence[PlatformComponent], ctx: ComponentContext) -> list[Flow]:
+    """Every flow the components declare for ``ctx``'s environment, in declaration order.
+
+    A flow declared twice the same way is kept once.
+
+    Raises:
+        InvalidValueError: a hook that does not return a tuple of ``Flow``, or a flow end that
+            belongs to no component of the platform.
+        DuplicateError: two different flows between the same two ends (declare the ports of
+            both in one flow).
+    """
+    problems: list[InvalidValueError] = []
+    flows: dict[str, Flow] = {}
+    for component in components:
+        declared = component.flows(ctx)
+        if not isinstance(declared, tuple) or not all(isinstance(f, Flow) for f in declared):
+            problems.append(
+                InvalidValueError(f"{component.name}/flows", "flows", declared, "a tuple of Flow")
+            )
+            continue
+        for flow in declared:
+            for end in (flow.source, flow.target):
+                if isinstance(end, Workload) and end.component not in components:
+                    problems.append(
+                        InvalidValueError(
+                            f"{component.name}/flows",
+                            flow.name,
+                            getattr(end.component, "name", end.component),
+                            "workloads of components of this platform",
+                        )
+                    )
+            known = flows.setdefault(flow.name, flow)
+            if known is not flow and _key(known) != _key(flow):
+                problems.append(
+                    DuplicateError(
+                        f"{component.name}/flows",
+                        flow.name,
+                        flow.ports,
+                        f"one flow per pair of ends; it is declared with ports {known.ports} "
+                        "already (list every port in one flow)",
+                    )
+                )
+    raise_all("PlatformApp/network", problems)
+    return list(flows.values())
+
+
+def _key(flow: Flow) -> tuple[Any, ...]:
+    def end(e: FlowEnd) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        if isinstance(e, Workload):
+            return (e.namespace, e.name, tuple(e.selector.items()))
+        return ("", e.value, ())
+
+    return (end(flow.source), end(flow.target), flow.ports)
+
+
+def _peer(end: FlowEnd, env: Environment) -> list[dict[str, Any]]:
+    if isinstance(end, Workload):
+        return [
+            {
+                "namespaceSelector": {"matchLabels": {_NAMESPACE_LABEL: end.namespace}},
+                "podSelector": {"matchLabels": dict(end.selector)},
+            }
+        ]
+    endpoint = env.endpoint(end)
+    peers: list[dict[str, Any]] = []
+    for cidr in endpoint.cidrs:
+        block: dict[str, Any] = {"cidr": cidr}
+        inside = [e for e in endpoint.except_cidrs if _within(e, cidr)]
+        if inside:
+            block["except"] = inside
+        peers.append({"ipBlock": block})
+    return peers
+
+
+def _within(inner: str, outer: str) -> bool:
+    import ipaddress
+
+    a, b = ipaddress.ip_network(inner), ipaddress.ip_network(outer)
+    return a.version == b.version and a.subnet_of(b)  # type: ignore[arg-type]
+
+
+def _end_document(end: FlowEnd, env: Environment) -> dict[str, Any]:
+    if isinstance(end, Workload):
+        return {"namespace": end.namespace, "workload": end.name, "selector": dict(end.selector)}
+    endpoint = env.endpoint(end)
+    return {
+        "external": end.value,
+        "cidrs": list(endpoint.cidrs),
+        "except": list(endpoint.except_cidrs),
+    }
+
+
+def flow_document(flow: Flow, env: Environment) -> dict[str, Any]:
+    """The flow as the JSON of the ``network.gitops-platform.io/flow`` annotation."""
+    return {
+        "name": flow.name,
+        "from": _end_document(flow.source, env),
+        "to": _end_document(flow.target, env),
+        "ports": [{"port": p.number, "protocol": p.protocol} for p in flow.target_ports(env)],
+        "reason": flow.reason,
+    }
+
+
+def flow_annotation(document: dict[str, Any]) -> str:
+    """The flow as indented JSON (short lines, one value per line, for review)."""
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def _policy(
+    name: str,
+    namespace: str,
+    part_of: str,
+    role: str,
+    spec: dict[str, Any],
+    flow: str | None = None,
+) -> dict[str, Any]:
+    annotations = {SYNC_WAVE: _WAVE, layout.NETWORK_ROLE_ANNOTATION: role}
+    if flow is not None:
+        annotations[layout.NETWORK_FLOW_ANNOTATION] = flow
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "labels": standard_labels(name, part_of, component="network"),
+            "annotations": annotations,
+        },
+        "spec": spec,
+    }
+
+
+def namespace_policies(
+    namespace: str, flows: Iterable[Flow], env: Environment, part_of: str
+) -> list[dict[str, Any]]:
+    """Every policy of ``namespace`` in ``env``: default deny, DNS, one per flow end there.
+
+    Args:
+        namespace: a namespace the platform creates.
+        flows: the platform's flows (:func:`platform_flows`).
+        env: the environment (external endpoints' CIDR blocks and ports).
+        part_of: the ``app.kubernetes.io/part-of`` label.
+
+    Returns:
+        NetworkPolicy objects as plain data, default deny and DNS first, then flows in order.
+
+    Raises:
+        ConfigurationError: a flow to an external service ``env`` does not list.
+    """
+    policies = [
+        _policy(
+            DEFAULT_DENY,
+            namespace,
+            part_of,
+            "default-deny",
+            {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
+        ),
+        _policy(
+            DNS_POLICY,
+            namespace,
+            part_of,
+            "dns",
+            {
+                "podSelector": {},
+                "policyTypes": ["Egress"],
+                "egress": [
+                    {
+                        "to": [
+                            {
+                                "namespaceSelector": {
+                                    "matchLabels": {_NAMESPACE_LABEL: layout.CLUSTER_DNS_NAMESPACE}
+                                },
+                                "podSelector": {"matchLabels": dict(layout.CLUSTER_DNS_LABELS)},
+                            }
+                        ],
+                        "ports": [
+                            {"port": 53, "protocol": "UDP"},
+                            {"port": 53, "protocol": "TCP"},
+                        ],
+                    }
+                ],
+            },
+        ),
+    ]
+    for flow in flows:
+        document = flow_annotation(flow_document(flow, env))
+        ports = [{"port": p.number, "protocol": p.protocol} for p in flow.target_ports(env)]
+        source, target = flow.source, flow.target
+        if isinstance(source, Workload) and source.namespace == namespace:
+            policies.append(
+                _policy(
+                    f"allow-{flow.name}-egress",
+                    namespace,
+                    part_of,
+                    "flow",
+                    {
+                        "podSelector": {"matchLabels": dict(source.selector)},
+                        "policyTypes": ["Egress"],
+                        "egress": [{"to": _peer(target, env), "ports": ports}],
+                    },
+                    document,
+                )
+            )
+        if isinstance(target, Workload) and target.namespace == namespace:
+            policies.append(
+                _policy(
+                    f"allow-{flow.name}-ingress",
+                    namespace,
+                    part_of,
+                    "flow",
+                    {
+                        "podSelector": {"matchLabels": dict(target.selector)},
+                        "policyTypes": ["Ingress"],
+                        "ingress": [{"from": _peer(source, env), "ports": ports}],
+                    },
+                    document,
+                )
+            )
+    return policies
+
+
+def emit_policies(scope: Construct, component: PlatformComponent, ctx: ComponentContext) -> None:
+    """Add the policies ``component``'s Application delivers in ``ctx.env`` under ``scope``.
+
+    The first component of a namespace delivers all of that namespace's policies; later
+    components sharing it deliver none (their flows are in the namespace's set already).
+    Nothing is emitted for the shared (``ctx.env is None``) manifests.
+    """
+    env = ctx.env
+    if env is None:
+        return
+    first = next(c for c in ctx.components if c.namespace == component.namespace)
+    if first is not component:
+        return
+    flows = platform_flows(ctx.components, ctx)
+    for policy in namespace_policies(component.namespace, flows, env, ctx.platform.name):
+        meta = policy["metadata"]
+        api_object(
+            scope,
+            f"networkpolicy-{meta['name']}",
+            api_version=policy["apiVersion"],
+            kind=policy["kind"],
+            name=meta["name"],
+            namespace=meta["namespace"],
+            labels=meta["labels"],
+            annotations=meta["annotations"],
+            body={"spec": policy["spec"]},
+        )
+
+
+def describe(end: FlowEnd) -> str:
+    """``<namespace>/<workload>`` or ``external/<service>`` (how the docs name an end)."""
+    if isinstance(end, External):
+        return f"external/{end.value}"
+    return f"{end.namespace}/{end_name(end)}"
