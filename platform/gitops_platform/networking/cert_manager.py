@@ -204,7 +204,7 @@ class CertManager(PlatformComponent):
                 Flow(
                     self.controller,
                     External.ACME,
-                    reason="the ACME directory (443), the HTTP-01 self-check via the public host (80)",
+                    reason="ACME directory (443), HTTP-01 self-check via the public host (80)",
                 )
             )
         return tuple(flows)
