@@ -16,6 +16,7 @@ Steps, reported in this order:
 8    secrets         detect-secrets on the repository (or the foreign tree)
 9    references      every by-name reference resolves in its environment (charts included)
 10   dry-run         every environment created, dry-run, on a real API server (CEL, Pod Security)
+11   network         NetworkPolicies vs the declared flows: structure, cyclonus truth tables, docs
 ===  ==============  ===========================================================================
 
 Each step is a :class:`Step`: a name, a number and a ``run(context)`` returning its
@@ -54,6 +55,7 @@ from gitops_platform.validation import (
     helm_values,
     kubeconform,
     kustomize,
+    network,
     policies,
     reference_sets,
     references,
@@ -469,6 +471,24 @@ def _server_dry_run(context: Context) -> StepResult:
     return server_dry_run.run_server_dry_run(clusters, base_crds, apiserver, etcd, notes=notes)
 
 
+def _network(context: Context) -> StepResult:
+    renders = context.chart_renders
+    inventory = context.inventory
+    roots = server_dry_run.root_documents(inventory, context.tree.documents_of(ROOT_FILE))
+    clusters = server_dry_run.plan_clusters(inventory, roots, renders.outputs)
+    result, outcomes = network.check_clusters(
+        clusters, context.tool("cyclonus"), context.workdir / "network"
+    )
+    if renders.result.status is not Status.PASSED:
+        result.detail += f"; chart renders {renders.result.status.value}: workloads may be missing"
+    if context.settings.own_tree and outcomes and result.status is not Status.NOT_RUN:
+        stale = network.docs_problem(context.settings.repo_root, outcomes)
+        if stale is not None:
+            result.findings.append(stale)
+            result.status = Status.FAILED
+    return result
+
+
 def _number_key(number: str) -> tuple[int, str]:
     """Order step numbers naturally: ``5a`` after ``4``, ``10`` after ``9``."""
     digits = number.rstrip("abcdefghijklmnopqrstuvwxyz")
@@ -490,6 +510,7 @@ STEPS: tuple[Step, ...] = (
     Step(secret_scan.STEP, "8", _secrets),
     Step(references.STEP, "9", _references),
     Step(server_dry_run.STEP, "10", _server_dry_run),
+    Step(network.STEP, "11", _network),
 )
 #: Step name to number, in report order.
 NUMBERS: dict[str, str] = {
@@ -524,7 +545,7 @@ def resolve_steps(selection: Iterable[str]) -> set[str]:
                 or (word in ("5", "helm") and NUMBERS[name].startswith("5"))
             }
             if not matches:
-                raise ValueError(f"unknown step {word!r}; steps: {', '.join(STEP_NAMES)} (or 1-10)")
+                raise ValueError(f"unknown step {word!r}; steps: {', '.join(STEP_NAMES)} (or 1-11)")
             chosen |= matches
     return chosen or set(STEP_NAMES)
 
