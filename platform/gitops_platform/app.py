@@ -43,7 +43,7 @@ from gitops_platform.errors import (
     SynthError,
     raise_all,
 )
-from gitops_platform.network.policies import emit_policies
+from gitops_platform.network.policies import application_networks, emit_policies
 from gitops_platform.output.writer import write_tree
 from gitops_platform.output.yaml_format import dump_documents, dump_values, dump_yaml
 from gitops_platform.rules.credentials import check_no_secret_literals
@@ -244,6 +244,8 @@ class PlatformApp:
         if not isinstance(spec, PlatformSpec):
             raise InvalidValueError("PlatformApp", "spec", spec, "a PlatformSpec")
         components = tuple(components)
+        # the platform delivers the NetworkPolicies of application teams' namespaces
+        components = (*components, *application_networks(components))
         raise_all("PlatformApp", _check_components(spec, components))
         self.spec = spec
         self.components = components

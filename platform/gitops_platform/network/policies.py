@@ -21,9 +21,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gitops_platform import layout
+from gitops_platform.component import (
+    APPS_PROJECT,
+    PLATFORM_PROJECT,
+    ComponentContext,
+    Delivery,
+    PlatformComponent,
+)
 from gitops_platform.core.environment import Environment, External
 from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
 from gitops_platform.errors import DuplicateError, InvalidValueError, raise_all
@@ -32,13 +40,15 @@ from gitops_platform.network.flows import Flow, FlowEnd, Workload, end_name
 if TYPE_CHECKING:
     from constructs import Construct
 
-    from gitops_platform.component import ComponentContext, PlatformComponent
-
 __all__ = [
     "DEFAULT_DENY",
     "DNS_POLICY",
+    "ApplicationNetwork",
+    "application_networks",
+    "base_policies",
     "emit_policies",
     "flow_document",
+    "flow_policies",
     "namespace_policies",
     "platform_flows",
 ]
@@ -61,7 +71,7 @@ def platform_flows(components: Sequence[PlatformComponent], ctx: ComponentContex
             both in one flow).
     """
     problems: list[InvalidValueError] = []
-    flows: dict[str, Flow] = {}
+    flows: dict[tuple[str, str], Flow] = {}
     for component in components:
         declared = component.flows(ctx)
         if not isinstance(declared, tuple) or not all(isinstance(f, Flow) for f in declared):
@@ -80,7 +90,7 @@ def platform_flows(components: Sequence[PlatformComponent], ctx: ComponentContex
                             "workloads of components of this platform",
                         )
                     )
-            known = flows.setdefault(flow.name, flow)
+            known = flows.setdefault((describe(flow.source), describe(flow.target)), flow)
             if known is not flow and _key(known) != _key(flow):
                 problems.append(
                     DuplicateError(
@@ -198,7 +208,12 @@ def namespace_policies(
     Raises:
         ConfigurationError: a flow to an external service ``env`` does not list.
     """
-    policies = [
+    return [*base_policies(namespace, part_of), *flow_policies(namespace, flows, env, part_of)]
+
+
+def base_policies(namespace: str, part_of: str) -> list[dict[str, Any]]:
+    """The namespace's default deny and DNS egress (the same in every environment)."""
+    return [
         _policy(
             DEFAULT_DENY,
             namespace,
@@ -233,6 +248,13 @@ def namespace_policies(
             },
         ),
     ]
+
+
+def flow_policies(
+    namespace: str, flows: Iterable[Flow], env: Environment, part_of: str
+) -> list[dict[str, Any]]:
+    """One allow policy per end in ``namespace`` of each flow, in ``env``."""
+    policies: list[dict[str, Any]] = []
     for flow in flows:
         document = flow_annotation(flow_document(flow, env))
         ports = [{"port": p.number, "protocol": p.protocol} for p in flow.target_ports(env)]
@@ -270,21 +292,8 @@ def namespace_policies(
     return policies
 
 
-def emit_policies(scope: Construct, component: PlatformComponent, ctx: ComponentContext) -> None:
-    """Add the policies ``component``'s Application delivers in ``ctx.env`` under ``scope``.
-
-    The first component of a namespace delivers all of that namespace's policies; later
-    components sharing it deliver none (their flows are in the namespace's set already).
-    Nothing is emitted for the shared (``ctx.env is None``) manifests.
-    """
-    env = ctx.env
-    if env is None:
-        return
-    first = next(c for c in ctx.components if c.namespace == component.namespace)
-    if first is not component:
-        return
-    flows = platform_flows(ctx.components, ctx)
-    for policy in namespace_policies(component.namespace, flows, env, ctx.platform.name):
+def _add(scope: Construct, policies: Iterable[dict[str, Any]]) -> None:
+    for policy in policies:
         meta = policy["metadata"]
         api_object(
             scope,
@@ -297,6 +306,92 @@ def emit_policies(scope: Construct, component: PlatformComponent, ctx: Component
             annotations=meta["annotations"],
             body={"spec": policy["spec"]},
         )
+
+
+def emit_policies(scope: Construct, component: PlatformComponent, ctx: ComponentContext) -> None:
+    """Add the policies ``component``'s Application delivers in ``ctx.env`` under ``scope``.
+
+    In a platform namespace, the first component that runs pods (has charts or declares
+    workloads) delivers all of the namespace's policies; the others deliver none (their flows
+    are in the namespace's set already). A namespace where nothing runs (manifests-only
+    components: issuers, stores, policy objects) gets none. An application namespace's policies
+    are delivered by its :class:`ApplicationNetwork` (the ``apps`` project refuses
+    NetworkPolicies). Nothing is emitted for the shared (``ctx.env is None``) manifests.
+    """
+    env = ctx.env
+    if env is None or isinstance(component, ApplicationNetwork):
+        return
+    namespace = component.namespace
+    if any(
+        isinstance(c, ApplicationNetwork) or c.project == APPS_PROJECT
+        for c in ctx.components
+        if c.namespace == namespace
+    ):
+        return
+    runs_pods = [
+        c for c in ctx.components if c.namespace == namespace and (c.charts or c.workloads())
+    ]
+    if not runs_pods or runs_pods[0] is not component:
+        return
+    flows = platform_flows(ctx.components, ctx)
+    _add(scope, namespace_policies(namespace, flows, env, ctx.platform.name))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplicationNetwork(PlatformComponent):
+    """The NetworkPolicies of an application team's namespace, delivered by the platform.
+
+    The ``apps`` project refuses NetworkPolicies from application teams, so ``PlatformApp`` adds
+    one of these (in the ``platform`` project, same namespace, Pod Security level and sync wave)
+    for each namespace of an ``apps`` component: the namespace's default deny and DNS egress
+    (shared by every environment) and one allow policy per flow end there (per environment),
+    from the flows every component declares.
+
+    Attributes:
+        app: the application team's component whose namespace it protects.
+    """
+
+    app: PlatformComponent = field(default_factory=PlatformComponent, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", f"{self.app.name}-network")
+        object.__setattr__(self, "namespace", self.app.namespace)
+        object.__setattr__(self, "project", PLATFORM_PROJECT)
+        delivery = self.app.delivery
+        object.__setattr__(
+            self,
+            "delivery",
+            Delivery(
+                sync_wave=delivery.sync_wave,
+                pod_security=delivery.pod_security,
+                namespace_labels=dict(delivery.namespace_labels),
+            ),
+        )
+
+    def manifests(self, scope: Construct, ctx: ComponentContext) -> None:
+        """Default deny and DNS (shared); the flows' allow policies (per environment)."""
+        if ctx.env is None:
+            _add(scope, base_policies(self.namespace, ctx.platform.name))
+            return
+        flows = platform_flows(ctx.components, ctx)
+        _add(scope, flow_policies(self.namespace, flows, ctx.env, ctx.platform.name))
+
+
+def application_networks(components: Sequence[PlatformComponent]) -> list[ApplicationNetwork]:
+    """One :class:`ApplicationNetwork` per namespace of ``apps`` components that has none."""
+    added: list[ApplicationNetwork] = []
+    covered = {c.namespace for c in components if isinstance(c, ApplicationNetwork)}
+    for component in components:
+        if (
+            isinstance(component, PlatformComponent)
+            and component.project == APPS_PROJECT
+            and isinstance(component.namespace, str)
+            and component.namespace
+            and component.namespace not in covered
+        ):
+            covered.add(component.namespace)
+            added.append(ApplicationNetwork(app=component))
+    return added
 
 
 def describe(end: FlowEnd) -> str:

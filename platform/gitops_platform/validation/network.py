@@ -197,13 +197,17 @@ class Outcome:
 
 def _pod_template(obj: dict[str, Any]) -> dict[str, Any] | None:
     kind = obj.get("kind")
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec: dict[str, Any] = _mapping(obj.get("spec"))
     if kind == "Pod":
         return obj
     if kind == "CronJob":
-        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
-    template = spec.get("template") if isinstance(spec, dict) else None
+        spec = _mapping(_mapping(spec.get("jobTemplate")).get("spec"))
+    template = spec.get("template")
     return template if isinstance(template, dict) else None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _end(data: Any) -> End:
@@ -231,7 +235,7 @@ def plan_model(cluster: Cluster) -> NetworkModel:
     workloads: list[Pod] = []
     for placed in cluster.placed:
         obj = placed.document.obj
-        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        meta = _mapping(obj.get("metadata"))
         namespace = str(meta.get("namespace") or placed.namespace)
         kind = obj.get("kind")
         if kind == "NetworkPolicy":
