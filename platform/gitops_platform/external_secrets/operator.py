@@ -17,9 +17,8 @@ from gitops_platform.component import (
     ComponentContext,
     CrdSource,
     Delivery,
-    PlatformComponent,
-    Release,
     SecretStoreRef,
+    SingleChartComponent,
 )
 from gitops_platform.core.environment import Environment, External, PlatformSpec
 from gitops_platform.core.naming import check_dns_label, check_https_url
@@ -79,7 +78,7 @@ _DELIVERY = Delivery(
 
 
 @dataclass(frozen=True, kw_only=True)
-class ExternalSecrets(PlatformComponent):
+class ExternalSecrets(SingleChartComponent):
     """The External Secrets Operator with one ``ClusterSecretStore`` per environment.
 
     Every environment's store has the same name, so ``ExternalSecret`` objects are identical
@@ -112,16 +111,14 @@ class ExternalSecrets(PlatformComponent):
         return SecretStoreRef(self.store_name, "ClusterSecretStore")
 
     @property
-    def charts(self) -> tuple[Release, ...]:
+    def chart(self) -> ChartRelease:
         """The operator's chart."""
-        return (
-            ChartRelease(
-                repo_url="https://charts.external-secrets.io",
-                chart="external-secrets",
-                version=self.version,
-                release_name="external-secrets",
-                crds=(CrdSource("external-secrets", f"v{self.version}"),),
-            ),
+        return ChartRelease(
+            repo_url="https://charts.external-secrets.io",
+            chart="external-secrets",
+            version=self.version,
+            release_name="external-secrets",
+            crds=(CrdSource("external-secrets", f"v{self.version}"),),
         )
 
     def _workload(self, name: str, *ports: Port) -> Workload:
@@ -176,25 +173,23 @@ class ExternalSecrets(PlatformComponent):
             "ExternalSecrets", "stores", self.stores, VaultStore, "a VaultStore"
         )
 
-    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
-        """Helm values, shared or one environment's.
+    def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
+        """CRDs installed by the chart, common labels, metrics on."""
+        return {
+            "installCRDs": True,
+            "commonLabels": {"app.kubernetes.io/part-of": platform.name},
+            "serviceMonitor": {"enabled": False},
+            "metrics": {"service": {"enabled": True}},
+            # the namespace's NetworkPolicies come from the declared flows
+            # (gitops_platform.network); the chart's own would be a second, partial set
+            "networkPolicy": {"enabled": False},
+            "webhook": {"networkPolicy": {"enabled": False}},
+            "certController": {"networkPolicy": {"enabled": False}},
+        }
 
-        Shared: CRDs installed by the chart, common labels, metrics on. Per environment:
-        replicas and resources from the environment's sizing.
-        """
-        if ctx.env is None:
-            return {
-                "installCRDs": True,
-                "commonLabels": {"app.kubernetes.io/part-of": ctx.platform.name},
-                "serviceMonitor": {"enabled": False},
-                "metrics": {"service": {"enabled": True}},
-                # the namespace's NetworkPolicies come from the declared flows
-                # (gitops_platform.network); the chart's own would be a second, partial set
-                "networkPolicy": {"enabled": False},
-                "webhook": {"networkPolicy": {"enabled": False}},
-                "certController": {"networkPolicy": {"enabled": False}},
-            }
-        per_pod = ctx.env.sizing.pod_values()
+    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
+        """Replicas and resources from the environment's sizing."""
+        per_pod = env.sizing.pod_values()
         return {**per_pod, "webhook": dict(per_pod), "certController": dict(per_pod)}
 
     def manifests(self, scope: Construct, ctx: ComponentContext) -> None:
