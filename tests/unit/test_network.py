@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -65,8 +66,8 @@ class Api(PlatformComponent):
         )
 
 
-def by_name(objects: list[dict[str, object]]) -> dict[str, dict[str, object]]:
-    return {o["metadata"]["name"]: o for o in objects}  # type: ignore[index]
+def by_name(objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {o["metadata"]["name"]: o for o in objects}
 
 
 def test_a_cross_namespace_flow_gets_one_policy_at_each_end() -> None:
@@ -114,10 +115,10 @@ def test_a_cross_namespace_flow_gets_one_policy_at_each_end() -> None:
         }
     ]
     egress = team["allow-api-to-postgres-egress"]
-    assert egress["spec"]["egress"] == [  # type: ignore[index]
+    assert egress["spec"]["egress"] == [
         {"to": [{"ipBlock": {"cidr": "10.5.0.0/24"}}], "ports": [{"port": 5432, "protocol": "TCP"}]}
     ]
-    declared = json.loads(egress["metadata"]["annotations"]["network.gitops-platform.io/flow"])  # type: ignore[index]
+    declared = json.loads(egress["metadata"]["annotations"]["network.gitops-platform.io/flow"])
     assert declared["to"] == {"external": "postgres", "cidrs": ["10.5.0.0/24"], "except": []}
     # the other end, in Traefik's namespace
     edge = by_name(namespace_policies("traefik", flows, env, "p"))
