@@ -157,3 +157,19 @@ def test_cyclonus_tables_are_parsed_by_position() -> None:
         ("b/y", "a/x"): "N",
         ("b/y", "b/y"): "X",
     }
+
+
+def test_a_namespace_below_restricted_must_be_a_reviewed_exemption(tmp_path: Path) -> None:
+    from gitops_platform.validation.server_dry_run import Cluster, ManagedNamespace
+
+    labels = {f"pod-security.kubernetes.io/{m}": "privileged" for m in ("enforce", "audit", "warn")}
+    cluster = Cluster("dev", namespaces={"nodes": ManagedNamespace("nodes", labels, {})})
+    [finding] = network.pod_security_findings(cluster)
+    assert finding.document == "Namespace/nodes"
+    assert "namespace nodes" in finding.message
+    assert "not in the reviewed exemptions" in finding.message
+    network.POD_SECURITY_EXEMPTIONS["nodes"] = ("privileged", "node exporter reads the host")
+    try:
+        assert network.pod_security_findings(cluster) == []
+    finally:
+        del network.POD_SECURITY_EXEMPTIONS["nodes"]

@@ -68,6 +68,12 @@ INTERNET_IP = "198.51.100.10"
 DNS_NAME = "kube-dns"
 DNS_IP = "10.96.0.10"
 _NAMESPACE_LABEL = "kubernetes.io/metadata.name"
+_POD_SECURITY_MODES = ("enforce", "audit", "warn")
+
+#: Namespaces reviewed to run below Pod Security ``restricted``: namespace -> (level, reason).
+#: Every other namespace an Application creates is labelled ``restricted`` for enforce, audit
+#: and warn, or step 11 fails naming it.
+POD_SECURITY_EXEMPTIONS: dict[str, tuple[str, str]] = {}
 _WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
 
 
@@ -365,6 +371,34 @@ def _opens_everything(peers: Any) -> str | None:
     return None
 
 
+def pod_security_findings(cluster: Cluster) -> list[Finding]:
+    """Namespaces not labelled ``restricted`` (enforce, audit, warn) and not reviewed."""
+    findings: list[Finding] = []
+    for name, managed in sorted(cluster.namespaces.items()):
+        levels = {
+            mode: managed.labels.get(f"pod-security.kubernetes.io/{mode}")
+            for mode in _POD_SECURITY_MODES
+        }
+        exempt = POD_SECURITY_EXEMPTIONS.get(name)
+        allowed = {"restricted"} | ({exempt[0]} if exempt else set())
+        wrong = {m: v for m, v in levels.items() if v not in allowed}
+        if not wrong:
+            continue
+        origin = managed.app.origin if managed.app else f"environment {cluster.name}"
+        findings.append(
+            Finding(
+                origin,
+                STEP,
+                f"in environment {cluster.name}, namespace {name}: Pod Security labels "
+                f"{wrong} are not restricted and the namespace is not in the reviewed "
+                "exemptions (POD_SECURITY_EXEMPTIONS, with its reason)",
+                f"Namespace/{name}",
+                "spec.syncPolicy.managedNamespaceMetadata.labels",
+            )
+        )
+    return findings
+
+
 def _check_structure(model: NetworkModel) -> None:
     by_namespace: dict[str, list[dict[str, Any]]] = {}
     for origin, policy in model.policies:
@@ -618,8 +652,10 @@ def check_clusters(
     Returns:
         The step's result and one outcome per cluster (the allowed pairs for the docs).
     """
-    models = [plan_model(c) for c in clusters if c.name != IN_CLUSTER]
+    environments = [c for c in clusters if c.name != IN_CLUSTER]
+    models = [plan_model(c) for c in environments]
     findings = [f for m in models for f in m.findings]
+    findings += [f for c in environments for f in pod_security_findings(c)]
     if not any(m.policies for m in models) and not any(m.namespaces for m in models):
         return StepResult(STEP, Status.PASSED, findings, "no environment creates namespaces"), []
     if cyclonus is None:
