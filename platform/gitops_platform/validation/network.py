@@ -73,7 +73,13 @@ _POD_SECURITY_MODES = ("enforce", "audit", "warn")
 #: Namespaces reviewed to run below Pod Security ``restricted``: namespace -> (level, reason).
 #: Every other namespace an Application creates is labelled ``restricted`` for enforce, audit
 #: and warn, or step 11 fails naming it.
-POD_SECURITY_EXEMPTIONS: dict[str, tuple[str, str]] = {}
+POD_SECURITY_EXEMPTIONS: dict[str, tuple[str, str]] = {
+    "node-exporter": (
+        "privileged",
+        "the Prometheus node exporter reads the node's /proc, /sys and root file system through "
+        "hostPath volumes and runs in the host's network and PID namespaces",
+    ),
+}
 _WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
 
 
