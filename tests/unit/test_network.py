@@ -212,3 +212,23 @@ def test_an_application_namespace_gets_its_policies_from_the_platform() -> None:
         "infra/base/addons/api-network/dev/networkpolicy-allow-api-to-postgres-egress.yaml" in files
     )
     assert not [f for f in files if f.startswith("infra/base/addons/api/")]
+
+
+def test_scraping_reaches_every_metrics_port_and_nothing_else() -> None:
+    from gitops_platform.network.flows import scrape_flows
+
+    traefik = Traefik()
+    cert_manager, external_secrets = components()[:2]
+    prometheus = Workload(traefik, "prometheus", {"app": "prometheus"}, (Port(9090),))
+    flows = {
+        f.name: f.ports for f in scrape_flows(prometheus, [cert_manager, external_secrets, traefik])
+    }
+    assert flows == {
+        "prometheus-to-cert-manager": (9402,),
+        "prometheus-to-cert-manager-webhook": (9402,),
+        "prometheus-to-cert-manager-cainjector": (9402,),
+        "prometheus-to-external-secrets": (8080,),
+        "prometheus-to-external-secrets-webhook": (8080,),
+        "prometheus-to-external-secrets-cert-controller": (8080,),
+        "prometheus-to-traefik": (9100,),
+    }

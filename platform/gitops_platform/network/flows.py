@@ -34,7 +34,7 @@ Example (a component whose server is reached by the ingress controller and reads
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -46,7 +46,18 @@ from gitops_platform.errors import ConfigurationError, InvalidValueError, raise_
 if TYPE_CHECKING:
     from gitops_platform.component import PlatformComponent
 
-__all__ = ["FLOW_ANNOTATION", "Flow", "FlowEnd", "Port", "Workload"]
+__all__ = [
+    "FLOW_ANNOTATION",
+    "METRICS_PORT_NAMES",
+    "Flow",
+    "FlowEnd",
+    "Port",
+    "Workload",
+    "scrape_flows",
+]
+
+#: Container port names that serve Prometheus metrics in the platform's charts.
+METRICS_PORT_NAMES = ("metrics", "http-metrics")
 
 #: The annotation of each generated allow policy: the flow it implements, as JSON (what the
 #: validation pipeline compares the simulated reachability with).
@@ -247,3 +258,33 @@ class Flow:
     def endpoint(self, end: FlowEnd, env: Environment) -> ExternalEndpoint | None:
         """The environment's endpoint of an external ``end`` (``None`` for a workload)."""
         return env.endpoint(end) if isinstance(end, External) else None
+
+
+def scrape_flows(
+    scraper: Workload,
+    components: Iterable[PlatformComponent],
+    port_names: tuple[str, ...] = METRICS_PORT_NAMES,
+) -> tuple[Flow, ...]:
+    """Flows from ``scraper`` (Prometheus) to every metrics port of ``components``' workloads.
+
+    A metrics collector returns these from its ``flows(ctx)`` with ``ctx.components``, so every
+    namespace admits scraping on its metrics ports only, and a new component's metrics port is
+    scraped without another declaration.
+
+    Args:
+        scraper: the scraping workload.
+        components: the platform's components (``ctx.components``).
+        port_names: the container port names that serve metrics.
+
+    Returns:
+        One flow per workload serving a port named in ``port_names`` (the scraper's own
+        workload excluded), with those ports.
+    """
+    flows: list[Flow] = []
+    for component in components:
+        for workload in component.workloads():
+            ports = tuple(p.number for p in workload.ports if p.name in port_names)
+            same = (workload.namespace, workload.name) == (scraper.namespace, scraper.name)
+            if ports and not same:
+                flows.append(Flow(scraper, workload, ports=ports, reason="scrapes metrics"))
+    return tuple(flows)
