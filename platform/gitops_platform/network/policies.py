@@ -311,12 +311,13 @@ def _add(scope: Construct, policies: Iterable[dict[str, Any]]) -> None:
 def emit_policies(scope: Construct, component: PlatformComponent, ctx: ComponentContext) -> None:
     """Add the policies ``component``'s Application delivers in ``ctx.env`` under ``scope``.
 
-    In a platform namespace, the first component that runs pods (has charts or declares
-    workloads) delivers all of the namespace's policies; the others deliver none (their flows
-    are in the namespace's set already). A namespace where nothing runs (manifests-only
-    components: issuers, stores, policy objects) gets none. An application namespace's policies
-    are delivered by its :class:`ApplicationNetwork` (the ``apps`` project refuses
-    NetworkPolicies). Nothing is emitted for the shared (``ctx.env is None``) manifests.
+    In a platform namespace, the first component that declares workloads delivers all of the
+    namespace's policies; the others deliver none (their flows are in the namespace's set
+    already). A namespace whose components declare no workload gets none: its pods would be
+    isolated by a default deny nobody declared flows for, so the validation pipeline's network
+    step reports the namespace instead (no default deny where pods run). An application
+    namespace's policies are delivered by its :class:`ApplicationNetwork` (the ``apps`` project
+    refuses NetworkPolicies). Nothing is emitted for the shared (``ctx.env is None``) manifests.
     """
     env = ctx.env
     if env is None or isinstance(component, ApplicationNetwork):
@@ -328,10 +329,8 @@ def emit_policies(scope: Construct, component: PlatformComponent, ctx: Component
         if c.namespace == namespace
     ):
         return
-    runs_pods = [
-        c for c in ctx.components if c.namespace == namespace and (c.charts or c.workloads())
-    ]
-    if not runs_pods or runs_pods[0] is not component:
+    declared = [c for c in ctx.components if c.namespace == namespace and c.workloads()]
+    if not declared or declared[0] is not component:
         return
     flows = platform_flows(ctx.components, ctx)
     _add(scope, namespace_policies(namespace, flows, env, ctx.platform.name))
@@ -378,13 +377,14 @@ class ApplicationNetwork(PlatformComponent):
 
 
 def application_networks(components: Sequence[PlatformComponent]) -> list[ApplicationNetwork]:
-    """One :class:`ApplicationNetwork` per namespace of ``apps`` components that has none."""
+    """One :class:`ApplicationNetwork` per namespace of ``apps`` components declaring workloads."""
     added: list[ApplicationNetwork] = []
     covered = {c.namespace for c in components if isinstance(c, ApplicationNetwork)}
     for component in components:
         if (
             isinstance(component, PlatformComponent)
             and component.project == APPS_PROJECT
+            and component.workloads()
             and isinstance(component.namespace, str)
             and component.namespace
             and component.namespace not in covered

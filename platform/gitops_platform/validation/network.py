@@ -3,8 +3,9 @@
 Per destination cluster of an environment, from what its Applications deliver (their Git paths
 and chart renders, as in step 10):
 
-1. **Structure**: every namespace an Application creates has a default deny (a policy with an
-   empty ``podSelector``, both policy types and no rule); no rule opens a namespace to everything
+1. **Structure**: every namespace an Application creates and runs pods in has a default deny
+   (a policy with an empty ``podSelector``, both policy types and no rule); no rule opens a
+   namespace to everything
    (a rule without peers, an empty peer, or ``namespaceSelector: {}`` with no pod selector);
    each declared flow's ends select rendered pods, and its target serves each of its ports.
 2. **Simulation**: a probe model of the cluster (every rendered workload with its pod-template
@@ -427,8 +428,9 @@ def _check_structure(model: NetworkModel) -> None:
                             f"spec.{direction}[{index}].{peers_key}",
                         )
                     )
+    running = {p.namespace for p in model.pods if p.origin}
     for namespace in sorted(model.namespaces):
-        if namespace in (EXTERNAL_NAMESPACE, CLUSTER_DNS_NAMESPACE):
+        if namespace in (EXTERNAL_NAMESPACE, CLUSTER_DNS_NAMESPACE) or namespace not in running:
             continue
         if not any(_is_default_deny(p) for p in by_namespace.get(namespace, [])):
             model.findings.append(
@@ -436,8 +438,9 @@ def _check_structure(model: NetworkModel) -> None:
                     f"environment {model.cluster}",
                     STEP,
                     f"namespace {namespace} has no default-deny NetworkPolicy (empty podSelector, "
-                    "policyTypes Ingress and Egress, no rules): its pods accept and open "
-                    "anything no policy selects them for",
+                    "policyTypes Ingress and Egress, no rules) although pods run there: its "
+                    "pods accept and open anything no policy selects them for (declare the "
+                    "workloads and flows of its components: docs/network.md)",
                     f"Namespace/{namespace}",
                 )
             )
