@@ -12,7 +12,9 @@ import pytest
 from tests.conftest import ROOT
 
 SCRIPT = ROOT / "scripts" / "install_tools.sh"
-TOOLS = ("helm", "kubeconform", "gator", "kustomize", "kube-apiserver", "kubectl", "etcd")
+TOOLS = (
+    "helm", "kubeconform", "gator", "kustomize", "cyclonus", "kube-apiserver", "kubectl", "etcd",
+)  # fmt: skip
 
 
 def test_second_run_installs_nothing_and_prints_nothing() -> None:
