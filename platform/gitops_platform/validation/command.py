@@ -4,12 +4,13 @@
 pipeline on the repository's own ``dist/`` by default (with the freshness check), or on any other
 tree, e.g. one checked out from a pull request (without it)::
 
-    gitops-platform validate
+    gitops-platform validate --strict
     gitops-platform validate ../review/dist --repo-prefix dist/
-    gitops-platform validate --steps kubeconform,argocd
+    gitops-platform validate --steps kubeconform,argocd --format json
 
-It lives with the pipeline so that validation never imports the command line above it; the
-``gitops-platform`` group adds it.
+Every setting (flag, environment variable, ``[tool.gitops-platform]`` table) is described in
+:mod:`gitops_platform.validation.settings`. It lives with the pipeline so that validation never
+imports the command line above it; the ``gitops-platform`` group adds it.
 """
 
 from __future__ import annotations
@@ -19,11 +20,52 @@ from pathlib import Path
 
 import click
 
-from gitops_platform.validation.pipeline import STEP_NAMES, resolve_steps, validate_tree
-from gitops_platform.validation.report import StepResult
-from gitops_platform.validation.settings import KUBERNETES_VERSION, Settings, find_repo_root
+from gitops_platform.layout import UPSTREAM_ENV
+from gitops_platform.validation.pipeline import (
+    NUMBERS,
+    STEP_NAMES,
+    resolve_steps,
+    validate_tree,
+)
+from gitops_platform.validation.report import (
+    StepResult,
+    render_github,
+    render_json,
+    render_step,
+    render_text,
+)
+from gitops_platform.validation.settings import (
+    KUBERNETES_VERSION,
+    Settings,
+    find_repo_root,
+    project_table,
+)
+from gitops_platform.validation.tools import INSTALL_HINT, find_tool, pinned_tools
 
-__all__ = ["validate"]
+__all__ = ["preflight", "validate"]
+
+
+def preflight(settings: Settings) -> list[str]:
+    """Root causes known before any step runs: missing upstream data, missing tools.
+
+    Args:
+        settings: the run's settings.
+
+    Returns:
+        One sentence per missing input, naming what to run or set.
+
+    """
+    causes = []
+    if not settings.upstream.is_dir():
+        causes.append(
+            f"upstream data not found at {settings.upstream}: schemas and the chart mirror come "
+            f"from it; point --upstream, ${UPSTREAM_ENV} or the `upstream` key of "
+            "[tool.gitops-platform] in pyproject.toml at it"
+        )
+    missing = [t.name for t in pinned_tools() if find_tool(t.name, settings.repo_root) is None]
+    if missing:
+        causes.append(f"not installed: {', '.join(missing)}; {INSTALL_HINT}")
+    return causes
 
 
 @click.command()
@@ -31,13 +73,14 @@ __all__ = ["validate"]
 @click.option(
     "--freshness/--no-freshness",
     default=None,
-    help="Compare the tree with a fresh `cdk8s synth` (default: only for the repository's dist).",
+    help="Compare the tree with a fresh render of the app (default: only for the repository's "
+    "own tree).",
 )
 @click.option(
     "--repo-prefix",
-    default="dist/",
-    show_default=True,
-    help="The tree's folder in the Git repository Argo CD reads (Application paths start with it).",
+    default=None,
+    help="The tree's folder in the Git repository Argo CD reads (Application paths start with "
+    "it); default: `repo-prefix` of [tool.gitops-platform], else dist/.",
 )
 @click.option(
     "--steps",
@@ -52,49 +95,123 @@ __all__ = ["validate"]
     "--repo-root",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="The repository (bin/, .yamllint.yaml, .secrets.baseline, charts); default: git root.",
+    help="The repository (pyproject.toml, cdk8s.yaml, .yamllint.yaml, .secrets.baseline, "
+    "charts); default: the Git top level.",
+)
+@click.option(
+    "--upstream",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help=f"The upstream reference data (default: ${UPSTREAM_ENV}, else pyproject.toml, else "
+    "../shared/upstream next to the repository).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Generated schemas and pulled charts (default: $GITOPS_PLATFORM_CACHE, else "
+    "pyproject.toml, else .build/validation-cache).",
 )
 @click.option(
     "--chart-mirror",
     default=None,
     metavar="PATH|none",
     help="The offline chart mirror (default: $GITOPS_PLATFORM_CHART_MIRROR, else "
-    "<upstream>/chart-repos); 'none' pulls every chart from its repository.",
+    "pyproject.toml, else <upstream>/chart-repos); 'none' pulls every chart from its repository.",
+)
+@click.option(
+    "--strict/--no-strict",
+    default=None,
+    help="A step that did not run fails the run (default: the `strict` key, else off).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text; json (one document on stdout); github (Actions annotations, then text).",
 )
 def validate(
     path: Path | None,
     freshness: bool | None,
-    repo_prefix: str,
+    repo_prefix: str | None,
     steps: tuple[str, ...],
     repo_root: Path | None,
+    upstream: Path | None,
+    cache: Path | None,
     chart_mirror: str | None,
+    strict: bool | None,
+    output_format: str,
 ) -> None:
     """Validate a rendered GitOps tree (default: the repository's dist/).
 
-    Exits 1 when any step fails; steps that cannot run here are reported as not run.
+    Exits 1 when a step fails, or with --strict when a step did not run.
     """
     root = (repo_root or find_repo_root(Path.cwd())).resolve()
-    tree = path if path is not None else root / repo_prefix.strip("/")
     try:
+        table = project_table(root)
         selected = resolve_steps(steps)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--steps") from error
+        raise click.UsageError(str(error)) from error
+    prefix = repo_prefix if repo_prefix is not None else str(table.get("repo-prefix", "dist/"))
+    if path is None and table.get("tree"):
+        path = root / str(table["tree"])
+    tree = path if path is not None else root / prefix.strip("/")
     settings = Settings.make(
         tree,
         repo_root=root,
-        repo_prefix=repo_prefix,
+        repo_prefix=prefix,
         freshness=freshness,
+        upstream=upstream,
+        cache=cache,
         chart_mirror=chart_mirror,
+        strict=strict,
     )
-    click.echo(
-        f"validating {settings.tree} (repository prefix '{settings.repo_prefix}', Kubernetes "
-        f"{KUBERNETES_VERSION}, upstream data {settings.upstream}, chart mirror "
-        f"{settings.describe_chart_mirror()})"
-    )
+    text = output_format == "text"
+    causes = preflight(settings)
+    if text:
+        for cause in causes:
+            click.echo(f"root cause: {cause}")
+        click.echo(
+            f"validating {settings.tree} (repository prefix '{settings.repo_prefix}', Kubernetes "
+            f"{KUBERNETES_VERSION}, upstream data {settings.upstream}, chart mirror "
+            f"{settings.describe_chart_mirror()}{', strict' if settings.strict else ''})"
+        )
+    else:
+        for cause in causes:
+            click.echo(f"root cause: {cause}", err=True)
 
     def progress(result: StepResult) -> None:
-        click.echo(f"  ... {result.name}: {result.status.value} ({result.seconds:.2f}s)", err=True)
+        if text:
+            click.echo("\n".join(render_step(result, NUMBERS.get(result.name, "-"))))
+        else:
+            click.echo(f"  ... {result.name}: {result.status.value}", err=True)
 
     report = validate_tree(settings, selected, progress)
-    click.echo(report.render())
+    report.strict = settings.strict
+    if output_format == "json":
+        click.echo(
+            render_json(
+                report.results,
+                NUMBERS,
+                report.seconds,
+                tree=str(settings.tree),
+                strict=settings.strict,
+            )
+        )
+    elif output_format == "github":
+        click.echo(
+            render_github(
+                report.results,
+                NUMBERS,
+                report.seconds,
+                prefix=settings.repo_prefix,
+                strict=settings.strict,
+            )
+        )
+    else:
+        click.echo(
+            render_text(report.results, NUMBERS, report.seconds, strict=settings.strict, steps=False)
+        )
     sys.exit(1 if report.failed else 0)

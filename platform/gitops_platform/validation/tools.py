@@ -1,36 +1,190 @@
-"""Locating the pinned command-line tools and running them: every subprocess goes through here."""
+"""Locating the pinned command-line tools, installing them, and running every subprocess.
+
+The pinned Go tools (helm, kubeconform, gator, kustomize) are listed once, in the package data
+file ``defaults/tools.txt`` (:func:`pinned_tools`); ``gitops-platform tools install``
+(:func:`install_tools`) and the repository's ``scripts/install_tools.sh`` both read it. Go is the
+one prerequisite: each tool is built with ``go install <module>@<exact version>``.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from gitops_platform.layout import BIN_ENV
 from gitops_platform.validation.report import Finding
 
-__all__ = ["INSTALL_HINT", "CommandResult", "find_tool", "missing_tool", "run_command"]
+__all__ = [
+    "INSTALL_COMMAND",
+    "INSTALL_HINT",
+    "CommandResult",
+    "PinnedTool",
+    "find_tool",
+    "install_tools",
+    "missing_tool",
+    "pinned_tools",
+    "run_command",
+    "user_bin",
+]
 
-INSTALL_HINT = "run `make tools` (builds the pinned helm, kubeconform, gator, kustomize into bin/)"
+#: The command that installs the pinned tools (what every hint names).
+INSTALL_COMMAND = "gitops-platform tools install"
+INSTALL_HINT = (
+    f"run `{INSTALL_COMMAND}` (builds the pinned helm, kubeconform, gator, kustomize with Go "
+    f"into the user cache, or ${BIN_ENV})"
+)
+#: The record of what was installed, one ``name module@version`` line per tool.
+VERSIONS_FILE = ".versions"
+
+
+@dataclass(frozen=True)
+class PinnedTool:
+    """One pinned Go tool.
+
+    Attributes:
+        name: the executable name (``helm``).
+        module: the Go package built (``helm.sh/helm/v4/cmd/helm``).
+        version: the exact module version (``v4.3.1``).
+        stamp: the ``-X`` linker variable that stamps the version into the binary, or ``""``.
+
+    """
+
+    name: str
+    module: str
+    version: str
+    stamp: str = ""
+
+    @property
+    def record(self) -> str:
+        """The line ``.versions`` keeps for it: ``name module@version``."""
+        return f"{self.name} {self.module}@{self.version}"
+
+
+def pinned_tools() -> tuple[PinnedTool, ...]:
+    """The pinned tools, read from the package data file ``defaults/tools.txt``."""
+    text = (
+        resources.files("gitops_platform.validation")
+        .joinpath("defaults/tools.txt")
+        .read_text(encoding="utf-8")
+    )
+    tools = []
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if words:
+            name, module, version, stamp = words
+            tools.append(PinnedTool(name, module, version, "" if stamp == "-" else stamp))
+    return tuple(tools)
+
+
+def user_bin() -> Path:
+    """Where ``gitops-platform tools install`` puts the tools by default.
+
+    ``$GITOPS_PLATFORM_BIN`` when set, else ``$XDG_CACHE_HOME/gitops-platform/bin`` (default
+    ``~/.cache/gitops-platform/bin``).
+    """
+    if os.environ.get(BIN_ENV):
+        return Path(os.environ[BIN_ENV]).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache).expanduser() / "gitops-platform" / "bin"
+
+
+def install_tools(
+    target: Path, echo: Callable[[str], None] = print, go: str | None = None
+) -> list[str]:
+    """Build every pinned tool that ``target`` lacks (or holds at another version).
+
+    A tool whose ``.versions`` line matches and whose binary exists is not rebuilt, so a second
+    run builds nothing.
+
+    Args:
+        target: the folder for the executables (created when missing).
+        echo: where progress lines go.
+        go: the ``go`` executable; default: ``go`` on ``PATH``.
+
+    Returns:
+        The names of the tools built.
+
+    Raises:
+        RuntimeError: Go is not installed, or a build failed (the message carries Go's output).
+
+    """
+    versions = target / VERSIONS_FILE
+    recorded = (
+        set(versions.read_text(encoding="utf-8").splitlines()) if versions.is_file() else set()
+    )
+    todo = [
+        t
+        for t in pinned_tools()
+        if t.record not in recorded or not os.access(target / t.name, os.X_OK)
+    ]
+    if not todo:
+        return []
+    go_binary = go or shutil.which("go")
+    if go_binary is None:
+        raise RuntimeError(
+            "'go' was not found on PATH: the validation tools (helm, kubeconform, gator, "
+            "kustomize) are built from their Go modules; install Go 1.24 or newer "
+            f"(https://go.dev/dl/ or a package manager), then run `{INSTALL_COMMAND}` again"
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    built = []
+    for tool in todo:
+        ldflags = "-s -w" + (f" -X {tool.stamp}={tool.version}" if tool.stamp else "")
+        echo(f"go install {tool.module}@{tool.version} -> {target / tool.name}")
+        env = {
+            "GOBIN": str(target),
+            "GOFLAGS": f"{os.environ.get('GOFLAGS', '')} -buildvcs=false".strip(),
+        }
+        done = run_command(
+            [
+                go_binary,
+                "install",
+                "-trimpath",
+                f"-ldflags={ldflags}",
+                f"{tool.module}@{tool.version}",
+            ],
+            env=env,
+            timeout=3600,
+        )
+        if not done.ok:
+            raise RuntimeError(
+                f"building {tool.name} failed (the Go module proxy must be reachable): "
+                f"{done.output()}"
+            )
+        lines = [
+            line
+            for line in (
+                versions.read_text(encoding="utf-8").splitlines() if versions.is_file() else []
+            )
+            if not line.startswith(f"{tool.name} ")
+        ]
+        versions.write_text("\n".join([*lines, tool.record]) + "\n", encoding="utf-8")
+        built.append(tool.name)
+    return built
 
 
 def find_tool(name: str, repo_root: Path, folder: str = "bin") -> Path | None:
-    """Find a tool: ``$GITOPS_PLATFORM_BIN/<name>``, then ``<repo_root>/<folder>/<name>``, PATH.
+    """Find a tool.
+
+    Searched in order: ``$GITOPS_PLATFORM_BIN/<name>``, ``<repo_root>/<folder>/<name>``, the
+    user cache of ``gitops-platform tools install`` (:func:`user_bin`), then ``PATH``.
 
     Args:
         name: the executable name (``kubeconform``).
         repo_root: the repository whose ``folder`` holds the pinned tools.
-        folder: where the repository keeps it: ``bin`` for the Go tools (``make tools``),
+        folder: where the repository keeps it: ``bin`` for the Go tools,
             ``node_modules/.bin`` for the cdk8s CLI (``npm ci``).
 
     Returns:
         The executable, or ``None`` when it is nowhere to be found.
 
     """
-    candidates = [repo_root / folder / name]
+    candidates = [repo_root / folder / name, user_bin() / name]
     if os.environ.get(BIN_ENV):
         candidates.insert(0, Path(os.environ[BIN_ENV]) / name)
     for candidate in candidates:
@@ -42,7 +196,7 @@ def find_tool(name: str, repo_root: Path, folder: str = "bin") -> Path | None:
 
 def missing_tool(name: str, rule: str) -> Finding:
     """The finding reported when a step's tool is not installed."""
-    return Finding(f"bin/{name}", rule, f"{name} is not installed: {INSTALL_HINT}")
+    return Finding(name, rule, f"{name} is not installed: {INSTALL_HINT}", root_cause=True)
 
 
 @dataclass(frozen=True)
