@@ -1,22 +1,135 @@
 """The ``gitops-platform`` command line.
 
 ``gitops-platform validate [PATH]`` runs the validation pipeline on a rendered tree (see
-:mod:`gitops_platform.validation.command`); ``python -m gitops_platform.validation`` is the same
-``validate`` command.
+:mod:`gitops_platform.validation.command`; it needs the ``validate`` extra:
+``pip install 'gitops-platform[validate]'``); ``gitops-platform tools install`` builds the
+pinned Go tools it runs into the user cache; ``gitops-platform --version`` prints the version.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
 import click
 
-from gitops_platform.validation.command import validate
+from gitops_platform.validation.tools import install_tools, user_bin
 
-__all__ = ["main", "validate"]
+__all__ = ["MIN_NODE_MAJOR", "main", "node_problem"]
+
+#: The oldest Node.js major version jsii supports without an end-of-life banner.
+MIN_NODE_MAJOR = 22
 
 
-@click.group()
+def _version() -> str:
+    try:
+        return version("gitops-platform")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+def node_problem(environ: dict[str, str] | None = None) -> str:
+    """Why jsii's Node.js is unsupported, with how to point ``JSII_NODE`` elsewhere (``""``: ok).
+
+    jsii runs ``$JSII_NODE`` (else ``node`` on ``PATH``); Node.js older than
+    :data:`MIN_NODE_MAJOR` prints an end-of-life banner on every run.
+
+    Args:
+        environ: the environment (default: the process's).
+
+    """
+    env = os.environ if environ is None else environ
+    node = env.get("JSII_NODE") or shutil.which("node", path=env.get("PATH"))
+    hint = (
+        f"install Node.js {MIN_NODE_MAJOR} or newer and set JSII_NODE to its `node` (e.g. "
+        f"`npm install node@{MIN_NODE_MAJOR}` in a folder, then "
+        "JSII_NODE=$PWD/node_modules/.bin/node)"
+    )
+    if not node:
+        return f"Node.js not found (jsii needs it): {hint}"
+    try:
+        out = subprocess.run(
+            [node, "--version"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout
+    except OSError as error:
+        return f"{node} does not run ({error}): {hint}"
+    match = re.match(r"v(\d+)\.", out.strip())
+    if match is None or int(match[1]) < MIN_NODE_MAJOR:
+        return f"{node} is Node.js {out.strip() or '?'}, unsupported by jsii: {hint}"
+    return ""
+
+
+class _Group(click.Group):
+    """Adds ``validate`` lazily, so ``--help`` works without the ``validate`` extra."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), "validate"})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name != "validate":
+            return super().get_command(ctx, cmd_name)
+        try:
+            from gitops_platform.validation.command import validate
+        except ModuleNotFoundError as error:
+            missing = error.name
+
+            @click.command("validate", help="Validate a rendered tree (needs the extra).")
+            def unavailable() -> None:
+                raise click.ClickException(
+                    f"the validator needs the `validate` extra ({missing} is not installed): "
+                    "pip install 'gitops-platform[validate]'"
+                )
+
+            return unavailable
+        return validate
+
+
+@click.group(cls=_Group)
+@click.version_option(_version(), prog_name="gitops-platform")
 def main() -> None:
     """Typed cdk8s constructs for an Argo CD platform: tools for its GitOps tree."""
+    problem = node_problem()
+    if problem:
+        click.echo(f"warning: {problem}", err=True)
 
 
-main.add_command(validate)
+@main.group()
+def tools() -> None:
+    """The pinned Go tools the validator runs (helm, kubeconform, gator, kustomize)."""
+
+
+@tools.command("install")
+@click.option(
+    "--bin",
+    "target",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where to put them (default: $GITOPS_PLATFORM_BIN, else ~/.cache/gitops-platform/bin).",
+)
+def install(target: Path | None) -> None:
+    """Build the pinned tools with Go (`go install`); tools already there are kept."""
+    folder = target or user_bin()
+    try:
+        built = install_tools(folder, echo=lambda line: click.echo(line, err=True))
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{len(built)} built, the tools are in {folder}")
+
+
+@tools.command("list")
+def list_tools() -> None:
+    """The pinned tools and their versions."""
+    from gitops_platform.validation.tools import pinned_tools
+
+    for tool in pinned_tools():
+        click.echo(f"{tool.name} {tool.module}@{tool.version}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
