@@ -420,8 +420,9 @@ class PlatformApp:
 
         ``outdir`` defaults to ``$GITOPS_PLATFORM_DIST``, else ``PlatformSpec.tree_prefix``
         (``dist``). ``$GITOPS_PLATFORM_RENDER_INTO``, set by the validator's freshness step,
-        wins over every folder, ``outdir`` included: a re-render never touches the tree it checks. Under ``cdk8s synth`` (``$CDK8S_OUTDIR`` set) the same files are also
-        written to the CLI's staging folder, which the CLI empties before each run.
+        wins over every folder, ``outdir`` included: a re-render never touches the tree it
+        checks. Under ``cdk8s synth`` (``$CDK8S_OUTDIR`` set) the same files are also written
+        to the CLI's staging folder, which the CLI empties before each run.
 
         Raises:
             SynthError: the tree could not be written (the message names the folder and the

@@ -132,4 +132,3 @@ def list_tools() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

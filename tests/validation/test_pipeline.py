@@ -521,7 +521,9 @@ def test_missing_tool_fails_with_the_install_hint(
     report = validate_tree(made, {"kubeconform"})
     outcome = result(report, "kubeconform")
     assert outcome.status is Status.FAILED
-    assert any("run `gitops-platform tools install`" in f.message for f in outcome.findings), outcome.findings
+    assert any("run `gitops-platform tools install`" in f.message for f in outcome.findings), (
+        outcome.findings
+    )
 
 
 def test_missing_upstream_data_says_where_it_comes_from(tmp_path: Path) -> None:

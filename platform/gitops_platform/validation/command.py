@@ -212,6 +212,8 @@ def validate(
         )
     else:
         click.echo(
-            render_text(report.results, NUMBERS, report.seconds, strict=settings.strict, steps=False)
+            render_text(
+                report.results, NUMBERS, report.seconds, strict=settings.strict, steps=False
+            )
         )
     sys.exit(1 if report.failed else 0)

@@ -539,7 +539,7 @@ class PipelineReport:
         return verdict_failed(self.results, self.strict)
 
     def render(self, heading: str = "") -> str:
-        """The human-readable report (see :func:`~gitops_platform.validation.report.render_text`)."""
+        """The human-readable report (see :func:`.report.render_text`)."""
         text = render_text(self.results, NUMBERS, self.seconds, strict=self.strict)
         return f"{heading}\n{text}" if heading else text
 

@@ -3,19 +3,26 @@
 Each setting is taken from the first of: the command-line flag, the environment variable, the
 ``[tool.gitops-platform]`` table of the repository's ``pyproject.toml``, the default.
 
-=====================  ===============================  =================  ==========================
-flag                   environment variable             pyproject key      default
-=====================  ===============================  =================  ==========================
-``PATH`` argument      --                               ``tree``           ``<repo>/<repo-prefix>``
-``--repo-prefix``      --                               ``repo-prefix``    ``dist/``
-``--upstream``         ``GITOPS_PLATFORM_UPSTREAM``     ``upstream``       ``<repo>/../shared/upstream``
-``--chart-mirror``     ``GITOPS_PLATFORM_CHART_MIRROR`` ``chart-mirror``   ``<upstream>/chart-repos``
-``--cache``            ``GITOPS_PLATFORM_CACHE``        ``cache``          ``<repo>/.build/validation-cache``
---                     ``GITOPS_PLATFORM_BIN``          --                 user cache (``tools install``)
-``--yamllint-config``  --                               ``yamllint-config`` ``<repo>/.yamllint.yaml``, else shipped
-``--secrets-baseline`` --                               ``secrets-baseline`` ``<repo>/.secrets.baseline``, else empty
-``--strict``           --                               ``strict``         off
-=====================  ===============================  =================  ==========================
+``tree`` (flag: the ``PATH`` argument)
+    the rendered tree; default ``<repository>/<repo-prefix>``.
+``repo-prefix`` (``--repo-prefix``)
+    the tree's folder in the Git repository Argo CD reads; default ``dist/``.
+``upstream`` (``--upstream``, ``$GITOPS_PLATFORM_UPSTREAM``)
+    the upstream reference data (CRDs, the chart mirror); default ``../shared/upstream``
+    next to the repository.
+``chart-mirror`` (``--chart-mirror``, ``$GITOPS_PLATFORM_CHART_MIRROR``)
+    the offline chart mirror; default ``<upstream>/chart-repos``; ``none``: no mirror.
+``cache`` (``--cache``, ``$GITOPS_PLATFORM_CACHE``)
+    generated schemas and pulled charts; default ``<repository>/.build/validation-cache``.
+``yamllint-config``
+    default ``<repository>/.yamllint.yaml``, else the configuration shipped in the package.
+``secrets-baseline``
+    default ``<repository>/.secrets.baseline``, else an empty baseline (detect-secrets'
+    default plugins; no finding accepted).
+``strict`` (``--strict``)
+    a step that did not run fails the run; default off (``make validate`` turns it on).
+``$GITOPS_PLATFORM_BIN`` (environment only)
+    the first folder searched for the tools.
 
 Relative paths of the table are relative to the repository. The tools are looked up in
 ``$GITOPS_PLATFORM_BIN``, the repository's ``bin/``, the user cache that
@@ -215,10 +222,13 @@ class Settings:
             or from_table("upstream")
             or root / DEFAULT_UPSTREAM
         ).resolve()
-        if chart_mirror is None and os.environ.get(CHART_MIRROR_ENV) is None:
-            if "chart-mirror" in table:
-                value = str(table["chart-mirror"])
-                chart_mirror = value if value.lower() == CHART_MIRROR_NONE else root / value
+        if (
+            chart_mirror is None
+            and os.environ.get(CHART_MIRROR_ENV) is None
+            and "chart-mirror" in table
+        ):
+            value = str(table["chart-mirror"])
+            chart_mirror = value if value.lower() == CHART_MIRROR_NONE else root / value
         mirror, mirror_origin = _chart_mirror(chart_mirror, resolved_upstream)
         if (
             mirror_origin == "--chart-mirror"
