@@ -1,7 +1,8 @@
 """Step 1: the committed tree is exactly what the committed code renders.
 
 The app of ``cdk8s.yaml`` is run (through ``cdk8s synth`` when the CLI is installed, else its
-``app`` command directly, which is what ``cdk8s synth`` does for a Python app) with
+``app`` command directly, which is what ``cdk8s synth`` does for a Python app; a bare ``python``
+there is the validator's own interpreter) with
 ``GITOPS_PLATFORM_RENDER_INTO`` pointing at a scratch folder: :meth:`PlatformApp.synth` writes
 there whatever folder the app passes it, so the committed tree is never the target. As a
 second guard the committed tree is copied aside first; should an app write into it anyway (a
@@ -16,6 +17,7 @@ import difflib
 import os
 import shlex
 import shutil
+import sys
 from pathlib import Path
 
 import yaml
@@ -125,7 +127,12 @@ def _app_command(config: Path) -> list[str] | None:
     except (OSError, yaml.YAMLError):
         return None
     app = data.get("app") if isinstance(data, dict) else None
-    return shlex.split(app) if isinstance(app, str) and app.strip() else None
+    if not isinstance(app, str) or not app.strip():
+        return None
+    words = shlex.split(app)
+    if words[0] in ("python", "python3"):
+        words[0] = sys.executable  # the interpreter the validator (and the library) runs in
+    return words
 
 
 def _render(
