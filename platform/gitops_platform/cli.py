@@ -8,10 +8,6 @@ pinned Go tools it runs into the user cache; ``gitops-platform --version`` print
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -20,48 +16,14 @@ import click
 
 from gitops_platform.validation.tools import install_tools, user_bin
 
-__all__ = ["MIN_NODE_MAJOR", "main", "node_problem"]
-
-#: The oldest Node.js major version jsii supports without an end-of-life banner.
-MIN_NODE_MAJOR = 22
+__all__ = ["main"]
 
 
 def _version() -> str:
     try:
         return version("gitops-platform")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
         return "0+unknown"
-
-
-def node_problem(environ: dict[str, str] | None = None) -> str:
-    """Why jsii's Node.js is unsupported, with how to point ``JSII_NODE`` elsewhere (``""``: ok).
-
-    jsii runs ``$JSII_NODE`` (else ``node`` on ``PATH``); Node.js older than
-    :data:`MIN_NODE_MAJOR` prints an end-of-life banner on every run.
-
-    Args:
-        environ: the environment (default: the process's).
-
-    """
-    env = os.environ if environ is None else environ
-    node = env.get("JSII_NODE") or shutil.which("node", path=env.get("PATH"))
-    hint = (
-        f"install Node.js {MIN_NODE_MAJOR} or newer and set JSII_NODE to its `node` (e.g. "
-        f"`npm install node@{MIN_NODE_MAJOR}` in a folder, then "
-        "JSII_NODE=$PWD/node_modules/.bin/node)"
-    )
-    if not node:
-        return f"Node.js not found (jsii needs it): {hint}"
-    try:
-        out = subprocess.run(
-            [node, "--version"], capture_output=True, text=True, timeout=30, check=False
-        ).stdout
-    except OSError as error:
-        return f"{node} does not run ({error}): {hint}"
-    match = re.match(r"v(\d+)\.", out.strip())
-    if match is None or int(match[1]) < MIN_NODE_MAJOR:
-        return f"{node} is Node.js {out.strip() or '?'}, unsupported by jsii: {hint}"
-    return ""
 
 
 class _Group(click.Group):
@@ -93,9 +55,6 @@ class _Group(click.Group):
 @click.version_option(_version(), prog_name="gitops-platform")
 def main() -> None:
     """Typed cdk8s constructs for an Argo CD platform: tools for its GitOps tree."""
-    problem = node_problem()
-    if problem:
-        click.echo(f"warning: {problem}", err=True)
 
 
 @main.group()

@@ -130,7 +130,7 @@ def test_the_project_compares_ssh_urls_as_argocd_normalises_them() -> None:
         "ghcr.io/org/charts",
         ("ssh://git@github.com/org/deploy", "ghcr.io/org/*"),
     )
-    with pytest.raises(PermissionDeniedError, match="ghcr.io/other/charts"):
+    with pytest.raises(PermissionDeniedError, match=r"ghcr\.io/other/charts"):
         _synth(
             "git@github.com:org/deploy.git",
             "ghcr.io/other/charts",

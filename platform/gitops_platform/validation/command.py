@@ -40,13 +40,13 @@ from gitops_platform.validation.settings import (
     find_repo_root,
     project_table,
 )
-from gitops_platform.validation.tools import INSTALL_HINT, find_tool, pinned_tools
+from gitops_platform.validation.tools import INSTALL_HINT, find_tool, node_problem, pinned_tools
 
 __all__ = ["preflight", "validate"]
 
 
 def preflight(settings: Settings) -> list[str]:
-    """Root causes known before any step runs: missing upstream data, missing tools.
+    """Root causes known before any step runs: upstream data, tools, jsii's Node.js.
 
     Args:
         settings: the run's settings.
@@ -62,6 +62,9 @@ def preflight(settings: Settings) -> list[str]:
             f"from it; point --upstream, ${UPSTREAM_ENV} or the `upstream` key of "
             "[tool.gitops-platform] in pyproject.toml at it"
         )
+    node = node_problem() if settings.freshness else ""
+    if node:
+        causes.append(f"the freshness step renders with jsii: {node}")
     missing = [t.name for t in pinned_tools() if find_tool(t.name, settings.repo_root) is None]
     if missing:
         causes.append(f"not installed: {', '.join(missing)}; {INSTALL_HINT}")

@@ -9,6 +9,7 @@ one prerequisite: each tool is built with ``go install <module>@<exact version>`
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
@@ -22,11 +23,13 @@ from gitops_platform.validation.report import Finding
 __all__ = [
     "INSTALL_COMMAND",
     "INSTALL_HINT",
+    "MIN_NODE_MAJOR",
     "CommandResult",
     "PinnedTool",
     "find_tool",
     "install_tools",
     "missing_tool",
+    "node_problem",
     "pinned_tools",
     "run_command",
     "user_bin",
@@ -166,6 +169,41 @@ def install_tools(
         versions.write_text("\n".join([*lines, tool.record]) + "\n", encoding="utf-8")
         built.append(tool.name)
     return built
+
+
+#: The oldest Node.js major version jsii supports without an end-of-life banner.
+MIN_NODE_MAJOR = 22
+
+
+def node_problem(environ: Mapping[str, str] | None = None) -> str:
+    """Why jsii's Node.js is unsupported, with how to point ``JSII_NODE`` elsewhere (``""``: ok).
+
+    jsii runs ``$JSII_NODE``, else ``node`` on ``PATH``; a Node.js older than
+    :data:`MIN_NODE_MAJOR` prints an end-of-life banner on every run (jsii's supported
+    releases are listed in that banner).
+
+    Args:
+        environ: the environment (default: the process's).
+
+    Returns:
+        A sentence naming the Node.js found and how to use a supported one, or ``""``.
+
+    """
+    env = os.environ if environ is None else environ
+    node = env.get("JSII_NODE") or shutil.which("node", path=env.get("PATH"))
+    hint = (
+        f"install Node.js {MIN_NODE_MAJOR} or newer and set JSII_NODE to its `node` (e.g. "
+        f"`npm install node@{MIN_NODE_MAJOR}` in a folder, then "
+        "export JSII_NODE=$PWD/node_modules/.bin/node)"
+    )
+    if not node:
+        return f"Node.js not found (jsii needs it to run the constructs): {hint}"
+    ran = run_command([node, "--version"], timeout=30)
+    match = re.match(r"v(\d+)\.", ran.stdout.strip())
+    if not ran.ok or match is None or int(match[1]) < MIN_NODE_MAJOR:
+        found = ran.stdout.strip() or ran.output()
+        return f"{node} is Node.js {found}, which jsii does not support: {hint}"
+    return ""
 
 
 def find_tool(name: str, repo_root: Path, folder: str = "bin") -> Path | None:
