@@ -65,6 +65,9 @@ def test_wheel_installs_and_synthesizes_outside_the_checkout(tmp_path: Path) -> 
     assert "gitops_platform/py.typed" in names
     assert "gitops_platform/policy/rego/lib.rego" in names
     assert "gitops_platform/validation/crds/gatekeeper-config.yaml" in names
+    assert "gitops_platform/validation/defaults/tools.txt" in names
+    assert "gitops_platform/validation/kube/go.mod" in names
+    assert "gitops_platform/validation/kube/etcd/main.go" in names
     assert not any(n.startswith(("dist/", "tests/", "platform/")) for n in names)
 
     venv = tmp_path / "consumer-venv"
@@ -194,8 +197,10 @@ def test_a_downstream_repository_synthesizes_and_validates_strictly(tmp_path: Pa
     tools = tmp_path / ".cache" / "gitops-platform" / "bin"
     installed = _run([cli, "tools", "install"], repo, env, timeout=1800)
     assert installed.returncode == 0, installed.stderr
-    assert installed.stdout.strip() == f"4 built, the tools are in {tools}"
-    assert (tools / ".versions").read_text() == (ROOT / "bin" / ".versions").read_text()
+    assert installed.stdout.strip() == f"7 built, the tools are in {tools}"
+    assert sorted((tools / ".versions").read_text().splitlines()) == sorted(
+        (ROOT / "bin" / ".versions").read_text().splitlines()
+    )
     again = _run([cli, "tools", "install"], repo, env)
     assert again.stdout.strip() == f"0 built, the tools are in {tools}"
 
@@ -212,7 +217,8 @@ def test_a_downstream_repository_synthesizes_and_validates_strictly(tmp_path: Pa
     # 5. validate --strict: every step runs and passes; dist/ is untouched
     run = _run([cli, "validate", "--strict"], repo, env)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stdout.splitlines()[-1].startswith("validation passed: 12 passed, 0 failed")
+    verdict = run.stdout.splitlines()[-1]
+    assert verdict.startswith("validation passed: 13 passed, 0 failed, 0 not run, 0 skipped")
     assert "make " not in run.stdout
     assert _tree_bytes(repo / "dist") == before
 

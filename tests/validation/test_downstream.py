@@ -32,7 +32,13 @@ from gitops_platform.validation.report import (
     verdict_failed,
 )
 from gitops_platform.validation.settings import Settings, default_file
-from gitops_platform.validation.tools import install_tools, node_problem, pinned_tools
+from gitops_platform.validation.tools import (
+    install_tools,
+    kube_module,
+    kube_tools,
+    node_problem,
+    pinned_tools,
+)
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "validation"
@@ -312,7 +318,10 @@ def test_the_tool_list_is_the_one_the_script_and_the_command_read() -> None:
     script = (ROOT / "scripts" / "install_tools.sh").read_text()
     assert "defaults/tools.txt" in script
     recorded = (ROOT / "bin" / ".versions").read_text().splitlines()
-    assert sorted(t.record for t in pinned_tools()) == sorted(recorded)
+    module = kube_module()
+    assert module == ROOT / "tools" / "kube"
+    listed = [t.record for t in pinned_tools()] + [t.record for t in kube_tools(module)]
+    assert sorted(listed) == sorted(recorded)
 
 
 def test_tools_install_runs_go_install_per_missing_tool(tmp_path: Path) -> None:
@@ -320,18 +329,36 @@ def test_tools_install_runs_go_install_per_missing_tool(tmp_path: Path) -> None:
     go = tmp_path / "go"
     go.write_text(
         "#!/bin/bash\n"
-        f'echo "$GOBIN $*" >> {log}\n'
-        'name=$(basename "${@: -1}" | cut -d@ -f1)\n'
-        '[ "$name" = v5 ] && name=kustomize\n'
-        'touch "$GOBIN/$name" && chmod +x "$GOBIN/$name"\n'
+        f'echo "$*" >> {log}\n'
+        'out=""; prev=""\n'
+        'for a in "$@"; do [ "$prev" = "-o" ] && out="$a"; prev="$a"; done\n'
+        'if [ -z "$out" ]; then\n'
+        '  name=$(basename "${@: -1}" | cut -d@ -f1); [ "$name" = v5 ] && name=kustomize\n'
+        '  out="$GOBIN/$name"\n'
+        "fi\n"
+        'touch "$out" && chmod +x "$out"\n'
     )
     go.chmod(0o755)
     target = tmp_path / "bin"
     built = install_tools(target, echo=lambda _: None, go=str(go))
-    assert built == ["helm", "kubeconform", "gator", "kustomize"]
+    assert built == [
+        "helm",
+        "kubeconform",
+        "gator",
+        "kustomize",
+        "kube-apiserver",
+        "kubectl",
+        "etcd",
+    ]
     calls = log.read_text().splitlines()
-    assert calls[0].startswith(f"{target} install -trimpath -ldflags=-s -w -X helm.sh/")
+    assert calls[0].startswith("install -trimpath -ldflags=-s -w -X helm.sh/")
     assert calls[0].endswith("helm.sh/helm/v4/cmd/helm@v4.3.1")
+    assert calls[4].startswith(f"build -C {ROOT / 'tools' / 'kube'} -trimpath")
+    assert calls[4].endswith(f"-o {target / 'kube-apiserver'} k8s.io/kubernetes/cmd/kube-apiserver")
+    # the records are the ones scripts/install_tools.sh writes
+    assert sorted((target / ".versions").read_text().splitlines()) == sorted(
+        (ROOT / "bin" / ".versions").read_text().splitlines()
+    )
     assert install_tools(target, echo=lambda _: None, go=str(go)) == []
 
 

@@ -40,7 +40,7 @@ from gitops_platform.validation.settings import (
     find_repo_root,
     project_table,
 )
-from gitops_platform.validation.tools import INSTALL_HINT, find_tool, node_problem, pinned_tools
+from gitops_platform.validation.tools import INSTALL_HINT, find_tool, node_problem, tool_names
 
 __all__ = ["preflight", "validate"]
 
@@ -65,7 +65,7 @@ def preflight(settings: Settings) -> list[str]:
     node = node_problem() if settings.freshness else ""
     if node:
         causes.append(f"the freshness step renders with jsii: {node}")
-    missing = [t.name for t in pinned_tools() if find_tool(t.name, settings.repo_root) is None]
+    missing = [name for name in tool_names() if find_tool(name, settings.repo_root) is None]
     if missing:
         causes.append(f"not installed: {', '.join(missing)}; {INSTALL_HINT}")
     return causes

@@ -8,6 +8,7 @@ one prerequisite: each tool is built with ``go install <module>@<exact version>`
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -28,18 +29,21 @@ __all__ = [
     "PinnedTool",
     "find_tool",
     "install_tools",
+    "kube_module",
+    "kube_tools",
     "missing_tool",
     "node_problem",
     "pinned_tools",
     "run_command",
+    "tool_names",
     "user_bin",
 ]
 
 #: The command that installs the pinned tools (what every hint names).
 INSTALL_COMMAND = "gitops-platform tools install"
 INSTALL_HINT = (
-    f"run `{INSTALL_COMMAND}` (builds the pinned helm, kubeconform, gator, kustomize with Go "
-    f"into the user cache, or ${BIN_ENV})"
+    f"run `{INSTALL_COMMAND}` (builds the pinned helm, kubeconform, gator, kustomize, "
+    f"kube-apiserver and etcd with Go into the user cache, or ${BIN_ENV})"
 )
 #: The record of what was installed, one ``name module@version`` line per tool.
 VERSIONS_FILE = ".versions"
@@ -84,6 +88,81 @@ def pinned_tools() -> tuple[PinnedTool, ...]:
     return tuple(tools)
 
 
+#: The files of the Kubernetes wrapper module whose digest the ``.versions`` lines carry.
+KUBE_MODULE_FILES = ("go.mod", "go.sum", "tools.go", "etcd/main.go")
+
+
+@dataclass(frozen=True)
+class KubeTool:
+    """A Kubernetes server tool, built with ``go build`` in the wrapper module ``tools/kube``.
+
+    ``k8s.io/kubernetes`` cannot be built by ``go install pkg@version`` (its go.mod replaces
+    its staging modules by local folders); the wrapper module pins it instead, and ships in the
+    wheel as ``gitops_platform/validation/kube``.
+
+    Attributes:
+        name: the executable (``kube-apiserver``).
+        package: the package built in the module (``k8s.io/kubernetes/cmd/kube-apiserver``).
+        record: the ``.versions`` line, with the digest of the module's files.
+        ldflags: the linker flags (the Kubernetes version stamps).
+
+    """
+
+    name: str
+    package: str
+    record: str
+    ldflags: str
+
+
+def kube_module() -> Path | None:
+    """The wrapper module: in the installed package, else in the source checkout."""
+    packaged = Path(str(resources.files("gitops_platform.validation").joinpath("kube")))
+    source = Path(__file__).resolve().parents[3] / "tools" / "kube"
+    for folder in (packaged, source):
+        if (folder / "go.mod").is_file():
+            return folder
+    return None
+
+
+def kube_tools(module: Path) -> tuple[KubeTool, ...]:
+    """The server tools the wrapper module ``module`` pins (as ``install_tools.sh`` builds them)."""
+    requires: dict[str, str] = {}
+    for line in (module / "go.mod").read_text(encoding="utf-8").splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0] in ("k8s.io/kubernetes", "go.etcd.io/etcd/server/v3"):
+            requires.setdefault(words[0], words[1])
+    kube = requires["k8s.io/kubernetes"]
+    etcd = requires["go.etcd.io/etcd/server/v3"]
+    digest = hashlib.sha256(
+        b"".join((module / name).read_bytes() for name in KUBE_MODULE_FILES)
+    ).hexdigest()[:12]
+    stamps = ""
+    for package in ("k8s.io/component-base/version", "k8s.io/client-go/pkg/version"):
+        stamps += f" -X {package}.gitVersion={kube} -X {package}.gitMajor=1"
+        stamps += f" -X {package}.gitMinor={kube.split('.')[1]} -X {package}.gitTreeState=clean"
+    tail = f"tools/kube@{digest}"
+    return (
+        KubeTool(
+            "kube-apiserver",
+            "k8s.io/kubernetes/cmd/kube-apiserver",
+            f"kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver@{kube} {tail}",
+            "-s -w" + stamps,
+        ),
+        KubeTool(
+            "kubectl",
+            "k8s.io/kubernetes/cmd/kubectl",
+            f"kubectl k8s.io/kubernetes/cmd/kubectl@{kube} {tail}",
+            "-s -w" + stamps,
+        ),
+        KubeTool("etcd", "./etcd", f"etcd go.etcd.io/etcd/server/v3@{etcd} {tail}", "-s -w"),
+    )
+
+
+def tool_names() -> tuple[str, ...]:
+    """Every tool the pipeline runs: the pinned Go tools, then the Kubernetes server tools."""
+    return (*(t.name for t in pinned_tools()), "kube-apiserver", "etcd")
+
+
 def user_bin() -> Path:
     """Where ``gitops-platform tools install`` puts the tools by default.
 
@@ -117,32 +196,35 @@ def install_tools(
 
     """
     versions = target / VERSIONS_FILE
-    recorded = (
-        set(versions.read_text(encoding="utf-8").splitlines()) if versions.is_file() else set()
-    )
-    todo = [
-        t
-        for t in pinned_tools()
-        if t.record not in recorded or not os.access(target / t.name, os.X_OK)
-    ]
-    if not todo:
+
+    def recorded() -> list[str]:
+        return versions.read_text(encoding="utf-8").splitlines() if versions.is_file() else []
+
+    def record(name: str, line: str) -> None:
+        lines = [old for old in recorded() if not old.startswith(f"{name} ")]
+        versions.write_text("\n".join([*lines, line]) + "\n", encoding="utf-8")
+
+    def missing(name: str, line: str) -> bool:
+        return line not in recorded() or not os.access(target / name, os.X_OK)
+
+    module = kube_module()
+    todo = [t for t in pinned_tools() if missing(t.name, t.record)]
+    kube_todo = [t for t in kube_tools(module) if missing(t.name, t.record)] if module else []
+    if not todo and not kube_todo:
         return []
     go_binary = go or shutil.which("go")
     if go_binary is None:
         raise RuntimeError(
             "'go' was not found on PATH: the validation tools (helm, kubeconform, gator, "
-            "kustomize) are built from their Go modules; install Go 1.24 or newer "
-            f"(https://go.dev/dl/ or a package manager), then run `{INSTALL_COMMAND}` again"
+            "kustomize, kube-apiserver, etcd) are built from their Go modules; install Go 1.24 "
+            f"or newer (https://go.dev/dl/ or a package manager), then run `{INSTALL_COMMAND}`"
         )
     target.mkdir(parents=True, exist_ok=True)
+    flags = os.environ.get("GOFLAGS", "")
     built = []
     for tool in todo:
         ldflags = "-s -w" + (f" -X {tool.stamp}={tool.version}" if tool.stamp else "")
         echo(f"go install {tool.module}@{tool.version} -> {target / tool.name}")
-        env = {
-            "GOBIN": str(target),
-            "GOFLAGS": f"{os.environ.get('GOFLAGS', '')} -buildvcs=false".strip(),
-        }
         done = run_command(
             [
                 go_binary,
@@ -151,24 +233,31 @@ def install_tools(
                 f"-ldflags={ldflags}",
                 f"{tool.module}@{tool.version}",
             ],
-            env=env,
+            env={"GOBIN": str(target), "GOFLAGS": f"{flags} -buildvcs=false".strip()},
             timeout=3600,
         )
-        if not done.ok:
-            raise RuntimeError(
-                f"building {tool.name} failed (the Go module proxy must be reachable): "
-                f"{done.output()}"
-            )
-        lines = [
-            line
-            for line in (
-                versions.read_text(encoding="utf-8").splitlines() if versions.is_file() else []
-            )
-            if not line.startswith(f"{tool.name} ")
-        ]
-        versions.write_text("\n".join([*lines, tool.record]) + "\n", encoding="utf-8")
+        _check_build(tool.name, done)
+        record(tool.name, tool.record)
         built.append(tool.name)
+    for kube in kube_todo:
+        echo(f"go build -C {module} {kube.package} -> {target / kube.name}")
+        done = run_command(
+            [go_binary, "build", "-C", str(module), "-trimpath", f"-ldflags={kube.ldflags}",
+             "-o", str(target / kube.name), kube.package],
+            env={"GOFLAGS": f"{flags} -buildvcs=false -mod=readonly".strip()},
+            timeout=3600,
+        )  # fmt: skip
+        _check_build(kube.name, done)
+        record(kube.name, kube.record)
+        built.append(kube.name)
     return built
+
+
+def _check_build(name: str, done: CommandResult) -> None:
+    if not done.ok:
+        raise RuntimeError(
+            f"building {name} failed (the Go module proxy must be reachable): {done.output()}"
+        )
 
 
 #: The oldest Node.js major version jsii supports without an end-of-life banner.
