@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import textwrap
 import zipfile
 from pathlib import Path
@@ -237,3 +238,25 @@ def test_a_downstream_repository_synthesizes_and_validates_strictly(tmp_path: Pa
         "infra/platform/values/podinfo/prd.yaml"
     ]
     assert _tree_bytes(repo / "dist") == defect
+
+
+def test_make_package_builds_wheel_and_sdist_beside_the_rendered_tree(tmp_path: Path) -> None:
+    before = _tree_bytes(ROOT / "dist")
+    out = tmp_path / "package"
+    run = subprocess.run(
+        ["make", "-s", "package", f"PACKAGE_DIR={out}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "gitops_platform-0.1.0-py3-none-any.whl",
+        "gitops_platform-0.1.0.tar.gz",
+    ]
+    assert _tree_bytes(ROOT / "dist") == before
+    with tarfile.open(out / "gitops_platform-0.1.0.tar.gz") as sdist:
+        names = sdist.getnames()
+    for name in ("LICENSE", "CHANGELOG.md", "examples/downstream/cdk8s.yaml", "tools/kube/go.mod"):
+        assert f"gitops_platform-0.1.0/{name}" in names
