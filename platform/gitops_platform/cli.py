@@ -2,8 +2,9 @@
 
 ``gitops-platform validate [PATH]`` runs the validation pipeline on a rendered tree (see
 :mod:`gitops_platform.validation.command`; it needs the ``validate`` extra:
-``pip install 'gitops-platform[validate]'``); ``gitops-platform tools install`` builds the
-pinned Go tools it runs into the user cache; ``gitops-platform --version`` prints the version.
+``pip install 'gitops-platform[validate]'``); ``gitops-platform diff --env prd A B`` previews
+a promotion (:mod:`gitops_platform.validation.promotion`); ``gitops-platform tools install``
+builds the pinned Go tools they run into the user cache; ``gitops-platform --version`` prints the version.
 """
 
 from __future__ import annotations
@@ -30,17 +31,17 @@ class _Group(click.Group):
     """Adds ``validate`` lazily, so ``--help`` works without the ``validate`` extra."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), "validate"})
+        return sorted({*super().list_commands(ctx), *_LAZY})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name != "validate":
+        if cmd_name not in _LAZY:
             return super().get_command(ctx, cmd_name)
         try:
-            from gitops_platform.validation.command import validate
+            from gitops_platform.validation import command
         except ModuleNotFoundError as error:
             missing = error.name
 
-            @click.command("validate", help="Validate a rendered tree (needs the extra).")
+            @click.command(cmd_name, help=f"{_LAZY[cmd_name]} (needs the `validate` extra).")
             def unavailable() -> None:
                 raise click.ClickException(
                     f"the validator needs the `validate` extra ({missing} is not installed): "
@@ -48,7 +49,15 @@ class _Group(click.Group):
                 )
 
             return unavailable
-        return validate
+        found: click.Command = getattr(command, cmd_name)
+        return found
+
+
+#: Commands that need the ``validate`` extra, loaded on use.
+_LAZY = {
+    "validate": "Validate a rendered tree",
+    "diff": "Preview a promotion between two revisions",
+}
 
 
 @click.group(cls=_Group)

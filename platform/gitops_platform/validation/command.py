@@ -42,7 +42,7 @@ from gitops_platform.validation.settings import (
 )
 from gitops_platform.validation.tools import INSTALL_HINT, find_tool, node_problem, tool_names
 
-__all__ = ["preflight", "validate"]
+__all__ = ["diff", "preflight", "validate"]
 
 
 def preflight(settings: Settings) -> list[str]:
@@ -220,3 +220,69 @@ def validate(
             )
         )
     sys.exit(1 if report.failed else 0)
+
+
+@click.command("diff")
+@click.option("--env", "env", required=True, help="The environment whose Applications to compare.")
+@click.argument("ref_a")
+@click.argument("ref_b")
+@click.option(
+    "--repo-root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The repository (default: the Git top level).",
+)
+@click.option(
+    "--repo-prefix",
+    default=None,
+    help="The tree's folder in the repository (default: pyproject.toml, else dist/).",
+)
+@click.option("--upstream", type=click.Path(path_type=Path, file_okay=False), default=None)
+@click.option("--cache", type=click.Path(path_type=Path, file_okay=False), default=None)
+@click.option("--chart-mirror", default=None, metavar="PATH|none")
+def diff(
+    env: str,
+    ref_a: str,
+    ref_b: str,
+    repo_root: Path | None,
+    repo_prefix: str | None,
+    upstream: Path | None,
+    cache: Path | None,
+    chart_mirror: str | None,
+) -> None:
+    """Preview a promotion: what changes for ENV's Applications from REF_A to REF_B.
+
+    Per Application: the Application object, its merged values and every rendered object
+    (charts included), as unified diffs; offline, from the trees committed at both revisions.
+    """
+    import tempfile
+
+    from gitops_platform.validation.promotion import diff_views, environment_view, tree_at
+
+    root = (repo_root or find_repo_root(Path.cwd())).resolve()
+    try:
+        table = project_table(root)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    prefix = repo_prefix if repo_prefix is not None else str(table.get("repo-prefix", "dist/"))
+    views = []
+    with tempfile.TemporaryDirectory(prefix="gitops-diff-") as scratch:
+        for index, ref in enumerate((ref_a, ref_b)):
+            work = Path(scratch) / str(index)
+            try:
+                tree = tree_at(root, ref, prefix, work / "repo")
+            except ValueError as error:
+                raise click.ClickException(str(error)) from error
+            settings = Settings.make(
+                tree,
+                repo_root=root,
+                repo_prefix=prefix,
+                freshness=False,
+                upstream=upstream,
+                cache=cache,
+                chart_mirror=chart_mirror,
+            )
+            views.append(environment_view(settings, env, work / "scratch"))
+    if not views[0].apps and not views[1].apps:
+        raise click.ClickException(f"no Application of environment {env!r} at {ref_a} or {ref_b}")
+    click.echo(diff_views(views[0], views[1], ref_a, ref_b))
