@@ -4,7 +4,8 @@
 :mod:`gitops_platform.validation.command`; it needs the ``validate`` extra:
 ``pip install 'gitops-platform[validate]'``); ``gitops-platform diff --env prd A B`` previews
 a promotion (:mod:`gitops_platform.validation.promotion`); ``gitops-platform tools install``
-builds the pinned Go tools they run into the user cache; ``gitops-platform --version`` prints the version.
+builds the pinned Go tools they run into the user cache; ``gitops-platform --version`` prints
+the version.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ unified diffs of:
 * the Application object itself;
 * its merged values: the value files of each chart source in order, then ``valuesObject``,
   merged the way Helm merges user values (chart defaults are not included);
-* every object Argo CD would apply: chart renders and Git path sources, one diff per object
+* every object Argo CD would apply: chart renders (charts kept in the tree rendered with
+  ``helm template`` and the merged values) and plain Git path sources, one diff per object
   (``Kind/namespace/name``), so a chart version bump shows object-level changes.
 
 It is ``argocd app diff`` offline and before merge: no cluster is read; the live state is not
@@ -32,6 +33,7 @@ from gitops_platform.validation.helm_charts import RENDER_STEP
 from gitops_platform.validation.helm_values import merge_values
 from gitops_platform.validation.pipeline import Context
 from gitops_platform.validation.settings import Settings
+from gitops_platform.validation.tools import run_command
 
 __all__ = ["AppView", "EnvironmentView", "diff_views", "environment_view", "tree_at"]
 
@@ -132,6 +134,13 @@ def environment_view(settings: Settings, env: str, workdir: Path) -> Environment
             if isinstance(inline, dict):
                 merged = merge_values(merged, inline)
             item.values[source.chart or source.path or "?"] = _dump(merged)
+            folder = context.repo_prefix.to_tree(source.path) if source.path else None
+            if source.chart is None and folder is not None:
+                local = _render_local(context, folder, app, source.helm, merged, workdir)
+                if isinstance(local, str):
+                    view.notes.append(local)
+                else:
+                    item.objects.update(local)
         for output in renders.outputs:
             if output.app == app.document.ref:
                 for document in output.documents:
@@ -141,6 +150,36 @@ def environment_view(settings: Settings, env: str, workdir: Path) -> Environment
                 item.objects[_ref_of(document.obj)] = _dump(document.obj)
         view.apps[app.name] = item
     return view
+
+
+def _render_local(
+    context: Context,
+    folder: str,
+    app: Any,
+    helm: dict[str, Any],
+    values: dict[str, Any],
+    workdir: Path,
+) -> dict[str, str] | str:
+    """``helm template`` of a chart kept in the tree, with the merged values; or why not."""
+    chart = context.tree.root / folder
+    if not (chart / "Chart.yaml").is_file():
+        return {}
+    helm_binary = context.tool("helm")
+    if helm_binary is None:
+        return f"{folder}: not rendered: helm is not installed"
+    workdir.mkdir(parents=True, exist_ok=True)
+    values_file = workdir / f"values-{app.name}.yaml"
+    values_file.write_text(_dump(values), encoding="utf-8")
+    release = str(helm.get("releaseName") or app.name)
+    namespace = str(app.destination.get("namespace") or "default")
+    done = run_command(
+        [helm_binary, "template", release, chart, "--namespace", namespace, "-f", values_file],
+        timeout=300,
+    )
+    if not done.ok:
+        return f"{folder}: helm template failed: {done.output()}"
+    objects = [o for o in yaml.safe_load_all(done.stdout) if isinstance(o, dict)]
+    return {_ref_of(o): _dump(o) for o in objects}
 
 
 def _diff(old: str, new: str, label_a: str, label_b: str) -> list[str]:
