@@ -251,7 +251,7 @@ def test_make_package_builds_wheel_and_sdist_beside_the_rendered_tree(tmp_path: 
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith("gitops_platform")) == [
         "gitops_platform-0.1.0-py3-none-any.whl",
         "gitops_platform-0.1.0.tar.gz",
     ]

@@ -562,14 +562,14 @@ def test_cli_fails_on_a_bad_tree_and_prints_the_report() -> None:
     assert run.returncode == 1, run.stderr
     assert "Application referencing project teams which does not exist" in run.stdout
     assert "[ 7] argocd       FAILED" in run.stdout
-    assert "not run: not selected (--steps)" in run.stdout
+    assert "skipped: not selected (--steps)" in run.stdout
 
 
 def test_module_entry_point_passes_a_good_tree() -> None:
     run = _cli(str(FIXTURES / "good"), "--steps", "argocd,kustomize,1", module=True)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "validation passed: 3 passed, 0 failed, 9 not run" in run.stdout
-    assert "not run: a foreign tree" in run.stdout
+    assert "validation passed: 3 passed, 0 failed, 0 not run, 10 skipped" in run.stdout
+    assert "skipped: a foreign tree" in run.stdout
 
 
 def test_cli_rejects_an_unknown_step() -> None:
