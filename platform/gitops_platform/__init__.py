@@ -64,6 +64,7 @@ if TYPE_CHECKING:
         Release,
         SecretStoreRef,
         ServiceEndpoint,
+        SingleChartComponent,
     )
     from gitops_platform.core.environment import (
         Cluster,
@@ -130,6 +131,7 @@ _EXPORTS: dict[str, str] = {
     "SecretLiteralError": "gitops_platform.errors",  # pragma: allowlist secret
     "SecretStoreRef": "gitops_platform.component",  # pragma: allowlist secret
     "ServiceEndpoint": "gitops_platform.component",
+    "SingleChartComponent": "gitops_platform.component",
     "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "Sizing": "gitops_platform.core.environment",
     "SyncPolicy": "gitops_platform.argocd.application",
@@ -179,6 +181,7 @@ __all__ = [
     "SecretStoreRef",
     "SelfSignedIssuer",
     "ServiceEndpoint",
+    "SingleChartComponent",
     "Sizing",
     "SyncPolicy",
     "SynthError",
