@@ -216,6 +216,20 @@ def test_root_causes_come_first(tmp_path: Path) -> None:
     assert str(tmp_path / "none") in lines[1]
 
 
+def test_missing_upstream_data_is_the_first_thing_the_cli_says(tmp_path: Path) -> None:
+    args = [
+        "validate", str(FIXTURES / "good"), "--repo-root", str(ROOT), "--no-freshness",
+        "--steps", "kubeconform,argocd,references", "--upstream", str(tmp_path / "nowhere"),
+        "--cache", str(tmp_path / "cache"),
+    ]  # fmt: skip
+    run = CliRunner().invoke(main, args, env={"GITOPS_PLATFORM_BIN": str(ROOT / "bin")})
+    assert run.exit_code == 1
+    lines = run.output.splitlines()
+    assert lines[0].startswith(f"root cause: upstream data not found at {tmp_path / 'nowhere'}")
+    assert "GITOPS_PLATFORM_UPSTREAM" in lines[0]
+    assert "make" not in lines[0]
+
+
 def test_the_cli_prints_each_step_once_and_speaks_json_and_github(tmp_path: Path) -> None:
     args = [
         "validate", str(FIXTURES / "good"), "--repo-root", str(ROOT), "--no-freshness",
@@ -277,6 +291,7 @@ def test_pyproject_table_sets_what_flags_and_variables_do_not(
     assert made.upstream == (repo / "data").resolve()
     assert made.cache == repo / "c"
     assert made.chart_mirror is None
+    assert made.describe_chart_mirror().startswith("none (pyproject.toml)")
     assert made.strict
     monkeypatch.setenv("GITOPS_PLATFORM_UPSTREAM", str(tmp_path / "env"))
     assert Settings.make(repo / "dist", repo_root=repo).upstream == (tmp_path / "env").resolve()

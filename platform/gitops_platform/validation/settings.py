@@ -225,20 +225,17 @@ class Settings:
             or from_table("upstream")
             or root / DEFAULT_UPSTREAM
         ).resolve()
-        if (
+        from_pyproject = (
             chart_mirror is None
             and os.environ.get(CHART_MIRROR_ENV) is None
             and "chart-mirror" in table
-        ):
+        )
+        if from_pyproject:
             value = str(table["chart-mirror"])
             chart_mirror = value if value.lower() == CHART_MIRROR_NONE else root / value
         mirror, mirror_origin = _chart_mirror(chart_mirror, resolved_upstream)
-        if (
-            mirror_origin == "--chart-mirror"
-            and "chart-mirror" in table
-            and chart_mirror is not None
-        ):
-            mirror_origin = "--chart-mirror or pyproject.toml"
+        if from_pyproject:
+            mirror_origin = "pyproject.toml"
         lint = yamllint_config or from_table("yamllint-config") or root / ".yamllint.yaml"
         baseline = secrets_baseline or from_table("secrets-baseline") or root / ".secrets.baseline"
         return cls(
