@@ -47,8 +47,11 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.synced node_modules/.installed ## Python and Node toolchains
 
-synth: setup ## render dist/ with cdk8s synth
-	cdk8s synth --no-check-upgrade
+synth: setup ## render dist/ with cdk8s synth, then say whether dist/ changed
+	cdk8s synth --no-check-upgrade >/dev/null
+	@changed="$$(git status --porcelain -- dist | wc -l)"; \
+	if [[ "$$changed" -eq 0 ]]; then echo "dist/ unchanged"; \
+	else echo "dist/ changed: $$changed files (git status -- dist; review with git diff -- dist)"; fi
 
 upstream: setup ## download the upstream reference data into UPSTREAM_DIR (needs internet)
 	$(PY) scripts/fetch_upstream.py $(UPSTREAM_DIR)
