@@ -58,6 +58,7 @@ class _Group(click.Group):
 _LAZY = {
     "validate": "Validate a rendered tree",
     "diff": "Preview a promotion between two revisions",
+    "upstream": "Locate the upstream reference data",
 }
 
 

@@ -230,6 +230,23 @@ def test_missing_upstream_data_is_the_first_thing_the_cli_says(tmp_path: Path) -
     assert "make" not in lines[0]
 
 
+def test_the_upstream_command_locates_the_data(tmp_path: Path) -> None:
+    found = CliRunner().invoke(
+        main, ["upstream", "--repo-root", str(ROOT), "--upstream", str(UPSTREAM)]
+    )
+    assert found.exit_code == 0, found.output
+    assert found.output.splitlines()[0] == f"upstream data: {UPSTREAM} (--upstream)"
+    assert "crds/         present" in found.output
+    missing = CliRunner().invoke(
+        main,
+        ["upstream", "--repo-root", str(ROOT)],
+        env={"GITOPS_PLATFORM_UPSTREAM": str(tmp_path)},
+    )
+    assert missing.exit_code == 1
+    assert f"upstream data: {tmp_path} ($GITOPS_PLATFORM_UPSTREAM)" in missing.output
+    assert "crds/         MISSING" in missing.output
+
+
 def test_the_cli_prints_each_step_once_and_speaks_json_and_github(tmp_path: Path) -> None:
     args = [
         "validate", str(FIXTURES / "good"), "--repo-root", str(ROOT), "--no-freshness",

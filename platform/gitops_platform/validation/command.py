@@ -15,6 +15,7 @@ imports the command line above it; the ``gitops-platform`` group adds it.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -42,7 +43,7 @@ from gitops_platform.validation.settings import (
 )
 from gitops_platform.validation.tools import INSTALL_HINT, find_tool, node_problem, tool_names
 
-__all__ = ["diff", "preflight", "validate"]
+__all__ = ["diff", "preflight", "upstream", "validate"]
 
 
 def preflight(settings: Settings) -> list[str]:
@@ -60,7 +61,8 @@ def preflight(settings: Settings) -> list[str]:
         causes.append(
             f"upstream data not found at {settings.upstream}: schemas and the chart mirror come "
             f"from it; point --upstream, ${UPSTREAM_ENV} or the `upstream` key of "
-            "[tool.gitops-platform] in pyproject.toml at it"
+            "[tool.gitops-platform] in pyproject.toml at it (`gitops-platform upstream` shows "
+            "what is found where)"
         )
     node = node_problem() if settings.freshness else ""
     if node:
@@ -286,3 +288,47 @@ def diff(
     if not views[0].apps and not views[1].apps:
         raise click.ClickException(f"no Application of environment {env!r} at {ref_a} or {ref_b}")
     click.echo(diff_views(views[0], views[1], ref_a, ref_b))
+
+
+#: What the pipeline reads from the upstream data folder, and which steps need it.
+UPSTREAM_PARTS = (
+    ("crds", "CRD schemas and scopes (steps 4, 7, 9, 10)"),
+    ("chart-repos", "the offline chart mirror (steps 5a, 5c; else charts are pulled)"),
+)
+
+
+@click.command("upstream")
+@click.option(
+    "--repo-root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The repository (default: the Git top level).",
+)
+@click.option("--upstream", type=click.Path(path_type=Path, file_okay=False), default=None)
+def upstream(repo_root: Path | None, upstream: Path | None) -> None:
+    """Locate the upstream reference data: where it is looked for and what is there.
+
+    Exits 1 when the folder or its CRDs are missing.
+    """
+    root = (repo_root or find_repo_root(Path.cwd())).resolve()
+    settings = Settings.make(root, repo_root=root, freshness=False, upstream=upstream)
+    origin = (
+        "--upstream"
+        if upstream is not None
+        else f"${UPSTREAM_ENV}"
+        if os.environ.get(UPSTREAM_ENV)
+        else "pyproject.toml"
+        if project_table(root).get("upstream")
+        else "default"
+    )
+    click.echo(f"upstream data: {settings.upstream} ({origin})")
+    missing = False
+    for name, role in UPSTREAM_PARTS:
+        present = (settings.upstream / name).is_dir()
+        missing |= not present and name == "crds"
+        click.echo(f"  {name + '/':<13} {'present' if present else 'MISSING':<8} {role}")
+    if missing:
+        raise click.ClickException(
+            f"no upstream data at {settings.upstream}: point --upstream, ${UPSTREAM_ENV} or the "
+            "`upstream` key of [tool.gitops-platform] in pyproject.toml at it"
+        )
