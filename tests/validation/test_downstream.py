@@ -378,6 +378,7 @@ def test_tools_install_runs_go_install_per_missing_tool(tmp_path: Path) -> None:
         "kubeconform",
         "gator",
         "kustomize",
+        "cyclonus",
         "kube-apiserver",
         "kubectl",
         "etcd",
