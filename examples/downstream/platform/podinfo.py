@@ -18,14 +18,11 @@ from constructs import Construct
 from gitops_platform import (
     CertManager,
     ComponentContext,
-    Flow,
     GroupKind,
     LocalChart,
     PlatformComponent,
-    Port,
     Release,
     Traefik,
-    Workload,
 )
 
 CHART = Path(__file__).resolve().parent.parent / "charts" / "podinfo"
@@ -59,19 +56,6 @@ class Podinfo(PlatformComponent):
     def uses(self) -> tuple[PlatformComponent, ...]:
         """The ingress and certificates components whose outputs the values read."""
         return (self.ingress, self.tls)
-
-    @property
-    def server(self) -> Workload:
-        """Podinfo's pods (the chart's labels) and the HTTP port they serve."""
-        return Workload(self, "podinfo", {"app.kubernetes.io/name": "podinfo"}, (Port(9898),))
-
-    def workloads(self) -> tuple[Workload, ...]:
-        """The podinfo Deployment."""
-        return (self.server,)
-
-    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
-        """Reached through the ingress controller only."""
-        return (Flow(self.ingress.controller, self.server, ports=(9898,), reason="its web UI"),)
 
     def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
         """Image, ingress class and issuer (shared); host, replicas, resources (per env)."""
