@@ -10,6 +10,8 @@ import sys
 
 from gitops_platform import (
     AcmeIssuer,
+    BackstageObservability,
+    BackstageRelease,
     CertManager,
     Cluster,
     Environment,
@@ -18,7 +20,9 @@ from gitops_platform import (
     PlatformApp,
     PlatformError,
     PlatformSpec,
+    PostgresConnection,
     SelfSignedIssuer,
+    ServiceEndpoint,
     Sizing,
     Traefik,
     VaultStore,
@@ -50,27 +54,51 @@ SPEC = PlatformSpec(
 )
 
 
+#: The observability stack's services (namespace ``observability``) that Backstage proxies.
+OBSERVABILITY = BackstageObservability(
+    grafana=ServiceEndpoint("grafana", "observability", 80),
+    prometheus=ServiceEndpoint("kube-prometheus-stack-prometheus", "observability", 9090),
+    tempo=ServiceEndpoint("tempo", "observability", 3200),
+)
+
+
 def build() -> PlatformApp:
     """Compose the platform."""
     ingress = Traefik()
+    certificates = CertManager(
+        issuers={
+            "dev": SelfSignedIssuer(),
+            # HTTP-01 challenges are served through the platform's ingress controller
+            "prd": AcmeIssuer(email="platform-team@example.com", ingress=ingress),
+        }
+    )
+    secrets = ExternalSecrets(
+        stores={
+            "dev": VaultStore(server="https://vault.dev.platform.example.com"),
+            "prd": VaultStore(server="https://vault.platform.example.com"),
+        }
+    )
     return PlatformApp(
         SPEC,
         [
-            CertManager(
-                issuers={
-                    "dev": SelfSignedIssuer(),
-                    # HTTP-01 challenges are served through the platform's ingress controller
-                    "prd": AcmeIssuer(email="platform-team@example.com", ingress=ingress),
-                }
-            ),
-            ExternalSecrets(
-                stores={
-                    "dev": VaultStore(server="https://vault.dev.platform.example.com"),
-                    "prd": VaultStore(server="https://vault.platform.example.com"),
-                }
-            ),
+            certificates,
+            secrets,
             ingress,
             Gatekeeper(),
+            BackstageRelease(
+                ingress=ingress,
+                tls=certificates,
+                secrets=secrets,
+                observability=OBSERVABILITY,
+                databases={
+                    "dev": PostgresConnection(
+                        "pgbouncer.postgres.svc", 6432, "backstage", "backstage"
+                    ),
+                    "prd": PostgresConnection(
+                        "pgbouncer.postgres.svc", 6432, "backstage", "backstage"
+                    ),
+                },
+            ),
         ],
     )
 

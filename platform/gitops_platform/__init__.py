@@ -65,6 +65,12 @@ if TYPE_CHECKING:
         SecretStoreRef,
         ServiceEndpoint,
     )
+    from gitops_platform.backstage import (
+        BackstageObservability,
+        BackstageRelease,
+        DynamicPlugin,
+        PostgresConnection,
+    )
     from gitops_platform.core.environment import (
         Cluster,
         Environment,
@@ -83,6 +89,11 @@ if TYPE_CHECKING:
         SynthError,
         UpstreamDataError,
     )
+    from gitops_platform.external_secrets.bundle import (
+        ExternalSecretBundle,
+        RemoteValue,
+        SecretSpec,
+    )
     from gitops_platform.external_secrets.operator import ExternalSecrets, VaultStore
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
@@ -96,6 +107,8 @@ _EXPORTS: dict[str, str] = {
     "AppProject": "gitops_platform.argocd.project",
     "ApplicationProps": "gitops_platform.argocd.application",
     "ArgoApplication": "gitops_platform.argocd.application",
+    "BackstageObservability": "gitops_platform.backstage",
+    "BackstageRelease": "gitops_platform.backstage",
     "CertManager": "gitops_platform.networking.cert_manager",
     "ChartRelease": "gitops_platform.component",
     "Cluster": "gitops_platform.core.environment",
@@ -105,8 +118,10 @@ _EXPORTS: dict[str, str] = {
     "Delivery": "gitops_platform.component",
     "Destination": "gitops_platform.argocd.project",
     "DuplicateError": "gitops_platform.errors",
+    "DynamicPlugin": "gitops_platform.backstage",
     "Environment": "gitops_platform.core.environment",
     "Exemption": "gitops_platform.policy.library",
+    "ExternalSecretBundle": "gitops_platform.external_secrets.bundle",  # pragma: allowlist secret
     "ExternalSecrets": "gitops_platform.external_secrets.operator",  # pragma: allowlist secret
     "Gatekeeper": "gitops_platform.policy.gatekeeper",
     "GitSource": "gitops_platform.argocd.application",
@@ -124,13 +139,16 @@ _EXPORTS: dict[str, str] = {
     "PlatformError": "gitops_platform.errors",
     "PlatformSpec": "gitops_platform.core.environment",
     "PodSecurity": "gitops_platform.core.environment",
+    "PostgresConnection": "gitops_platform.backstage",
     "ProjectProps": "gitops_platform.argocd.project",
     "Release": "gitops_platform.component",
+    "RemoteValue": "gitops_platform.external_secrets.bundle",
     "Retry": "gitops_platform.argocd.application",
     "SecretLiteralError": "gitops_platform.errors",  # pragma: allowlist secret
+    "SecretSpec": "gitops_platform.external_secrets.bundle",  # pragma: allowlist secret
     "SecretStoreRef": "gitops_platform.component",  # pragma: allowlist secret
-    "ServiceEndpoint": "gitops_platform.component",
     "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
+    "ServiceEndpoint": "gitops_platform.component",
     "Sizing": "gitops_platform.core.environment",
     "SyncPolicy": "gitops_platform.argocd.application",
     "SynthError": "gitops_platform.errors",
@@ -144,6 +162,8 @@ __all__ = [
     "AppProject",
     "ApplicationProps",
     "ArgoApplication",
+    "BackstageObservability",
+    "BackstageRelease",
     "CertManager",
     "ChartRelease",
     "Cluster",
@@ -153,8 +173,10 @@ __all__ = [
     "Delivery",
     "Destination",
     "DuplicateError",
+    "DynamicPlugin",
     "Environment",
     "Exemption",
+    "ExternalSecretBundle",
     "ExternalSecrets",
     "Gatekeeper",
     "GitSource",
@@ -172,10 +194,13 @@ __all__ = [
     "PlatformError",
     "PlatformSpec",
     "PodSecurity",
+    "PostgresConnection",
     "ProjectProps",
     "Release",
+    "RemoteValue",
     "Retry",
     "SecretLiteralError",
+    "SecretSpec",
     "SecretStoreRef",
     "SelfSignedIssuer",
     "ServiceEndpoint",
