@@ -52,6 +52,12 @@ if TYPE_CHECKING:
         SyncPolicy,
     )
     from gitops_platform.argocd.project import AppProject, Destination, GroupKind, ProjectProps
+    from gitops_platform.backstage import (
+        BackstageObservability,
+        BackstageRelease,
+        DynamicPlugin,
+        PostgresConnection,
+    )
     from gitops_platform.component import (
         ChartRelease,
         ComponentContext,
@@ -64,12 +70,6 @@ if TYPE_CHECKING:
         Release,
         SecretStoreRef,
         ServiceEndpoint,
-    )
-    from gitops_platform.backstage import (
-        BackstageObservability,
-        BackstageRelease,
-        DynamicPlugin,
-        PostgresConnection,
     )
     from gitops_platform.core.environment import (
         Cluster,

@@ -112,12 +112,18 @@ DEFAULT_PLUGINS: tuple[DynamicPlugin, ...] = (
     ),
     DynamicPlugin(
         "@backstage-community/plugin-grafana@0.21.0",
-        integrity="sha512-a1mDcng3P8kteCxs7F1ZCNGCTTzzqC2njzlqb1kr+fKkA0WittAtVAlcSfpE9YT+xBQFt16Wt5jsIBf/pAjxcg==",
+        integrity=(
+            "sha512-a1mDcng3P8kteCxs7F1ZCNGCTTzzqC2njzlqb1kr+fK"
+            "kA0WittAtVAlcSfpE9YT+xBQFt16Wt5jsIBf/pAjxcg=="
+        ),  # the registry's dist.integrity, verbatim
         source="npm registry: npm view @backstage-community/plugin-grafana@0.21.0 dist.integrity",
     ),
     DynamicPlugin(
         "@roadiehq/backstage-plugin-prometheus@3.3.1",
-        integrity="sha512-dvRK68noyw0aUNKpjWs+ej1xBuSKNZXaY4CVMq2ndSl2rM0P6q29ckb1KzuxNOMG3VMQDHhfW79RXLuLY0r+ng==",
+        integrity=(
+            "sha512-dvRK68noyw0aUNKpjWs+ej1xBuSKNZXaY4CVMq2ndSl"
+            "2rM0P6q29ckb1KzuxNOMG3VMQDHhfW79RXLuLY0r+ng=="
+        ),  # the registry's dist.integrity, verbatim
         source="npm registry: npm view @roadiehq/backstage-plugin-prometheus@3.3.1 dist.integrity",
     ),
 )
@@ -195,6 +201,7 @@ _DELIVERY = Delivery(sync_wave=2)
 POSTGRES_SECRET = "backstage-postgres"  # noqa: S105  # pragma: allowlist secret
 AUTH_SECRET = "backstage-backend-auth"  # noqa: S105  # pragma: allowlist secret
 GRAFANA_SECRET = "backstage-grafana"  # noqa: S105  # pragma: allowlist secret
+TLS_SECRET = "backstage-tls"  # noqa: S105  # pragma: allowlist secret
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -265,18 +272,28 @@ class BackstageRelease(PlatformComponent):
 
     def policy_exemptions(self) -> tuple[Exemption, ...]:
         """The RHDH chart's two ConfigMaps have no label value (reviewed)."""
+        reason = (
+            "The RHDH chart renders <release>-dynamic-plugins (without a namespace) and the "
+            "upstream chart's <fullname>-app-config ConfigMaps without any label value (no "
+            "commonLabels in those templates); every other object of the chart is labelled."
+        )
         return (
             Exemption(
                 policy="required-labels",
                 kind="ConfigMap",
                 namespace=self.namespace,
-                name="backstage-*",
+                name="backstage-developer-hub-app-config",
                 checks=("missing-label",),
-                reason=(
-                    "The RHDH chart renders <release>-dynamic-plugins and the upstream "
-                    "chart's <fullname>-app-config ConfigMaps without any label value "
-                    "(no commonLabels in those templates); every other object is labelled."
-                ),
+                reason=reason,
+            ),
+            # the template names no namespace: the object has none until Argo CD places it
+            Exemption(
+                policy="required-labels",
+                kind="ConfigMap",
+                namespace="*",
+                name="backstage-dynamic-plugins",
+                checks=("missing-label",),
+                reason=reason,
             ),
         )
 
@@ -446,7 +463,8 @@ class BackstageRelease(PlatformComponent):
                     "enabled": True,
                     "className": self.ingress.ingress_class.name,
                     "annotations": self.tls.issuer.annotations(),
-                    "tls": {"enabled": True, "secretName": "backstage-tls"},
+                    # the Secret cert-manager writes for the issuer annotation above
+                    "tls": {"enabled": True, "secretName": TLS_SECRET},
                 },
                 "backstage": {
                     "image": {
