@@ -575,8 +575,9 @@ def test_steps_selection() -> None:
     assert resolve_steps(["4,argocd"]) == {"kubeconform", "argocd"}
     assert resolve_steps(["helm"]) == {"helm-values", "helm-charts", "helm-render"}
     assert resolve_steps(["9"]) == {"references"}
+    assert resolve_steps(["10"]) == {"dry-run"}
     with pytest.raises(ValueError, match="unknown step"):
-        resolve_steps(["10"])
+        resolve_steps(["11"])
 
 
 def test_platform_charts_render_as_argo_cd_would_when_the_repository_is_reachable(
