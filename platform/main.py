@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from gitops_platform import (
     AcmeIssuer,
@@ -17,6 +18,7 @@ from gitops_platform import (
     Environment,
     ExternalSecrets,
     Gatekeeper,
+    OnboardedService,
     PlatformApp,
     PlatformError,
     PlatformSpec,
@@ -24,6 +26,8 @@ from gitops_platform import (
     SelfSignedIssuer,
     ServiceEndpoint,
     Sizing,
+    System,
+    Team,
     Traefik,
     VaultStore,
 )
@@ -60,6 +64,12 @@ OBSERVABILITY = BackstageObservability(
     prometheus=ServiceEndpoint("kube-prometheus-stack-prometheus", "observability", 9090),
     tempo=ServiceEndpoint("tempo", "observability", 3200),
 )
+
+#: The Vector gateway's OTLP/HTTP endpoint (namespace ``observability``).
+OTLP_HTTP = ServiceEndpoint("vector-gateway", "observability", 4318)
+
+CHAT_TEAM = Team("team-chat", display_name="Chat team")
+CHAT = System("chat", owner=CHAT_TEAM, description="Real-time chat")
 
 
 def build() -> PlatformApp:
@@ -98,6 +108,16 @@ def build() -> PlatformApp:
                         "pgbouncer.postgres.svc", 6432, "backstage", "backstage"
                     ),
                 },
+            ),
+            OnboardedService(
+                name="chat-api",
+                namespace="chat-api",
+                chart=Path("apps/chat-api/chart"),
+                owner=CHAT_TEAM,
+                system=CHAT,
+                otlp=OTLP_HTTP,
+                description="The chat API: conversations and messages over HTTP",
+                env_values={"prd": {"maxReplicas": 6}},
             ),
         ],
     )

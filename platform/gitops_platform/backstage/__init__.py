@@ -1,5 +1,6 @@
 """Backstage (Red Hat Developer Hub): the release, its dynamic plugins and its secrets."""
 
+from gitops_platform.backstage.onboarding import OnboardedService, System, Team
 from gitops_platform.backstage.plugins import DynamicPlugin
 from gitops_platform.backstage.release import (
     DEFAULT_PLUGINS,
@@ -15,5 +16,8 @@ __all__ = [
     "BackstageObservability",
     "BackstageRelease",
     "DynamicPlugin",
+    "OnboardedService",
     "PostgresConnection",
+    "System",
+    "Team",
 ]

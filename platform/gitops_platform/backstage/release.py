@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from gitops_platform import layout
 from gitops_platform.argocd.project import GroupKind
 from gitops_platform.backstage.plugins import DynamicPlugin
 from gitops_platform.component import (
@@ -113,16 +114,16 @@ DEFAULT_PLUGINS: tuple[DynamicPlugin, ...] = (
     DynamicPlugin(
         "@backstage-community/plugin-grafana@0.21.0",
         integrity=(
-            "sha512-a1mDcng3P8kteCxs7F1ZCNGCTTzzqC2njzlqb1kr+fK"
-            "kA0WittAtVAlcSfpE9YT+xBQFt16Wt5jsIBf/pAjxcg=="
+            "sha512-a1mDcng3P8kteCxs7F1ZCNGCTTzzqC2njzlqb1kr+fK"  # pragma: allowlist secret
+            "kA0WittAtVAlcSfpE9YT+xBQFt16Wt5jsIBf/pAjxcg=="  # pragma: allowlist secret
         ),  # the registry's dist.integrity, verbatim
         source="npm registry: npm view @backstage-community/plugin-grafana@0.21.0 dist.integrity",
     ),
     DynamicPlugin(
         "@roadiehq/backstage-plugin-prometheus@3.3.1",
         integrity=(
-            "sha512-dvRK68noyw0aUNKpjWs+ej1xBuSKNZXaY4CVMq2ndSl"
-            "2rM0P6q29ckb1KzuxNOMG3VMQDHhfW79RXLuLY0r+ng=="
+            "sha512-dvRK68noyw0aUNKpjWs+ej1xBuSKNZXaY4CVMq2ndSl"  # pragma: allowlist secret
+            "2rM0P6q29ckb1KzuxNOMG3VMQDHhfW79RXLuLY0r+ng=="  # pragma: allowlist secret
         ),  # the registry's dist.integrity, verbatim
         source="npm registry: npm view @roadiehq/backstage-plugin-prometheus@3.3.1 dist.integrity",
     ),
@@ -217,8 +218,8 @@ class BackstageRelease(PlatformComponent):
         hosts: per environment, a host name other than ``backstage.<base domain>``
             (must stay inside the environment's domain).
         plugins: the dynamic plugins enabled (default :data:`DEFAULT_PLUGINS`).
-        catalog_files: tree paths of the catalog files Backstage registers, read at each
-            environment's pin (``catalog/chat-api/catalog-info.yaml``).
+        catalog_files: tree paths of catalog files Backstage registers besides those the
+            platform's components render (``catalog/...``), read at each environment's pin.
         title: the portal title.
         version: the chart version (5.12.10: the RHDH 1.10 line).
         image_tag: the RHDH image tag (also the dynamic-plugin installer's image).
@@ -405,7 +406,9 @@ class BackstageRelease(PlatformComponent):
             ],
         }
 
-    def _catalog_locations(self, platform: PlatformSpec, env: Environment) -> list[Any]:
+    def _catalog_locations(
+        self, platform: PlatformSpec, env: Environment, catalog: tuple[str, ...]
+    ) -> list[Any]:
         base = platform.repo_url.removesuffix(".git")
         prefix = f"{platform.tree_prefix}/" if platform.tree_prefix else ""
         return [
@@ -414,14 +417,25 @@ class BackstageRelease(PlatformComponent):
                 "target": f"{base}/blob/{env.revision}/{prefix}{path}",
                 "rules": [{"allow": ["Component", "System", "Group", "API", "Resource"]}],
             }
-            for path in self.catalog_files
+            for path in catalog
         ]
 
     def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
         """Shared values (chart settings) and each environment's (host, sizing, config)."""
         if ctx.env is None:
             return self._base_values(ctx.platform.name)
-        return self._env_values(ctx.platform, ctx.env)
+        return self._env_values(ctx.platform, ctx.env, self._catalog(ctx))
+
+    def _catalog(self, ctx: ComponentContext) -> tuple[str, ...]:
+        """``catalog_files`` and every catalog file the platform's components render."""
+        shared = ComponentContext(ctx.platform, None, ctx.components)
+        found = {
+            path
+            for component in ctx.components
+            for path in component.files(shared)
+            if path.startswith(f"{layout.CATALOG_FOLDER}/")
+        }
+        return tuple(sorted(found | set(self.catalog_files)))
 
     def _base_values(self, part_of: str) -> dict[str, Any]:
         registry, repository, _ = BACKSTAGE_IMAGE
@@ -495,7 +509,9 @@ class BackstageRelease(PlatformComponent):
             },
         }
 
-    def _env_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
+    def _env_values(
+        self, platform: PlatformSpec, env: Environment, catalog: tuple[str, ...]
+    ) -> dict[str, Any]:
         obs = self.observability
         grafana_host = obs.grafana_host or env.host("grafana")
         replicas = env.sizing.replicas
@@ -527,7 +543,7 @@ class BackstageRelease(PlatformComponent):
             "grafana": {"domain": f"https://{grafana_host}", "unifiedAlerting": True},
             "prometheus": {"proxyPath": "/prometheus/api"},
             "kubernetes": self.kubernetes_config(),
-            "catalog": {"locations": self._catalog_locations(platform, env)},
+            "catalog": {"locations": self._catalog_locations(platform, env, catalog)},
         }
         return {
             "global": {"host": self.host(env)},
