@@ -68,9 +68,11 @@ class RemoteValue:
     property: str
 
     def __post_init__(self) -> None:
-        where = f"RemoteValue({self.key!r})"
+        path_like = isinstance(self.key, str) and bool(_REMOTE_KEY.fullmatch(self.key))
+        # a key that is not a path may be a pasted value: never repeat it in the message
+        where = f"RemoteValue({self.key!r})" if path_like else "RemoteValue"
         problems: list[InvalidValueError] = []
-        if not isinstance(self.key, str) or not _REMOTE_KEY.fullmatch(self.key):
+        if not path_like:
             problems.append(
                 InvalidValueError(
                     where,
