@@ -36,7 +36,7 @@ def _replace(main: ModuleType, kind: type, **changes: Any) -> PlatformApp:
     components: list[PlatformComponent] = []
     for component in main.build().components:
         if type(component) is kind:
-            component = dataclasses.replace(component, **changes)
+            component = dataclasses.replace(component, **changes)  # type: ignore[type-var]
         components.append(component)
     return PlatformApp(main.SPEC, components)
 
