@@ -15,6 +15,7 @@ Steps, reported in this order:
 7    argocd          what Argo CD would refuse: projects, repos, destinations, kinds, paths...
 8    secrets         detect-secrets on the repository (or the foreign tree)
 9    references      every by-name reference resolves in its environment (charts included)
+9b   backstage       Backstage: app-config ${VAR}s defined, entities valid and resolving, ids
 10   dry-run         every environment created, dry-run, on a real API server (CEL, Pod Security)
 ===  ==============  ===========================================================================
 
@@ -48,6 +49,7 @@ from gitops_platform.validation import (
     argo_sync,
     argo_tree,
     argocd,
+    backstage,
     chart_source,
     freshness,
     helm_charts,
@@ -446,6 +448,15 @@ def _references(context: Context) -> StepResult:
     return result
 
 
+def _backstage(context: Context) -> StepResult:
+    settings = context.settings
+    entities = backstage.load_catalog(settings.tree, context.tree.catalog_files)
+    node = find_tool("node", settings.repo_root, "node_modules/.bin")
+    return backstage.run_backstage(
+        context.documents, entities, node, settings.repo_root / "node_modules"
+    )
+
+
 def _server_dry_run(context: Context) -> StepResult:
     apiserver, etcd = (context.tool(name) for name in server_dry_run.TOOLS)
     if apiserver is None or etcd is None:
@@ -489,6 +500,7 @@ STEPS: tuple[Step, ...] = (
     Step(argocd.STEP, "7", _argocd),
     Step(secret_scan.STEP, "8", _secrets),
     Step(references.STEP, "9", _references),
+    Step(backstage.STEP, "9b", _backstage),
     Step(server_dry_run.STEP, "10", _server_dry_run),
 )
 #: Step name to number, in report order.
