@@ -66,8 +66,8 @@ def test_ingress_host_class_tls(rhdh: tuple[str, list[dict[str, Any]]]) -> None:
     ingress = _one(objects, "Ingress")
     assert ingress["spec"]["ingressClassName"] == "traefik"
     assert [r["host"] for r in ingress["spec"]["rules"]] == [HOSTS[env]]
-    tls_secret = "backstage-tls"  # pragma: allowlist secret
-    assert ingress["spec"]["tls"] == [{"hosts": [HOSTS[env]], "secretName": tls_secret}]
+    tls_name = "backstage-tls"  # pragma: allowlist secret
+    assert ingress["spec"]["tls"] == [{"hosts": [HOSTS[env]], "secretName": tls_name}]
     assert ingress["metadata"]["annotations"] == {"cert-manager.io/cluster-issuer": "platform-tls"}
     assert not [o for o in objects if o["kind"] == "Route"]
 
