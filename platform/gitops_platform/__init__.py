@@ -73,6 +73,7 @@ if TYPE_CHECKING:
         Release,
         SecretStoreRef,
         ServiceEndpoint,
+        SingleChartComponent,
     )
     from gitops_platform.core.environment import (
         Cluster,
@@ -153,6 +154,7 @@ _EXPORTS: dict[str, str] = {
     "SecretStoreRef": "gitops_platform.component",  # pragma: allowlist secret
     "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "ServiceEndpoint": "gitops_platform.component",
+    "SingleChartComponent": "gitops_platform.component",
     "Sizing": "gitops_platform.core.environment",
     "SyncPolicy": "gitops_platform.argocd.application",
     "SynthError": "gitops_platform.errors",
@@ -211,6 +213,7 @@ __all__ = [
     "SecretStoreRef",
     "SelfSignedIssuer",
     "ServiceEndpoint",
+    "SingleChartComponent",
     "Sizing",
     "SyncPolicy",
     "SynthError",
