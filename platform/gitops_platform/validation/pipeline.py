@@ -452,9 +452,25 @@ def _backstage(context: Context) -> StepResult:
     settings = context.settings
     entities = backstage.load_catalog(settings.tree, context.tree.catalog_files)
     node = find_tool("node", settings.repo_root, "node_modules/.bin")
-    return backstage.run_backstage(
-        context.documents, entities, node, settings.repo_root / "node_modules"
-    )
+    # the tree's objects, its charts' renders; of the repository's own charts, those the tree
+    # carries (a foreign tree is not checked against this repository's catalog)
+    tree_charts = []
+    for folder in context.tree.chart_dirs:
+        try:
+            tree_charts.append((settings.tree / folder).relative_to(settings.repo_root).as_posix())
+        except ValueError:
+            tree_charts.append(folder)
+    documents = list(context.rendered_documents)
+    if context.wants(helm_charts.RENDER_STEP):
+        documents += [d for o in context.chart_renders.outputs for d in o.documents]
+    if context.wants(helm_charts.CHARTS_STEP):
+        documents += [
+            d
+            for o in context.repo_charts.outputs
+            if any(f"helm template {chart}" in o.origin for chart in tree_charts)
+            for d in o.documents
+        ]
+    return backstage.run_backstage(documents, entities, node, settings.repo_root / "node_modules")
 
 
 def _server_dry_run(context: Context) -> StepResult:
