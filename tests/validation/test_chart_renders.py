@@ -484,7 +484,8 @@ def test_no_disruption_budget_blocks_a_node_drain(
             else:
                 assert spec["maxUnavailable"] >= 1, (render.origin, budget["metadata"])
             checked += 1
-    assert checked == 2 + 3 + 3 + 1  # gatekeeper (dev, prd), cert-manager, ESO, traefik (prd)
+    # gatekeeper (dev, prd), cert-manager, ESO, traefik (prd), backstage (prd)
+    assert checked == 2 + 3 + 3 + 1 + 1
 
 
 def test_a_second_run_reuses_the_renders_and_a_changed_value_renders_again(
