@@ -62,6 +62,8 @@ if TYPE_CHECKING:
         Team,
     )
     from gitops_platform.component import (
+        CONTROLLER_KINDS,
+        WEBHOOK_KINDS,
         ChartRelease,
         ComponentContext,
         CrdSource,
@@ -102,7 +104,8 @@ if TYPE_CHECKING:
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
     from gitops_platform.policy.gatekeeper import Gatekeeper
-    from gitops_platform.policy.library import Exemption
+    from gitops_platform.policy.library import Exemption, PolicySet
+    from gitops_platform.rules.credentials import AllowedKey, CredentialKeys
 
 # Names load on first use (PEP 562): `import gitops_platform.validation` or
 # `gitops_platform.errors` never starts jsii, and the constructs load only what they need.
@@ -163,10 +166,18 @@ _EXPORTS: dict[str, str] = {
     "Traefik": "gitops_platform.networking.traefik",
     "UpstreamDataError": "gitops_platform.errors",
     "VaultStore": "gitops_platform.external_secrets.operator",
+    "CONTROLLER_KINDS": "gitops_platform.component",
+    "WEBHOOK_KINDS": "gitops_platform.component",
+    "PolicySet": "gitops_platform.policy.library",
+    "AllowedKey": "gitops_platform.rules.credentials",
+    "CredentialKeys": "gitops_platform.rules.credentials",
 }
 
 __all__ = [
+    "CONTROLLER_KINDS",
+    "WEBHOOK_KINDS",
     "AcmeIssuer",
+    "AllowedKey",
     "AppProject",
     "ApplicationProps",
     "ArgoApplication",
@@ -178,6 +189,7 @@ __all__ = [
     "ComponentContext",
     "ConfigurationError",
     "CrdSource",
+    "CredentialKeys",
     "Delivery",
     "Destination",
     "DuplicateError",
@@ -203,6 +215,7 @@ __all__ = [
     "PlatformError",
     "PlatformSpec",
     "PodSecurity",
+    "PolicySet",
     "PostgresConnection",
     "ProjectProps",
     "Release",
