@@ -14,14 +14,19 @@ from gitops_platform import (
     Cluster,
     Environment,
     ExternalSecrets,
+    GatewaySizing,
     Gatekeeper,
+    NodeExporter,
+    ObservabilityStack,
     PlatformApp,
     PlatformError,
     PlatformSpec,
     SelfSignedIssuer,
     Sizing,
+    StackSizing,
     Traefik,
     VaultStore,
+    VectorGateway,
 )
 
 REPO_URL = "https://github.com/example-org/gitops-platform.git"
@@ -53,25 +58,49 @@ SPEC = PlatformSpec(
 def build() -> PlatformApp:
     """Compose the platform."""
     ingress = Traefik()
+    tls = CertManager(
+        issuers={
+            "dev": SelfSignedIssuer(),
+            # HTTP-01 challenges are served through the platform's ingress controller
+            "prd": AcmeIssuer(email="platform-team@example.com", ingress=ingress),
+        }
+    )
+    secrets = ExternalSecrets(
+        stores={
+            "dev": VaultStore(server="https://vault.dev.platform.example.com"),
+            "prd": VaultStore(server="https://vault.platform.example.com"),
+        }
+    )
+    stack = ObservabilityStack(
+        secrets=secrets,
+        tls=tls,
+        ingress=ingress,
+        sizing={
+            "dev": StackSizing(),
+            "prd": StackSizing(
+                logs_retention="720h",
+                traces_retention="336h",
+                metrics_retention="30d",
+                logs_storage="50Gi",
+                traces_storage="50Gi",
+                metrics_storage="100Gi",
+                persistence=True,
+                alertmanager_replicas=2,
+            ),
+        },
+    )
+    gateway = VectorGateway(
+        stack=stack,
+        sizing={
+            "dev": GatewaySizing(),
+            "prd": GatewaySizing(replicas=2, max_replicas=6, buffer_mib=1024,
+                                 cpu_request="500m", memory_request="512Mi",
+                                 memory_limit="2Gi"),
+        },
+    )  # fmt: skip
     return PlatformApp(
         SPEC,
-        [
-            CertManager(
-                issuers={
-                    "dev": SelfSignedIssuer(),
-                    # HTTP-01 challenges are served through the platform's ingress controller
-                    "prd": AcmeIssuer(email="platform-team@example.com", ingress=ingress),
-                }
-            ),
-            ExternalSecrets(
-                stores={
-                    "dev": VaultStore(server="https://vault.dev.platform.example.com"),
-                    "prd": VaultStore(server="https://vault.platform.example.com"),
-                }
-            ),
-            ingress,
-            Gatekeeper(),
-        ],
+        [tls, secrets, ingress, Gatekeeper(), stack, NodeExporter(stack=stack), gateway],
     )
 
 

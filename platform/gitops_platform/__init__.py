@@ -87,6 +87,13 @@ if TYPE_CHECKING:
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
     from gitops_platform.policy.gatekeeper import Gatekeeper
+    from gitops_platform.observability import (
+        GatewaySizing,
+        NodeExporter,
+        ObservabilityStack,
+        StackSizing,
+        VectorGateway,
+    )
     from gitops_platform.policy.library import Exemption
 
 # Names load on first use (PEP 562): `import gitops_platform.validation` or
@@ -108,6 +115,7 @@ _EXPORTS: dict[str, str] = {
     "Environment": "gitops_platform.core.environment",
     "Exemption": "gitops_platform.policy.library",
     "ExternalSecrets": "gitops_platform.external_secrets.operator",  # pragma: allowlist secret
+    "GatewaySizing": "gitops_platform.observability",
     "Gatekeeper": "gitops_platform.policy.gatekeeper",
     "GitSource": "gitops_platform.argocd.application",
     "GroupKind": "gitops_platform.argocd.project",
@@ -118,6 +126,8 @@ _EXPORTS: dict[str, str] = {
     "InvalidValueError": "gitops_platform.errors",
     "IssuerRef": "gitops_platform.component",
     "LocalChart": "gitops_platform.component",
+    "NodeExporter": "gitops_platform.observability",
+    "ObservabilityStack": "gitops_platform.observability",
     "PermissionDeniedError": "gitops_platform.errors",
     "PlatformApp": "gitops_platform.app",
     "PlatformComponent": "gitops_platform.component",
@@ -132,9 +142,11 @@ _EXPORTS: dict[str, str] = {
     "ServiceEndpoint": "gitops_platform.component",
     "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "Sizing": "gitops_platform.core.environment",
+    "StackSizing": "gitops_platform.observability",
     "SyncPolicy": "gitops_platform.argocd.application",
     "SynthError": "gitops_platform.errors",
     "Traefik": "gitops_platform.networking.traefik",
+    "VectorGateway": "gitops_platform.observability",
     "UpstreamDataError": "gitops_platform.errors",
     "VaultStore": "gitops_platform.external_secrets.operator",
 }
@@ -156,6 +168,7 @@ __all__ = [
     "Environment",
     "Exemption",
     "ExternalSecrets",
+    "GatewaySizing",
     "Gatekeeper",
     "GitSource",
     "GroupKind",
@@ -166,6 +179,8 @@ __all__ = [
     "InvalidValueError",
     "IssuerRef",
     "LocalChart",
+    "NodeExporter",
+    "ObservabilityStack",
     "PermissionDeniedError",
     "PlatformApp",
     "PlatformComponent",
@@ -180,11 +195,13 @@ __all__ = [
     "SelfSignedIssuer",
     "ServiceEndpoint",
     "Sizing",
+    "StackSizing",
     "SyncPolicy",
     "SynthError",
     "Traefik",
     "UpstreamDataError",
     "VaultStore",
+    "VectorGateway",
 ]
 
 

@@ -1,0 +1,651 @@
+"""The observability stack: Loki, Tempo, kube-prometheus-stack and Grafana in one Application.
+
+One Argo CD Application with four chart sources (multi-source) rather than a parent of child
+Applications: the four releases share one namespace, one sync wave and one Pod Security level,
+and are promoted together; a parent Application would add four more objects to keep in step
+and gain no ordering Argo CD does not already give inside one sync (CRDs are applied before the
+custom resources of the same wave).
+
+Chart facts (keys, ports, Service names) are from the charts in the offline mirror:
+``loki`` 18.11.0, ``tempo`` 2.2.4, ``kube-prometheus-stack`` 88.5.3 and ``grafana`` 12.11.1
+(``grafana-community/helm-charts`` and ``prometheus-community/helm-charts`` at those tags).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from cdk8s import ApiObject, ApiObjectMetadata, JsonPatch
+from constructs import Construct
+
+from gitops_platform.argocd.project import GroupKind
+from gitops_platform.component import (
+    CONTROLLER_KINDS,
+    ChartRelease,
+    ComponentContext,
+    Delivery,
+    IngressProvider,
+    IssuerRef,
+    PlatformComponent,
+    Release,
+    ServiceEndpoint,
+)
+from gitops_platform.core.environment import PlatformSpec, PodSecurity
+from gitops_platform.errors import ConfigurationError, InvalidValueError
+from gitops_platform.external_secrets.operator import ExternalSecrets
+from gitops_platform.networking.cert_manager import CertManager
+from gitops_platform.observability import dashboards, datasources
+from gitops_platform.observability.slo import SLO, default_slos, prometheus_rule
+
+__all__ = [
+    "GRAFANA_CHARTS",
+    "PROMETHEUS_CHARTS",
+    "NodeExporter",
+    "ObservabilityStack",
+    "StackSizing",
+]
+
+GRAFANA_CHARTS = "https://grafana-community.github.io/helm-charts"
+PROMETHEUS_CHARTS = "https://prometheus-community.github.io/helm-charts"
+
+#: After the operators (cert-manager, External Secrets: -3) and Gatekeeper (-2); before every
+#: component that ships a ServiceMonitor, PodMonitor or PrometheusRule (wave 0 and later), so the
+#: prometheus-operator CRDs this Application installs exist when those are applied.
+STACK_WAVE = -1
+
+#: What the platform's container-security policy asks of every container.
+CONTAINER_SECURITY: dict[str, Any] = {
+    "allowPrivilegeEscalation": False,
+    "capabilities": {"drop": ["ALL"]},
+    "readOnlyRootFilesystem": True,
+    "runAsNonRoot": True,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+POD_SECURITY: dict[str, Any] = {
+    "runAsNonRoot": True,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+
+
+@dataclass(frozen=True)
+class StackSizing:
+    """Retention and storage of one environment.
+
+    Attributes:
+        logs_retention: Loki retention (a Prometheus-style duration such as ``168h``).
+        traces_retention: Tempo block retention (``72h``).
+        metrics_retention: Prometheus retention (``15d``).
+        logs_storage: Loki's persistent volume size (``10Gi``).
+        traces_storage: Tempo's persistent volume size.
+        metrics_storage: Prometheus' persistent volume size.
+        persistence: whether the stores keep data on persistent volumes (``False``: emptyDir).
+        alertmanager_replicas: Alertmanager replicas.
+    """
+
+    logs_retention: str = "72h"
+    traces_retention: str = "48h"
+    metrics_retention: str = "3d"
+    logs_storage: str = "5Gi"
+    traces_storage: str = "5Gi"
+    metrics_storage: str = "10Gi"
+    persistence: bool = False
+    alertmanager_replicas: int = 1
+
+
+def _resources(cpu: str, memory: str, limit: str) -> dict[str, Any]:
+    return {"requests": {"cpu": cpu, "memory": memory}, "limits": {"memory": limit}}
+
+
+_SMALL = _resources("10m", "32Mi", "128Mi")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObservabilityStack(PlatformComponent):
+    """Loki, Tempo, kube-prometheus-stack and Grafana, with logs, traces and metrics linked.
+
+    Consumers read the typed endpoints (:attr:`grafana`, :attr:`prometheus`,
+    :attr:`prometheus_write`, :attr:`tempo_query`, :attr:`tempo_otlp_http`,
+    :attr:`tempo_otlp_grpc`, :attr:`loki_push`) instead of writing a service URL.
+
+    Attributes:
+        secrets: the External Secrets component; Grafana's admin credentials and the token
+            Backstage uses are read through its store.
+        tls: the certificates component issuing Grafana's Ingress certificate.
+        ingress: the ingress component serving Grafana's Ingress.
+        sizing: retention and storage per environment name (default: dev-sized everywhere).
+        slos: the SLOs whose burn-rate alerts the stack delivers.
+        admin_vault_key: the Vault key holding ``admin-user`` and ``admin-password``.
+        backstage_token_vault_key: the Vault key holding ``token``, a Grafana service-account
+            token (Viewer) for Backstage's Grafana plugin.
+        loki_version / tempo_version / kps_version / grafana_version: chart versions.
+    """
+
+    cluster_kinds: ClassVar[tuple[GroupKind, ...]] = (
+        *CONTROLLER_KINDS,
+        GroupKind("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+        GroupKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+    )
+
+    secrets: ExternalSecrets
+    tls: CertManager
+    ingress: IngressProvider
+    sizing: Mapping[str, StackSizing] = field(default_factory=dict)
+    slos: tuple[SLO, ...] = field(default_factory=default_slos)
+    admin_vault_key: str = "observability/grafana-admin"
+    backstage_token_vault_key: str = "observability/grafana-backstage-token"  # noqa: S105
+    loki_version: str = "18.11.0"
+    tempo_version: str = "2.2.4"
+    kps_version: str = "88.5.3"
+    grafana_version: str = "12.11.1"
+    name: str = "observability"
+    namespace: str = "observability"
+    delivery: Delivery = Delivery(sync_wave=STACK_WAVE, server_side_apply=True)
+
+    #: Secret names (not values): the ExternalSecrets' targets.
+    ADMIN_SECRET: ClassVar[str] = "grafana-admin"
+    BACKSTAGE_TOKEN_SECRET: ClassVar[str] = "grafana-backstage-token"  # noqa: S105
+    DASHBOARDS_CONFIGMAP: ClassVar[str] = "grafana-dashboards"
+
+    def validate(self, platform: PlatformSpec) -> None:
+        """Every ``sizing`` key names an environment of the platform.
+
+        Raises:
+            ConfigurationError: for a key that is no environment.
+        """
+        names = [e.name for e in platform.environments]
+        for key in self.sizing:
+            if key not in names:
+                raise ConfigurationError(
+                    "ObservabilityStack", "sizing", key, f"an environment name: {names}"
+                )
+        if not self.delivery.server_side_apply:
+            raise InvalidValueError(
+                "ObservabilityStack",
+                "delivery.server_side_apply",
+                False,
+                "True: kube-prometheus-stack's CRDs exceed the client-side apply annotation",
+            )
+
+    def uses(self) -> tuple[PlatformComponent, ...]:
+        """The secrets, certificates and ingress components whose outputs it reads."""
+        out: list[PlatformComponent] = [self.secrets, self.tls]
+        if isinstance(self.ingress, PlatformComponent):
+            out.append(self.ingress)
+        return tuple(out)
+
+    # -- typed endpoints ------------------------------------------------------------------
+
+    @property
+    def grafana(self) -> ServiceEndpoint:
+        """Grafana's HTTP API and UI (Service ``grafana``, port 80 -> container 3000)."""
+        return ServiceEndpoint("grafana", self.namespace, 80)
+
+    @property
+    def prometheus(self) -> ServiceEndpoint:
+        """Prometheus' query API (``/api/v1/query`` lives under it)."""
+        return ServiceEndpoint("kube-prometheus-stack-prometheus", self.namespace, 9090)
+
+    @property
+    def prometheus_write(self) -> ServiceEndpoint:
+        """Prometheus' remote-write receiver (``--web.enable-remote-write-receiver``)."""
+        return ServiceEndpoint(
+            "kube-prometheus-stack-prometheus", self.namespace, 9090, path="/api/v1/write"
+        )
+
+    @property
+    def tempo_query(self) -> ServiceEndpoint:
+        """Tempo's HTTP query API (Grafana's Tempo data source)."""
+        return ServiceEndpoint("tempo", self.namespace, 3200)
+
+    @property
+    def tempo_otlp_http(self) -> ServiceEndpoint:
+        """Tempo's OTLP/HTTP trace receiver (the exporter appends nothing: full path)."""
+        return ServiceEndpoint("tempo", self.namespace, 4318, path="/v1/traces")
+
+    @property
+    def tempo_otlp_grpc(self) -> ServiceEndpoint:
+        """Tempo's OTLP/gRPC receiver."""
+        return ServiceEndpoint("tempo", self.namespace, 4317)
+
+    @property
+    def loki_push(self) -> ServiceEndpoint:
+        """Loki's HTTP API (the push path ``/loki/api/v1/push`` is appended by clients)."""
+        return ServiceEndpoint("loki", self.namespace, 3100)
+
+    @property
+    def loki_query(self) -> ServiceEndpoint:
+        """Loki's query API (same Service as :attr:`loki_push` in monolithic mode)."""
+        return self.loki_push
+
+    @property
+    def backstage_token_secret(self) -> tuple[str, str]:
+        """The Secret (name, key) in :attr:`namespace` holding Backstage's Grafana token."""
+        return (self.BACKSTAGE_TOKEN_SECRET, "token")
+
+    def grafana_url(self, base_domain: str) -> str:
+        """Grafana's public URL in an environment (``https://grafana.<base domain>``)."""
+        return f"https://grafana.{base_domain}"
+
+    # -- charts ----------------------------------------------------------------------------
+
+    @property
+    def loki(self) -> ChartRelease:
+        """The Loki release (monolithic)."""
+        return ChartRelease(
+            GRAFANA_CHARTS,
+            "loki",
+            self.loki_version,
+            release_name="loki",
+            values_schema=f"charts/loki/{self.loki_version}/values.schema.json",
+        )
+
+    @property
+    def tempo(self) -> ChartRelease:
+        """The Tempo release (monolithic)."""
+        return ChartRelease(GRAFANA_CHARTS, "tempo", self.tempo_version, release_name="tempo")
+
+    @property
+    def kps(self) -> ChartRelease:
+        """The kube-prometheus-stack release (operator, Prometheus, Alertmanager, exporters)."""
+        return ChartRelease(
+            PROMETHEUS_CHARTS,
+            "kube-prometheus-stack",
+            self.kps_version,
+            release_name="kube-prometheus-stack",
+        )
+
+    @property
+    def grafana_chart(self) -> ChartRelease:
+        """The Grafana release."""
+        return ChartRelease(GRAFANA_CHARTS, "grafana", self.grafana_version, release_name="grafana")
+
+    @property
+    def charts(self) -> tuple[Release, ...]:
+        """kube-prometheus-stack (CRDs), Loki, Tempo, then Grafana."""
+        return (self.kps, self.loki, self.tempo, self.grafana_chart)
+
+    def _sizing(self, env: str) -> StackSizing:
+        return self.sizing.get(env, StackSizing())
+
+    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
+        """Each chart's values: shared wiring and hardening, per-environment sizing."""
+        part_of = ctx.platform.name
+        if release == self.loki:
+            return self._loki(ctx)
+        if release == self.tempo:
+            return self._tempo(ctx, part_of)
+        if release == self.kps:
+            return self._kps(ctx, part_of)
+        return self._grafana(ctx, part_of)
+
+    def _loki(self, ctx: ComponentContext) -> dict[str, Any]:
+        if ctx.env is not None:
+            size = self._sizing(ctx.env.name)
+            return {
+                "loki": {"limits_config": {"retention_period": size.logs_retention}},
+                "singleBinary": {
+                    "persistence": {"enabled": size.persistence, "size": size.logs_storage},
+                    "resources": _resources("100m", "256Mi", "1Gi"),
+                },
+            }
+        return {
+            "deploymentMode": "Monolithic",
+            "loki": {
+                "auth_enabled": False,
+                "commonConfig": {"replication_factor": 1},
+                "schemaConfig": {
+                    "configs": [
+                        {
+                            "from": "2024-04-01",
+                            "store": "tsdb",
+                            "object_store": "filesystem",
+                            "schema": "v13",
+                            "index": {"prefix": "loki_index_", "period": "24h"},
+                        }
+                    ]
+                },
+                "storage": {"type": "filesystem"},
+                "compactor": {"retention_enabled": True, "delete_request_store": "filesystem"},
+                "limits_config": {"allow_structured_metadata": True, "volume_enabled": True},
+            },
+            "singleBinary": {"replicas": 1},
+            "gateway": {"enabled": False},
+            "chunksCache": {"enabled": False},
+            "resultsCache": {"enabled": False},
+            "lokiCanary": {"enabled": False},
+            "test": {"enabled": False},
+            "monitoring": {"serviceMonitor": {"enabled": True}},
+        }
+
+    def _tempo(self, ctx: ComponentContext, part_of: str) -> dict[str, Any]:
+        if ctx.env is not None:
+            size = self._sizing(ctx.env.name)
+            return {
+                "tempo": {
+                    "retention": size.traces_retention,
+                    "resources": _resources("100m", "256Mi", "1Gi"),
+                },
+                "persistence": {"enabled": size.persistence, "size": size.traces_storage},
+            }
+        return {
+            "podLabels": {"app.kubernetes.io/part-of": part_of},
+            "tempo": {
+                "reportingEnabled": False,
+                "securityContext": {
+                    "allowPrivilegeEscalation": False,
+                    "capabilities": {"drop": ["ALL"]},
+                    "readOnlyRootFilesystem": True,
+                },
+                "metricsGenerator": {
+                    "enabled": True,
+                    "remoteWriteUrl": self.prometheus_write.url,
+                },
+                "overrides": {
+                    "defaults": {
+                        "metrics_generator": {"processors": ["service-graphs", "span-metrics"]}
+                    }
+                },
+            },
+            "securityContext": {
+                "runAsUser": 10001,
+                "runAsGroup": 10001,
+                "fsGroup": 10001,
+                "runAsNonRoot": True,
+                "seccompProfile": {"type": "RuntimeDefault"},
+            },
+            "serviceMonitor": {"enabled": True},
+        }
+
+    def _kps(self, ctx: ComponentContext, part_of: str) -> dict[str, Any]:
+        if ctx.env is not None:
+            size = self._sizing(ctx.env.name)
+            storage: dict[str, Any] = (
+                {
+                    "volumeClaimTemplate": {
+                        "spec": {
+                            "accessModes": ["ReadWriteOnce"],
+                            "resources": {"requests": {"storage": size.metrics_storage}},
+                        }
+                    }
+                }
+                if size.persistence
+                else {}
+            )
+            return {
+                "prometheus": {
+                    "prometheusSpec": {
+                        "retention": size.metrics_retention,
+                        "resources": _resources("200m", "512Mi", "2Gi"),
+                        "storageSpec": storage,
+                    }
+                },
+                "alertmanager": {
+                    "alertmanagerSpec": {
+                        "replicas": size.alertmanager_replicas,
+                        "resources": _resources("10m", "64Mi", "256Mi"),
+                    }
+                },
+            }
+        selectors = {
+            f"{kind}SelectorNilUsesHelmValues": False
+            for kind in ("serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig")
+        }
+        return {
+            "commonLabels": {"app.kubernetes.io/part-of": part_of},
+            "crds": {"enabled": True},
+            # Grafana is the stack's own release (datasources with fixed uids, dashboards)
+            "grafana": {"enabled": False, "forceDeployDashboards": False},
+            # node-exporter needs the host's namespaces: the NodeExporter component delivers
+            # it into its own privileged namespace (see NodeExporter).
+            "nodeExporter": {"enabled": False},
+            "prometheus": {
+                "prometheusSpec": {
+                    **selectors,
+                    "enableRemoteWriteReceiver": True,
+                    "podMetadata": {"labels": {"app.kubernetes.io/part-of": part_of}},
+                }
+            },
+            "alertmanager": {
+                "alertmanagerSpec": {
+                    "podMetadata": {"labels": {"app.kubernetes.io/part-of": part_of}},
+                }
+            },
+            "prometheusOperator": {
+                "resources": _resources("50m", "128Mi", "512Mi"),
+                "podLabels": {"app.kubernetes.io/part-of": part_of},
+                "prometheusConfigReloader": {"resources": _SMALL},
+                "admissionWebhooks": {
+                    "patch": {
+                        "resources": _SMALL,
+                        "podLabels": {"app.kubernetes.io/part-of": part_of},
+                    },
+                    "deployment": {"resources": _SMALL},
+                },
+            },
+            "kube-state-metrics": {
+                "resources": _resources("10m", "64Mi", "256Mi"),
+                "customLabels": {"app.kubernetes.io/part-of": part_of},
+            },
+        }
+
+    def _grafana(self, ctx: ComponentContext, part_of: str) -> dict[str, Any]:
+        if ctx.env is not None:
+            host = f"grafana.{ctx.env.base_domain}"
+            return {
+                "ingress": {
+                    "hosts": [host],
+                    "tls": [{"secretName": "grafana-tls", "hosts": [host]}],
+                },
+                "grafana.ini": {"server": {"root_url": self.grafana_url(ctx.env.base_domain)}},
+                "resources": _resources("50m", "128Mi", "512Mi"),
+            }
+        issuer: IssuerRef = self.tls.issuer
+        return {
+            "podLabels": {"app.kubernetes.io/part-of": part_of},
+            "extraLabels": {"app.kubernetes.io/part-of": part_of},
+            "testFramework": {"enabled": False},
+            # the chart would otherwise generate a Secret with a password in Git
+            "admin": {
+                "existingSecret": self.ADMIN_SECRET,
+                "userKey": "admin-user",
+                "passwordKey": "admin-password",
+            },
+            "persistence": {"enabled": False},
+            "initChownData": {"enabled": False},
+            "ingress": {
+                "enabled": True,
+                "ingressClassName": self.ingress.ingress_class.name,
+                "annotations": issuer.annotations(),
+                "path": "/",
+                "pathType": "Prefix",
+            },
+            "datasources": {"datasources.yaml": datasources.provisioning(self)},
+            "dashboardProviders": {
+                "dashboardproviders.yaml": {
+                    "apiVersion": 1,
+                    "providers": [
+                        {
+                            "name": "platform",
+                            "orgId": 1,
+                            "folder": "Platform",
+                            "type": "file",
+                            "disableDeletion": True,
+                            "editable": False,
+                            "options": {"path": "/var/lib/grafana/dashboards/platform"},
+                        }
+                    ],
+                }
+            },
+            "dashboardsConfigMaps": {"platform": self.DASHBOARDS_CONFIGMAP},
+        }
+
+    # -- manifests -------------------------------------------------------------------------
+
+    def manifests(self, scope: Construct, ctx: ComponentContext) -> None:
+        """ExternalSecrets, the dashboards ConfigMap and the SLO rules (shared by every env)."""
+        if ctx.env is not None:
+            return
+        labels = {
+            "app.kubernetes.io/part-of": ctx.platform.name,
+            "app.kubernetes.io/component": "observability",
+        }
+        for secret, key in (
+            (self.ADMIN_SECRET, self.admin_vault_key),
+            (self.BACKSTAGE_TOKEN_SECRET, self.backstage_token_vault_key),
+        ):
+            obj = ApiObject(
+                scope,
+                f"externalsecret-{secret}",
+                api_version="external-secrets.io/v1",
+                kind="ExternalSecret",
+                metadata=ApiObjectMetadata(
+                    name=secret,
+                    namespace=self.namespace,
+                    labels={"app.kubernetes.io/name": secret, **labels},
+                ),
+            )
+            obj.add_json_patch(
+                JsonPatch.add(
+                    "/spec",
+                    {
+                        "refreshInterval": "1h",
+                        "secretStoreRef": self.secrets.store.as_dict(),
+                        "target": {"name": secret, "creationPolicy": "Owner"},
+                        "dataFrom": [{"extract": {"key": key}}],
+                    },
+                )
+            )
+        board_data = {
+            f"{uid}.json": json.dumps(board, indent=2, sort_keys=True)
+            for uid, board in sorted(dashboards.all_dashboards().items())
+        }
+        ApiObject(
+            scope,
+            "configmap-dashboards",
+            api_version="v1",
+            kind="ConfigMap",
+            metadata=ApiObjectMetadata(
+                name=self.DASHBOARDS_CONFIGMAP,
+                namespace=self.namespace,
+                labels={"app.kubernetes.io/name": "grafana-dashboards", **labels},
+            ),
+        ).add_json_patch(JsonPatch.add("/data", board_data))
+        rule = prometheus_rule(self.slos, self.namespace)
+        obj = ApiObject(
+            scope,
+            "prometheusrule-slos",
+            api_version="monitoring.coreos.com/v1",
+            kind="PrometheusRule",
+            metadata=ApiObjectMetadata(
+                name=rule["metadata"]["name"],
+                namespace=self.namespace,
+                labels={"app.kubernetes.io/name": "slo-rules", **labels},
+            ),
+        )
+        obj.add_json_patch(JsonPatch.add("/spec", rule["spec"]))
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeExporter(PlatformComponent):
+    """node-exporter, alone in a namespace whose Pod Security level is ``privileged``.
+
+    node-exporter reads the node's metrics through the host's network and PID namespaces and
+    a read-only mount of the host's root filesystem (kube-prometheus-stack's
+    ``prometheus-node-exporter`` defaults ``hostNetwork``, ``hostPID``,
+    ``hostRootFsMount``). No Pod Security level but ``privileged`` admits that, and the model
+    gives a namespace one level; so node-exporter gets its own namespace rather than lowering
+    the stack's ``restricted`` namespace. It is delivered from the same kube-prometheus-stack
+    chart as the stack (everything but the node-exporter sub-chart and its ServiceMonitor
+    switched off, CRDs left to the stack), one wave after the stack. The one reviewed
+    exemption waives exactly ``host-network`` and ``host-pid`` for its DaemonSet.
+
+    Attributes:
+        stack: the observability stack whose Prometheus scrapes it.
+    """
+
+    cluster_kinds: ClassVar[tuple[GroupKind, ...]] = ()
+
+    stack: ObservabilityStack
+    name: str = "node-exporter"
+    namespace: str = "node-exporter"
+    delivery: Delivery = Delivery(sync_wave=0, pod_security=PodSecurity.PRIVILEGED)
+
+    def uses(self) -> tuple[PlatformComponent, ...]:
+        """The stack (its CRDs and Prometheus)."""
+        return (self.stack,)
+
+    @property
+    def charts(self) -> tuple[Release, ...]:
+        """kube-prometheus-stack, node-exporter only."""
+        return (
+            ChartRelease(
+                PROMETHEUS_CHARTS,
+                "kube-prometheus-stack",
+                self.stack.kps_version,
+                release_name="node-exporter",
+                skip_crds=True,
+            ),
+        )
+
+    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
+        """Everything off but node-exporter; its resources and hardening."""
+        if ctx.env is not None:
+            return {}
+        off = {"enabled": False}
+        return {
+            "commonLabels": {"app.kubernetes.io/part-of": ctx.platform.name},
+            "crds": off,
+            "defaultRules": {"create": False},
+            "alertmanager": off,
+            "grafana": off,
+            "kubeApiServer": off,
+            "kubelet": off,
+            "kubeControllerManager": off,
+            "coreDns": off,
+            "kubeDns": off,
+            "kubeEtcd": off,
+            "kubeScheduler": off,
+            "kubeProxy": off,
+            "kubeStateMetrics": off,
+            "prometheusOperator": off,
+            "prometheus": off,
+            "nodeExporter": {"enabled": True},
+            "prometheus-node-exporter": {
+                "podLabels": {"app.kubernetes.io/part-of": ctx.platform.name},
+                "resources": _resources("10m", "32Mi", "128Mi"),
+                "containerSecurityContext": {
+                    "allowPrivilegeEscalation": False,
+                    "capabilities": {"drop": ["ALL"]},
+                    "readOnlyRootFilesystem": True,
+                },
+                "securityContext": {
+                    "runAsNonRoot": True,
+                    "runAsUser": 65534,
+                    "runAsGroup": 65534,
+                    "fsGroup": 65534,
+                    "seccompProfile": {"type": "RuntimeDefault"},
+                },
+            },
+        }
+
+    def policy_exemptions(self) -> tuple[Any, ...]:
+        """host-network and host-pid for the node-exporter DaemonSet only."""
+        from gitops_platform.policy.library import Exemption
+
+        return (
+            Exemption(
+                policy="container-security",
+                kind="DaemonSet",
+                namespace=self.namespace,
+                name="*prometheus-node-exporter",
+                checks=("host-network", "host-pid"),
+                reason=(
+                    "node-exporter reports the node's own network and process metrics, which "
+                    "are only visible from the host's network and PID namespaces; it runs as "
+                    "nobody, unprivileged, with all capabilities dropped and a read-only root."
+                ),
+            ),
+        )
