@@ -39,6 +39,7 @@ from gitops_platform.external_secrets.operator import ExternalSecrets
 from gitops_platform.networking.cert_manager import CertManager
 from gitops_platform.observability import dashboards, datasources
 from gitops_platform.observability.slo import SLO, default_slos, prometheus_rule
+from gitops_platform.policy.library import Exemption
 
 __all__ = [
     "GRAFANA_CHARTS",
@@ -123,11 +124,7 @@ class ObservabilityStack(PlatformComponent):
         loki_version / tempo_version / kps_version / grafana_version: chart versions.
     """
 
-    cluster_kinds: ClassVar[tuple[GroupKind, ...]] = (
-        *CONTROLLER_KINDS,
-        GroupKind("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
-        GroupKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
-    )
+    cluster_kinds: ClassVar[tuple[GroupKind, ...]] = CONTROLLER_KINDS
 
     secrets: ExternalSecrets
     tls: CertManager
@@ -148,6 +145,8 @@ class ObservabilityStack(PlatformComponent):
     ADMIN_SECRET: ClassVar[str] = "grafana-admin"
     BACKSTAGE_TOKEN_SECRET: ClassVar[str] = "grafana-backstage-token"  # noqa: S105
     DASHBOARDS_CONFIGMAP: ClassVar[str] = "grafana-dashboards"
+    ALERTMANAGER_SECRET: ClassVar[str] = "alertmanager-kube-prometheus-stack-alertmanager"
+    alertmanager_vault_key: str = "observability/alertmanager-config"
 
     def validate(self, platform: PlatformSpec) -> None:
         """Every ``sizing`` key names an environment of the platform.
@@ -293,6 +292,8 @@ class ObservabilityStack(PlatformComponent):
             }
         return {
             "deploymentMode": "Monolithic",
+            "commonLabels": {"app.kubernetes.io/part-of": ctx.platform.name},
+            "sidecar": {"rules": {"enabled": False}},
             "loki": {
                 "auth_enabled": False,
                 "commonConfig": {"replication_factor": 1},
@@ -309,9 +310,13 @@ class ObservabilityStack(PlatformComponent):
                 },
                 "storage": {"type": "filesystem"},
                 "compactor": {"retention_enabled": True, "delete_request_store": "filesystem"},
+                # structured metadata (trace_id, span_id) needs schema v13 and this limit
                 "limits_config": {"allow_structured_metadata": True, "volume_enabled": True},
             },
             "singleBinary": {"replicas": 1},
+            "read": {"replicas": 0},
+            "write": {"replicas": 0},
+            "backend": {"replicas": 0},
             "gateway": {"enabled": False},
             "chunksCache": {"enabled": False},
             "resultsCache": {"enabled": False},
@@ -331,14 +336,11 @@ class ObservabilityStack(PlatformComponent):
                 "persistence": {"enabled": size.persistence, "size": size.traces_storage},
             }
         return {
+            "extraLabels": {"app.kubernetes.io/part-of": part_of},
             "podLabels": {"app.kubernetes.io/part-of": part_of},
             "tempo": {
                 "reportingEnabled": False,
-                "securityContext": {
-                    "allowPrivilegeEscalation": False,
-                    "capabilities": {"drop": ["ALL"]},
-                    "readOnlyRootFilesystem": True,
-                },
+                "securityContext": CONTAINER_SECURITY,
                 "metricsGenerator": {
                     "enabled": True,
                     "remoteWriteUrl": self.prometheus_write.url,
@@ -356,7 +358,13 @@ class ObservabilityStack(PlatformComponent):
                 "runAsNonRoot": True,
                 "seccompProfile": {"type": "RuntimeDefault"},
             },
-            "serviceMonitor": {"enabled": True},
+            "serviceMonitor": {
+                "enabled": True,
+                "additionalLabels": {
+                    "app.kubernetes.io/name": "tempo",
+                    "app.kubernetes.io/part-of": part_of,
+                },
+            },
         }
 
     def _kps(self, ctx: ComponentContext, part_of: str) -> dict[str, Any]:
@@ -394,13 +402,25 @@ class ObservabilityStack(PlatformComponent):
             for kind in ("serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig")
         }
         return {
-            "commonLabels": {"app.kubernetes.io/part-of": part_of},
+            # the chart's label helper writes app.kubernetes.io/part-of itself: a common label
+            # of the same key would be a duplicate key
             "crds": {"enabled": True},
             # Grafana is the stack's own release (datasources with fixed uids, dashboards)
             "grafana": {"enabled": False, "forceDeployDashboards": False},
             # node-exporter needs the host's namespaces: the NodeExporter component delivers
             # it into its own privileged namespace (see NodeExporter).
             "nodeExporter": {"enabled": False},
+            # control-plane Services would be created in kube-system, which no platform
+            # Application may write to; the API server and kubelet endpoints are managed by
+            # Kubernetes and the operator, not by this tree
+            "kubeApiServer": {"enabled": False},
+            "kubelet": {"enabled": False},
+            "kubeControllerManager": {"enabled": False},
+            "coreDns": {"enabled": False},
+            "kubeDns": {"enabled": False},
+            "kubeEtcd": {"enabled": False},
+            "kubeScheduler": {"enabled": False},
+            "kubeProxy": {"enabled": False},
             "prometheus": {
                 "prometheusSpec": {
                     **selectors,
@@ -411,19 +431,19 @@ class ObservabilityStack(PlatformComponent):
             "alertmanager": {
                 "alertmanagerSpec": {
                     "podMetadata": {"labels": {"app.kubernetes.io/part-of": part_of}},
+                    # receivers hold credentials: the configuration is the operator's default
+                    # Secret alertmanager-<name>, written by an ExternalSecret
+                    "useExistingSecret": True,
                 }
             },
             "prometheusOperator": {
                 "resources": _resources("50m", "128Mi", "512Mi"),
                 "podLabels": {"app.kubernetes.io/part-of": part_of},
                 "prometheusConfigReloader": {"resources": _SMALL},
-                "admissionWebhooks": {
-                    "patch": {
-                        "resources": _SMALL,
-                        "podLabels": {"app.kubernetes.io/part-of": part_of},
-                    },
-                    "deployment": {"resources": _SMALL},
-                },
+                # the webhook's certificate comes from Helm hook Jobs Argo CD does not run in
+                # this set-up; rules are checked by promtool in CI instead
+                "admissionWebhooks": {"enabled": False},
+                "tls": {"enabled": False},
             },
             "kube-state-metrics": {
                 "resources": _resources("10m", "64Mi", "256Mi"),
@@ -433,18 +453,8 @@ class ObservabilityStack(PlatformComponent):
 
     def _grafana(self, ctx: ComponentContext, part_of: str) -> dict[str, Any]:
         if ctx.env is not None:
-            host = f"grafana.{ctx.env.base_domain}"
-            return {
-                "ingress": {
-                    "hosts": [host],
-                    "tls": [{"secretName": "grafana-tls", "hosts": [host]}],
-                },
-                "grafana.ini": {"server": {"root_url": self.grafana_url(ctx.env.base_domain)}},
-                "resources": _resources("50m", "128Mi", "512Mi"),
-            }
-        issuer: IssuerRef = self.tls.issuer
+            return {"resources": _resources("50m", "128Mi", "512Mi")}
         return {
-            "podLabels": {"app.kubernetes.io/part-of": part_of},
             "extraLabels": {"app.kubernetes.io/part-of": part_of},
             "testFramework": {"enabled": False},
             # the chart would otherwise generate a Secret with a password in Git
@@ -455,13 +465,8 @@ class ObservabilityStack(PlatformComponent):
             },
             "persistence": {"enabled": False},
             "initChownData": {"enabled": False},
-            "ingress": {
-                "enabled": True,
-                "ingressClassName": self.ingress.ingress_class.name,
-                "annotations": issuer.annotations(),
-                "path": "/",
-                "pathType": "Prefix",
-            },
+            # the Ingress is the stack's own manifest (typed class and issuer)
+            "ingress": {"enabled": False},
             "datasources": {"datasources.yaml": datasources.provisioning(self)},
             "dashboardProviders": {
                 "dashboardproviders.yaml": {
@@ -482,11 +487,40 @@ class ObservabilityStack(PlatformComponent):
             "dashboardsConfigMaps": {"platform": self.DASHBOARDS_CONFIGMAP},
         }
 
+    def policy_exemptions(self) -> tuple[Exemption, ...]:
+        """kube-prometheus-stack's own objects: the one label its templates cannot take."""
+        return (
+            Exemption(
+                policy="required-labels",
+                kind="*",
+                namespace=self.namespace,
+                name="kube-prometheus-stack*",
+                checks=("missing-label",),
+                reason=(
+                    "kube-prometheus-stack labels its Prometheus, Alertmanager, rules, monitors "
+                    "and RBAC with app/release labels and its own part-of; it has no per-object "
+                    "app.kubernetes.io/name value, and a common label would duplicate keys."
+                ),
+            ),
+            Exemption(
+                policy="required-labels",
+                kind="ClusterRole*",
+                namespace="*",
+                name="kube-prometheus-stack-prometheus",
+                checks=("missing-label",),
+                reason=(
+                    "Prometheus' cluster-scoped RBAC from kube-prometheus-stack, labelled by the "
+                    "same chart helper with no per-object app.kubernetes.io/name value."
+                ),
+            ),
+        )
+
     # -- manifests -------------------------------------------------------------------------
 
     def manifests(self, scope: Construct, ctx: ComponentContext) -> None:
-        """ExternalSecrets, the dashboards ConfigMap and the SLO rules (shared by every env)."""
+        """Shared: ExternalSecrets, dashboards, SLO rules; per environment: Grafana's Ingress."""
         if ctx.env is not None:
+            self._ingress(scope, ctx.platform.name, ctx.env.base_domain)
             return
         labels = {
             "app.kubernetes.io/part-of": ctx.platform.name,
@@ -495,6 +529,7 @@ class ObservabilityStack(PlatformComponent):
         for secret, key in (
             (self.ADMIN_SECRET, self.admin_vault_key),
             (self.BACKSTAGE_TOKEN_SECRET, self.backstage_token_vault_key),
+            (self.ALERTMANAGER_SECRET, self.alertmanager_vault_key),
         ):
             obj = ApiObject(
                 scope,
@@ -546,6 +581,55 @@ class ObservabilityStack(PlatformComponent):
             ),
         )
         obj.add_json_patch(JsonPatch.add("/spec", rule["spec"]))
+
+
+    def _ingress(self, scope: Construct, part_of: str, base_domain: str) -> None:
+        host = f"grafana.{base_domain}"
+        issuer: IssuerRef = self.tls.issuer
+        obj = ApiObject(
+            scope,
+            "ingress-grafana",
+            api_version="networking.k8s.io/v1",
+            kind="Ingress",
+            metadata=ApiObjectMetadata(
+                name="grafana",
+                namespace=self.namespace,
+                labels={
+                    "app.kubernetes.io/name": "grafana",
+                    "app.kubernetes.io/part-of": part_of,
+                    "app.kubernetes.io/component": "observability",
+                },
+                annotations=issuer.annotations(),
+            ),
+        )
+        obj.add_json_patch(
+            JsonPatch.add(
+                "/spec",
+                {
+                    "ingressClassName": self.ingress.ingress_class.name,
+                    "tls": [{"hosts": [host], "secretName": "grafana-tls"}],
+                    "rules": [
+                        {
+                            "host": host,
+                            "http": {
+                                "paths": [
+                                    {
+                                        "path": "/",
+                                        "pathType": "Prefix",
+                                        "backend": {
+                                            "service": {
+                                                "name": self.grafana.service,
+                                                "port": {"number": self.grafana.port},
+                                            }
+                                        },
+                                    }
+                                ]
+                            },
+                        }
+                    ],
+                },
+            )
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -631,10 +715,8 @@ class NodeExporter(PlatformComponent):
             },
         }
 
-    def policy_exemptions(self) -> tuple[Any, ...]:
+    def policy_exemptions(self) -> tuple[Exemption, ...]:
         """host-network and host-pid for the node-exporter DaemonSet only."""
-        from gitops_platform.policy.library import Exemption
-
         return (
             Exemption(
                 policy="container-security",
