@@ -8,6 +8,11 @@
 # one prerequisite). What was installed is recorded in bin/.versions, one line per tool; a tool
 # whose line matches and whose binary exists is not rebuilt, so a second run installs nothing
 # and prints nothing.
+#
+# The Kubernetes server tools (kube-apiserver, etcd, kubectl) cannot be built by `go install`:
+# k8s.io/kubernetes replaces its staging modules by local folders. They are built with `go build`
+# from the committed wrapper module tools/kube/, whose go.mod pins them; their line in
+# bin/.versions carries a digest of that module, so editing it rebuilds them.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +31,30 @@ recorded() {  # recorded <line>: true when bin/.versions holds exactly this line
   [[ -f "$VERSIONS" ]] && grep -qxF -- "$1" "$VERSIONS"
 }
 
+# The Kubernetes server tools, built from the wrapper module tools/kube/.
+KUBE_MODULE="$ROOT/tools/kube"
+KUBE_VERSION="$(awk '$1 == "k8s.io/kubernetes" {print $2}' "$KUBE_MODULE/go.mod")"
+ETCD_VERSION="$(awk '$1 == "go.etcd.io/etcd/server/v3" {print $2}' "$KUBE_MODULE/go.mod")"
+KUBE_MINOR="$(cut -d. -f2 <<<"$KUBE_VERSION")"
+KUBE_DIGEST="$(cat "$KUBE_MODULE/go.mod" "$KUBE_MODULE/go.sum" "$KUBE_MODULE/tools.go" "$KUBE_MODULE/etcd/main.go" \
+  | sha256sum | cut -c1-12)"
+# -X flags that stamp the Kubernetes version (without them the server reports
+# v0.0.0-master+$Format:%H$, which `kubectl version` cannot parse).
+kube_stamps=""
+for stamp_pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  kube_stamps+=" -X $stamp_pkg.gitVersion=$KUBE_VERSION -X $stamp_pkg.gitMajor=1"
+  kube_stamps+=" -X $stamp_pkg.gitMinor=$KUBE_MINOR -X $stamp_pkg.gitTreeState=clean"
+done
+# name | package built in tools/kube | module@version recorded | -X flags
+KUBE_TOOLS=(
+  "kube-apiserver|k8s.io/kubernetes/cmd/kube-apiserver|k8s.io/kubernetes/cmd/kube-apiserver@$KUBE_VERSION|$kube_stamps"
+  "kubectl|k8s.io/kubernetes/cmd/kubectl|k8s.io/kubernetes/cmd/kubectl@$KUBE_VERSION|$kube_stamps"
+  "etcd|./etcd|go.etcd.io/etcd/server/v3@$ETCD_VERSION|"
+)
+kube_line() {  # kube_line <name> <module@version>: the bin/.versions line of a server tool
+  echo "$1 $2 tools/kube@$KUBE_DIGEST"
+}
+
 todo=()
 for entry in "${TOOLS[@]}"; do
   IFS='|' read -r name pkg version _ <<<"$entry"
@@ -33,17 +62,33 @@ for entry in "${TOOLS[@]}"; do
     todo+=("$entry")
   fi
 done
-[[ ${#todo[@]} -eq 0 ]] && exit 0
+kube_todo=()
+for entry in "${KUBE_TOOLS[@]}"; do
+  IFS='|' read -r name _ pinned _ <<<"$entry"
+  if ! recorded "$(kube_line "$name" "$pinned")" || [[ ! -x "$BIN/$name" ]]; then
+    kube_todo+=("$entry")
+  fi
+done
+[[ ${#todo[@]} -eq 0 && ${#kube_todo[@]} -eq 0 ]] && exit 0
 
 if ! command -v go >/dev/null 2>&1; then
   echo "install_tools: 'go' was not found on PATH." >&2
-  echo "  The validation tools (helm, kubeconform, gator, kustomize) are built from their Go modules." >&2
+  echo "  The validation tools (helm, kubeconform, gator, kustomize, kube-apiserver, etcd, kubectl)" >&2
+  echo "  are built from their Go modules." >&2
   echo "  Install Go 1.24 or newer (https://go.dev/dl/, or your package manager), then run 'make tools'." >&2
   exit 127
 fi
 
+record() {  # record <name> <line>: replace any older line for this tool in bin/.versions
+  if [[ -f "$VERSIONS" ]]; then
+    grep -v -- "^$1 " "$VERSIONS" >"$VERSIONS.tmp" || true
+    mv "$VERSIONS.tmp" "$VERSIONS"
+  fi
+  echo "$2" >>"$VERSIONS"
+}
+
 mkdir -p "$BIN"
-for entry in "${todo[@]}"; do
+for entry in "${todo[@]+"${todo[@]}"}"; do
   IFS='|' read -r name pkg version stamp <<<"$entry"
   ldflags="-s -w"
   [[ -n "$stamp" ]] && ldflags+=" -X $stamp=$version"
@@ -54,11 +99,20 @@ for entry in "${todo[@]}"; do
     echo "  The Go module proxy must be reachable (GOPROXY=$(go env GOPROXY))." >&2
     exit 1
   fi
-  # Drop any older line for this tool, then record the new one.
-  if [[ -f "$VERSIONS" ]]; then
-    grep -v -- "^$name " "$VERSIONS" >"$VERSIONS.tmp" || true
-    mv "$VERSIONS.tmp" "$VERSIONS"
-  fi
-  echo "$name $pkg@$version" >>"$VERSIONS"
+  record "$name" "$name $pkg@$version"
   echo "install_tools: $name $version installed in $((SECONDS - start))s" >&2
+done
+for entry in "${kube_todo[@]+"${kube_todo[@]}"}"; do
+  IFS='|' read -r name pkg pinned stamps <<<"$entry"
+  echo "install_tools: go build -C tools/kube $pkg ($pinned) -> $BIN/$name" >&2
+  start=$SECONDS
+  # -mod=readonly: the committed go.mod and go.sum are the pins; a build never edits them.
+  if ! GOFLAGS="${GOFLAGS:-} -buildvcs=false -mod=readonly" go build -C "$KUBE_MODULE" -trimpath \
+    -ldflags="-s -w$stamps" -o "$BIN/$name" "$pkg"; then
+    echo "install_tools: building $name failed (see the go output above)." >&2
+    echo "  The Go module proxy must be reachable (GOPROXY=$(go env GOPROXY))." >&2
+    exit 1
+  fi
+  record "$name" "$(kube_line "$name" "$pinned")"
+  echo "install_tools: $name ${pinned##*@} installed in $((SECONDS - start))s" >&2
 done

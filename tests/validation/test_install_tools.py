@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import ROOT
 
 SCRIPT = ROOT / "scripts" / "install_tools.sh"
-TOOLS = ("helm", "kubeconform", "gator", "kustomize")
+TOOLS = ("helm", "kubeconform", "gator", "kustomize", "kube-apiserver", "kubectl", "etcd")
 
 
 def test_second_run_installs_nothing_and_prints_nothing() -> None:
@@ -36,7 +36,7 @@ def test_without_go_the_installer_says_what_to_do(tmp_path: Path) -> None:
     # A PATH with the shell utilities the script needs, and no Go.
     tools = tmp_path / "path"
     tools.mkdir()
-    for name in ("bash", "dirname", "grep", "mkdir", "mv", "env"):
+    for name in ("bash", "dirname", "grep", "mkdir", "mv", "env", "awk", "cut", "cat", "sha256sum"):
         found = shutil.which(name)
         assert found, name
         (tools / name).symlink_to(found)

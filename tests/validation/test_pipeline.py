@@ -554,7 +554,7 @@ def test_cli_fails_on_a_bad_tree_and_prints_the_report() -> None:
 def test_module_entry_point_passes_a_good_tree() -> None:
     run = _cli(str(FIXTURES / "good"), "--steps", "argocd,kustomize,1", module=True)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "validation passed: 3 passed, 0 failed, 9 not run" in run.stdout
+    assert "validation passed: 3 passed, 0 failed, 10 not run" in run.stdout
     assert "not run: a foreign tree" in run.stdout
 
 
@@ -575,8 +575,9 @@ def test_steps_selection() -> None:
     assert resolve_steps(["4,argocd"]) == {"kubeconform", "argocd"}
     assert resolve_steps(["helm"]) == {"helm-values", "helm-charts", "helm-render"}
     assert resolve_steps(["9"]) == {"references"}
+    assert resolve_steps(["10"]) == {"dry-run"}
     with pytest.raises(ValueError, match="unknown step"):
-        resolve_steps(["10"])
+        resolve_steps(["11"])
 
 
 def test_platform_charts_render_as_argo_cd_would_when_the_repository_is_reachable(

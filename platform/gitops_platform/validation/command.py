@@ -44,7 +44,7 @@ __all__ = ["validate"]
     multiple=True,
     metavar="STEPS",
     help=(
-        f"Only these steps, by name or number, comma-separated ({', '.join(STEP_NAMES)}; 1-9; "
+        f"Only these steps, by name or number, comma-separated ({', '.join(STEP_NAMES)}; 1-10; "
         "helm). The tree is always read: a file that does not parse fails every run."
     ),
 )

@@ -15,6 +15,7 @@ Steps, reported in this order:
 7    argocd          what Argo CD would refuse: projects, repos, destinations, kinds, paths...
 8    secrets         detect-secrets on the repository (or the foreign tree)
 9    references      every by-name reference resolves in its environment (charts included)
+10   dry-run         every environment created, dry-run, on a real API server (CEL, Pod Security)
 ===  ==============  ===========================================================================
 
 Each step is a :class:`Step`: a name, a number and a ``run(context)`` returning its
@@ -42,7 +43,7 @@ from functools import cached_property
 from pathlib import Path
 
 from gitops_platform.errors import UpstreamDataError
-from gitops_platform.layout import RepoPrefix
+from gitops_platform.layout import ROOT_FILE, RepoPrefix
 from gitops_platform.validation import (
     argo_sync,
     argo_tree,
@@ -57,10 +58,16 @@ from gitops_platform.validation import (
     reference_sets,
     references,
     secret_scan,
+    server_dry_run,
     yaml_lint,
 )
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
-from gitops_platform.validation.schemas import SchemaStore, Scopes, build_store
+from gitops_platform.validation.schemas import (
+    SchemaStore,
+    Scopes,
+    build_store,
+    project_crds,
+)
 from gitops_platform.validation.settings import KUBERNETES_VERSION, Settings
 from gitops_platform.validation.tools import find_tool
 from gitops_platform.validation.tree import Tree, load_tree
@@ -439,6 +446,35 @@ def _references(context: Context) -> StepResult:
     return result
 
 
+def _server_dry_run(context: Context) -> StepResult:
+    apiserver, etcd = (context.tool(name) for name in server_dry_run.TOOLS)
+    if apiserver is None or etcd is None:
+        return server_dry_run.run_server_dry_run([], [], apiserver, etcd)
+    settings = context.settings
+    try:
+        base_crds = server_dry_run.upstream_crds(settings.upstream, settings.cache)
+    except UpstreamDataError as error:
+        finding = Finding(str(settings.upstream), server_dry_run.STEP, str(error))
+        return StepResult(server_dry_run.STEP, Status.FAILED, [finding], "no upstream CRDs")
+    base_crds += [("validation/crds", crd) for crd in project_crds()]
+    renders = context.chart_renders
+    notes = []
+    if renders.result.status is not Status.PASSED:
+        notes.append(
+            f"chart renders {renders.result.status.value}: only the objects rendered are checked"
+        )
+    inventory = context.inventory
+    roots = server_dry_run.root_documents(inventory, context.tree.documents_of(ROOT_FILE))
+    clusters = server_dry_run.plan_clusters(inventory, roots, renders.outputs)
+    return server_dry_run.run_server_dry_run(clusters, base_crds, apiserver, etcd, notes=notes)
+
+
+def _number_key(number: str) -> tuple[int, str]:
+    """Order step numbers naturally: ``5a`` after ``4``, ``10`` after ``9``."""
+    digits = number.rstrip("abcdefghijklmnopqrstuvwxyz")
+    return int(digits), number[len(digits) :]
+
+
 #: Every step, in the order they run (inputs before the steps that check them).
 STEPS: tuple[Step, ...] = (
     Step(freshness.STEP, "1", _freshness, needs_tree=False),
@@ -453,9 +489,12 @@ STEPS: tuple[Step, ...] = (
     Step(argocd.STEP, "7", _argocd),
     Step(secret_scan.STEP, "8", _secrets),
     Step(references.STEP, "9", _references),
+    Step(server_dry_run.STEP, "10", _server_dry_run),
 )
 #: Step name to number, in report order.
-NUMBERS: dict[str, str] = {s.name: s.number for s in sorted(STEPS, key=lambda s: s.number)}
+NUMBERS: dict[str, str] = {
+    s.name: s.number for s in sorted(STEPS, key=lambda s: _number_key(s.number))
+}
 #: The steps ``--steps`` can select, in report order (the tree is always read).
 STEP_NAMES: tuple[str, ...] = tuple(name for name in NUMBERS if name != TREE_STEP)
 
@@ -485,7 +524,7 @@ def resolve_steps(selection: Iterable[str]) -> set[str]:
                 or (word in ("5", "helm") and NUMBERS[name].startswith("5"))
             }
             if not matches:
-                raise ValueError(f"unknown step {word!r}; steps: {', '.join(STEP_NAMES)} (or 1-9)")
+                raise ValueError(f"unknown step {word!r}; steps: {', '.join(STEP_NAMES)} (or 1-10)")
             chosen |= matches
     return chosen or set(STEP_NAMES)
 

@@ -39,7 +39,10 @@ __all__ = [
     "find_repo_root",
 ]
 
-#: The Kubernetes version the tree is validated against (what Argo CD 3.5 supports).
+#: The Kubernetes version the tree is validated against (what Argo CD 3.5 supports): the
+#: clusters' minor, 1.33. kubeconform's schemas (the ``kubernetes-validate`` package) and
+#: ``helm --kube-version`` use its ``.0``; step 9's API server is the newest 1.33 patch the Go
+#: module proxy serves, ``tools/kube/go.mod`` (v1.33.13), and must stay on this minor.
 KUBERNETES_VERSION = "1.33.0"
 
 
