@@ -86,7 +86,6 @@ if TYPE_CHECKING:
     from gitops_platform.external_secrets.operator import ExternalSecrets, VaultStore
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
-    from gitops_platform.policy.gatekeeper import Gatekeeper
     from gitops_platform.observability import (
         GatewaySizing,
         NodeExporter,
@@ -94,6 +93,7 @@ if TYPE_CHECKING:
         StackSizing,
         VectorGateway,
     )
+    from gitops_platform.policy.gatekeeper import Gatekeeper
     from gitops_platform.policy.library import Exemption
 
 # Names load on first use (PEP 562): `import gitops_platform.validation` or
@@ -168,8 +168,8 @@ __all__ = [
     "Environment",
     "Exemption",
     "ExternalSecrets",
-    "GatewaySizing",
     "Gatekeeper",
+    "GatewaySizing",
     "GitSource",
     "GroupKind",
     "HelmChartSource",

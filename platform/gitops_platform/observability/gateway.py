@@ -65,6 +65,7 @@ API_PORT: Final = 8686
 DATA_DIR: Final = "/vector-data-dir"
 
 _MI = 1024 * 1024
+_DELIVERY = Delivery(sync_wave=GATEWAY_WAVE)
 
 
 @dataclass(frozen=True)
@@ -274,7 +275,7 @@ class VectorGateway(PlatformComponent):
     version: str = VECTOR_VERSION
     name: str = "otlp-gateway"
     namespace: str = "observability"
-    delivery: Delivery = Delivery(sync_wave=GATEWAY_WAVE)
+    delivery: Delivery = _DELIVERY
 
     SERVICE: ClassVar[str] = "otlp-gateway"
 

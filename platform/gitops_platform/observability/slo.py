@@ -223,8 +223,7 @@ def default_slos() -> tuple[SLO, ...]:
             description="The OTLP gateway delivers what it receives",
             objective=0.999,
             errors=(
-                "sum(rate(vector_component_discarded_events_total"
-                '{intentional="false"}[{window}]))'
+                'sum(rate(vector_component_discarded_events_total{intentional="false"}[{window}]))'
             ),
             total='sum(rate(vector_component_received_events_total{component_id="otlp"}[{window}]))',
             service="otlp-gateway",

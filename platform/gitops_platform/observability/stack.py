@@ -56,6 +56,10 @@ PROMETHEUS_CHARTS = "https://prometheus-community.github.io/helm-charts"
 #: component that ships a ServiceMonitor, PodMonitor or PrometheusRule (wave 0 and later), so the
 #: prometheus-operator CRDs this Application installs exist when those are applied.
 STACK_WAVE = -1
+#: kube-prometheus-stack's CRDs exceed the client-side apply annotation: server-side apply.
+_STACK_DELIVERY = Delivery(sync_wave=STACK_WAVE, server_side_apply=True)
+#: One wave after the stack (its ServiceMonitor needs the stack's CRDs); host namespaces.
+_NODE_DELIVERY = Delivery(sync_wave=STACK_WAVE + 1, pod_security=PodSecurity.PRIVILEGED)
 
 #: What the platform's container-security policy asks of every container.
 CONTAINER_SECURITY: dict[str, Any] = {
@@ -139,13 +143,13 @@ class ObservabilityStack(PlatformComponent):
     grafana_version: str = "12.11.1"
     name: str = "observability"
     namespace: str = "observability"
-    delivery: Delivery = Delivery(sync_wave=STACK_WAVE, server_side_apply=True)
+    delivery: Delivery = _STACK_DELIVERY
 
     #: Secret names (not values): the ExternalSecrets' targets.
-    ADMIN_SECRET: ClassVar[str] = "grafana-admin"
+    ADMIN_SECRET: ClassVar[str] = "grafana-admin"  # noqa: S105 (a Secret name)
     BACKSTAGE_TOKEN_SECRET: ClassVar[str] = "grafana-backstage-token"  # noqa: S105
     DASHBOARDS_CONFIGMAP: ClassVar[str] = "grafana-dashboards"
-    ALERTMANAGER_SECRET: ClassVar[str] = "alertmanager-kube-prometheus-stack-alertmanager"
+    ALERTMANAGER_SECRET: ClassVar[str] = "alertmanager-kube-prometheus-stack-alertmanager"  # noqa: S105
     alertmanager_vault_key: str = "observability/alertmanager-config"
 
     def validate(self, platform: PlatformSpec) -> None:
@@ -582,7 +586,6 @@ class ObservabilityStack(PlatformComponent):
         )
         obj.add_json_patch(JsonPatch.add("/spec", rule["spec"]))
 
-
     def _ingress(self, scope: Construct, part_of: str, base_domain: str) -> None:
         host = f"grafana.{base_domain}"
         issuer: IssuerRef = self.tls.issuer
@@ -655,7 +658,7 @@ class NodeExporter(PlatformComponent):
     stack: ObservabilityStack
     name: str = "node-exporter"
     namespace: str = "node-exporter"
-    delivery: Delivery = Delivery(sync_wave=0, pod_security=PodSecurity.PRIVILEGED)
+    delivery: Delivery = _NODE_DELIVERY
 
     def uses(self) -> tuple[PlatformComponent, ...]:
         """The stack (its CRDs and Prometheus)."""

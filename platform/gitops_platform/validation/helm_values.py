@@ -478,8 +478,9 @@ def _open_map(key: str, default: dict[str, Any], schema: Any, root: dict[str, An
     """Whether a map takes any key, even though its default is not empty.
 
     A Kubernetes security context (``*securityContext``/``*SecurityContext``) takes every
-    field of its type. A label or annotation map (named ``*labels``/``*Labels``/``*annotations``/``*Annotations``,
-    or whose default keys are all label keys such as ``vector.dev/exclude``) holds data keys;
+    field of its type. A label or annotation map (named ``*labels``, ``*Labels``,
+    ``*annotations`` or ``*Annotations``, or whose default keys are all label keys such as
+    ``vector.dev/exclude``) holds data keys;
     a map whose schema says ``additionalProperties: true`` (or gives a schema for them) is
     declared open by the chart.
     """

@@ -37,7 +37,6 @@ SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "__pycache__"})
 CATALOG_API_PREFIX = "backstage.io/"
 
 
-
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The safe loader, reading YAML 1.1's ``=`` value key as the string ``=``.
 
