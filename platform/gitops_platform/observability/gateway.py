@@ -176,7 +176,6 @@ def vector_config(stack: ObservabilityStack, sizing: GatewaySizing) -> dict[str,
     Returns:
         The configuration as plain data (unescaped; see :func:`helm_escape`).
     """
-    buffer = _buffer(sizing)
     return {
         "data_dir": DATA_DIR,
         "api": {"enabled": True, "address": f"0.0.0.0:{API_PORT}"},
@@ -214,7 +213,7 @@ def vector_config(stack: ObservabilityStack, sizing: GatewaySizing) -> dict[str,
                 "remove_structured_metadata_fields": True,
                 "out_of_order_action": "accept",
                 "compression": "snappy",
-                "buffer": buffer,
+                "buffer": _buffer(sizing),
             },
             "tempo": {
                 "type": "opentelemetry",
@@ -225,14 +224,14 @@ def vector_config(stack: ObservabilityStack, sizing: GatewaySizing) -> dict[str,
                     "method": "post",
                     "encoding": {"codec": "otlp"},
                 },
-                "buffer": buffer,
+                "buffer": _buffer(sizing),
             },
             "prometheus": {
                 "type": "prometheus_remote_write",
                 "inputs": ["metrics_for_prometheus"],
                 "endpoint": stack.prometheus_write.url,
                 "healthcheck": {"uri": f"{stack.prometheus.url}/-/ready"},
-                "buffer": buffer,
+                "buffer": _buffer(sizing),
             },
             "prom_exporter": {
                 "type": "prometheus_exporter",

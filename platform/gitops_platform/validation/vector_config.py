@@ -34,6 +34,7 @@ from typing import Any, Final
 import jsonpatch
 import yaml
 from jsonschema import Draft201909Validator
+from jsonschema.exceptions import ValidationError, best_match
 
 from gitops_platform.errors import UpstreamDataError
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
@@ -150,6 +151,15 @@ def _top_validator(upstream: Path) -> Draft201909Validator:
     return Draft201909Validator(root)
 
 
+def _leaves(error: ValidationError) -> Iterable[ValidationError]:
+    """The innermost errors of a ``oneOf``/``anyOf`` error's branches."""
+    for sub in error.context or ():
+        if sub.context:
+            yield from _leaves(sub)
+        else:
+            yield sub
+
+
 def _where(path: Iterable[Any]) -> str:
     return ".".join(str(p) for p in path)
 
@@ -169,9 +179,12 @@ def check_config(config: Any, upstream: Path) -> list[str]:
     """
     if not isinstance(config, dict):
         return ["(root): a Vector configuration is a mapping"]
+    top = list(_top_validator(upstream).iter_errors(config))
     problems = [
         f"{_where(e.absolute_path) or '(root)'}: {e.message}"
-        for e in _top_validator(upstream).iter_errors(config)
+        for e in top
+        # the root's "unevaluated properties" echo of an error inside a section
+        if not (e.validator == "unevaluatedProperties" and not e.absolute_path and len(top) > 1)
     ]
     ids: dict[str, str] = {}
     for kind in _KINDS:
@@ -198,9 +211,23 @@ def check_config(config: Any, upstream: Path) -> list[str]:
                 echo = error.validator == "unevaluatedProperties" and any(
                     len(p) > len(path) and p[: len(path)] == path for p in paths
                 )
-                if not echo:
-                    field = _where((*(where.split(".")), *path))
-                    problems.append(f"{field}: {error.message}")
+                if echo:
+                    continue
+                if error.context:  # a oneOf/anyOf: the deepest error of its branches says why
+                    leaves = list(_leaves(error))
+                    # a branch whose `type` const did not match is the wrong branch
+                    wrong = {
+                        tuple(e.relative_schema_path)[:2]
+                        for e in leaves
+                        if e.validator == "const" and list(e.absolute_path)[-1:] == ["type"]
+                    }
+                    leaves = [
+                        e for e in leaves if tuple(e.relative_schema_path)[:2] not in wrong
+                    ] or leaves
+                    deepest = max(len(e.absolute_path) for e in leaves)
+                    error = best_match(e for e in leaves if len(e.absolute_path) == deepest)
+                field = _where((*(where.split(".")), *error.absolute_path))
+                problems.append(f"{field}: {error.message}")
     problems += _graph_problems(config, ids)
     return problems
 
