@@ -50,7 +50,8 @@ def _loki_entry(
     metadata = event["_loki_sm"]
     # remove_label_fields / remove_structured_metadata_fields, then except_fields
     line = {k: v for k, v in event.items() if k not in ("_loki_labels", "_loki_sm", "resources")}
-    assert sink["remove_label_fields"] and sink["remove_structured_metadata_fields"]
+    assert sink["remove_label_fields"]
+    assert sink["remove_structured_metadata_fields"]
     assert sink["encoding"]["except_fields"] == ["resources"]
     return labels, metadata, line
 

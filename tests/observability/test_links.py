@@ -91,7 +91,8 @@ def test_a_datasource_referring_to_an_unknown_uid_fails(
     assert result.status is Status.FAILED
     [finding] = result.findings
     assert "uid 'logs'" in finding.message
-    assert finding.field is not None and finding.field.endswith("jsonData.tracesToLogsV2")
+    assert finding.field is not None
+    assert finding.field.endswith("jsonData.tracesToLogsV2")
 
 
 def test_a_dashboard_naming_an_unknown_uid_fails(stack: ObservabilityStack, vrl: Path) -> None:
