@@ -139,3 +139,11 @@ def test_slo_table_lists_every_slo() -> None:
     table = slo_table(default_slos())
     assert table.count("\n") == len(default_slos()) + 1
     assert "| `otlp-ingest` | otlp-gateway | 99.90% | 0.10% (43 min) |" in table
+
+
+def test_readme_shows_the_generated_slo_table() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("<!-- slo-table -->\n", 1)[1].split("\n<!-- /slo-table -->", 1)[0]
+    assert shown == slo_table(default_slos())
