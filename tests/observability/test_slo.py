@@ -84,16 +84,16 @@ tests:
         exp_alerts:
           - exp_labels: {severity: ticket, slo: otlp-ingest, long_window: 1d, service: otlp-gateway}
             exp_annotations:
-              summary: "The OTLP gateway delivers what it receives is burning its error budget 3x too fast (1d/2h)"
-              description: "Error ratio over 1d is 2% (objective 0.999)."
+              summary: "SLO otlp-ingest burns its error budget 3x too fast"
+              description: "The OTLP gateway delivers what it receives: the error ratio over 1d is 2% (objective 0.999, windows 1d/2h)."
           - exp_labels: {severity: page, slo: otlp-ingest, long_window: 1h, service: otlp-gateway}
             exp_annotations:
-              summary: "The OTLP gateway delivers what it receives is burning its error budget 14.4x too fast (1h/5m)"
-              description: "Error ratio over 1h is 2% (objective 0.999)."
+              summary: "SLO otlp-ingest burns its error budget 14.4x too fast"
+              description: "The OTLP gateway delivers what it receives: the error ratio over 1h is 2% (objective 0.999, windows 1h/5m)."
           - exp_labels: {severity: page, slo: otlp-ingest, long_window: 6h, service: otlp-gateway}
             exp_annotations:
-              summary: "The OTLP gateway delivers what it receives is burning its error budget 6x too fast (6h/30m)"
-              description: "Error ratio over 6h is 2% (objective 0.999)."
+              summary: "SLO otlp-ingest burns its error budget 6x too fast"
+              description: "The OTLP gateway delivers what it receives: the error ratio over 6h is 2% (objective 0.999, windows 6h/30m)."
   # 0.05 % discarded: half the budget's pace, no alert
   - interval: 1m
     input_series:

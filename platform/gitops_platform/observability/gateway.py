@@ -117,8 +117,8 @@ def helm_escape(text: str) -> str:
 
 
 def _first_string(var: str, keys: tuple[str, ...], fallback: str) -> str:
-    reads = " ?? ".join(f'string(res."{k}")' for k in keys)
-    return f"{var} = {reads} ?? {fallback}"
+    reads = " ??\n  ".join(f'string(res."{k}")' for k in keys)
+    return f"{var} = {reads} ??\n  {fallback}"
 
 
 def logs_program() -> str:

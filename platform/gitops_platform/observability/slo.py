@@ -101,10 +101,28 @@ class SLO:
         return f"slo:sli_error:ratio_rate{window}"
 
     def ratio(self, window: str) -> str:
-        """The error-ratio expression for one window."""
-        errors = self.errors.replace("{window}", window)
-        total = self.total.replace("{window}", window)
-        return f"({errors}) / ({total})"
+        """The error-ratio expression for one window (label matchers one per line)."""
+        errors = _fold(self.errors.replace("{window}", window))
+        total = _fold(self.total.replace("{window}", window))
+        return f"(\n{errors}\n)\n/\n(\n{total}\n)"
+
+
+def _fold(query: str) -> str:
+    """Put each label matcher of a PromQL query on its own line (PromQL ignores newlines)."""
+    out: list[str] = []
+    depth = 0
+    for char in query:
+        if char == "{":
+            depth += 1
+            out.append("{\n  ")
+        elif char == "}":
+            depth -= 1
+            out.append("\n}")
+        elif char == "," and depth:
+            out.append(",\n  ")
+        else:
+            out.append(char)
+    return "".join(out).replace(" - ", "\n- ").replace(" + ", "\n+ ")
 
 
 def _title(name: str) -> str:
@@ -146,12 +164,12 @@ def rule_groups(slos: tuple[SLO, ...]) -> list[dict[str, Any]]:
                     },
                     "annotations": {
                         "summary": (
-                            f"{slo.description} is burning its error budget "
-                            f"{w.factor:g}x too fast ({w.long}/{w.short})"
+                            f"SLO {slo.name} burns its error budget {w.factor:g}x too fast"
                         ),
                         "description": (
-                            "Error ratio over " + w.long + " is {{ $value | humanizePercentage }}"
-                            f" (objective {slo.objective:g})."
+                            f"{slo.description}: the error ratio over {w.long} is "
+                            "{{ $value | humanizePercentage }}"
+                            f" (objective {slo.objective:g}, windows {w.long}/{w.short})."
                         ),
                     },
                 }

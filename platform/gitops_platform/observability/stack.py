@@ -558,7 +558,8 @@ class ObservabilityStack(PlatformComponent):
                 )
             )
         board_data = {
-            f"{uid}.json": json.dumps(board, indent=2, sort_keys=True)
+            # no space after ':' so a long query stays one word (yamllint's line length)
+            f"{uid}.json": json.dumps(board, indent=2, sort_keys=True, separators=(",", ":"))
             for uid, board in sorted(dashboards.all_dashboards().items())
         }
         ApiObject(
