@@ -64,6 +64,7 @@ if TYPE_CHECKING:
         Release,
         SecretStoreRef,
         ServiceEndpoint,
+        SingleChartComponent,
     )
     from gitops_platform.core.environment import (
         Cluster,
@@ -140,6 +141,7 @@ _EXPORTS: dict[str, str] = {
     "SecretLiteralError": "gitops_platform.errors",  # pragma: allowlist secret
     "SecretStoreRef": "gitops_platform.component",  # pragma: allowlist secret
     "ServiceEndpoint": "gitops_platform.component",
+    "SingleChartComponent": "gitops_platform.component",
     "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "Sizing": "gitops_platform.core.environment",
     "StackSizing": "gitops_platform.observability",
@@ -194,6 +196,7 @@ __all__ = [
     "SecretStoreRef",
     "SelfSignedIssuer",
     "ServiceEndpoint",
+    "SingleChartComponent",
     "Sizing",
     "StackSizing",
     "SyncPolicy",

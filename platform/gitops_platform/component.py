@@ -61,6 +61,7 @@ __all__ = [
     "Release",
     "SecretStoreRef",
     "ServiceEndpoint",
+    "SingleChartComponent",
     "contract_problems",
     "plain_values",
 ]
@@ -559,6 +560,44 @@ class PlatformComponent:
 
     def validate(self, platform: PlatformSpec) -> None:
         """Check the component's settings against the platform (e.g. per-environment maps)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SingleChartComponent(PlatformComponent):
+    """A component with exactly one chart release, its values split into shared and per-env.
+
+    Subclasses give :attr:`chart` and override :meth:`base_values` and/or
+    :meth:`environment_values`; :attr:`charts` and :meth:`values` follow from them.
+
+    Attributes:
+        version: the chart's exact version (subclasses give the pinned default).
+    """
+
+    version: str = ""
+
+    @property
+    def chart(self) -> ChartRelease:
+        """The one chart release (repository, chart, ``version``, release name, CRDs)."""
+        raise NotImplementedError(f"{type(self).__name__} must define its chart")
+
+    @property
+    def charts(self) -> tuple[Release, ...]:
+        """The one chart release."""
+        return (self.chart,)
+
+    def values(self, release: Release, ctx: ComponentContext) -> Mapping[str, Any]:
+        """:meth:`base_values` when ``ctx.env`` is ``None``, else :meth:`environment_values`."""
+        if ctx.env is None:
+            return self.base_values(ctx.platform)
+        return self.environment_values(ctx.platform, ctx.env)
+
+    def base_values(self, platform: PlatformSpec) -> Mapping[str, Any]:
+        """Helm values shared by every environment (default: none)."""
+        return {}
+
+    def environment_values(self, platform: PlatformSpec, env: Environment) -> Mapping[str, Any]:
+        """Helm values of one environment, merged over the shared ones (default: none)."""
+        return {}
 
 
 def contract_problems(component: object, path: str) -> list[InvalidValueError]:

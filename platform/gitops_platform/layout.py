@@ -21,8 +21,10 @@ Tree layout (relative to the tree root, ``dist/`` in this repository)::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 __all__ = [
     "ADDONS_FOLDER",
@@ -53,6 +55,7 @@ __all__ = [
     "application_file",
     "chart_folder",
     "cluster_folder",
+    "helm_values_object",
     "project_file",
     "values_file",
 ]
@@ -182,3 +185,32 @@ class RepoPrefix:
         if path in ("", "."):
             return self.prefix.rstrip("/") or "."
         return f"{self.prefix}{path}"
+
+
+def helm_values_object(name: str, values: Any) -> dict[str, Any]:
+    """Wrap a Helm values file as the CI-only ``HelmValues`` object gator can evaluate.
+
+    Args:
+        name: the object name, ``<component>-<file>`` (made DNS-safe here).
+        values: the parsed values file (``None`` for an empty file).
+
+    Returns:
+        A ``validation.gitops-platform.io/v1`` ``HelmValues`` object
+        (:data:`gitops_platform.layout.HELM_VALUES_KIND`). It is never applied to a cluster;
+        the inline-secrets constraint matches it.
+
+    """
+    safe = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-.") or "values"
+    return {
+        "apiVersion": HELM_VALUES_API_VERSION,
+        "kind": HELM_VALUES_KIND,
+        "metadata": {
+            "name": safe,
+            "labels": {
+                "app.kubernetes.io/name": safe,
+                "app.kubernetes.io/part-of": "gitops-platform",
+                "app.kubernetes.io/managed-by": "gitops-platform",
+            },
+        },
+        "spec": {"values": {} if values is None else values},
+    }

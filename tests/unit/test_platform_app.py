@@ -10,11 +10,11 @@ import pytest
 
 from gitops_platform import (
     CertManager,
-    ComponentContext,
     ConfigurationError,
     DuplicateError,
+    Environment,
     PlatformApp,
-    Release,
+    PlatformSpec,
     SecretLiteralError,
     SelfSignedIssuer,
     SynthError,
@@ -28,9 +28,7 @@ from tests.helpers import components, spec
 class LeakyTraefik(Traefik):
     """A component whose values carry a literal credential."""
 
-    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
-        if ctx.env is None:
-            return super().values(release, ctx)
+    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
         return {"dashboard": {"auth": {"password": "s3cr3t-value"}}}
 
 

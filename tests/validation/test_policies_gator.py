@@ -13,16 +13,15 @@ import pytest
 import yaml
 
 from gitops_platform import Gatekeeper, layout
+from gitops_platform.layout import helm_values_object
 from gitops_platform.policy import (
     DEFAULT_EXEMPTIONS,
-    HELM_VALUES_API_VERSION,
-    HELM_VALUES_KIND,
     POLICIES,
     Exemption,
     PolicySet,
     policy_objects,
 )
-from gitops_platform.validation.policies import delivered_policy, helm_values_object, run_policies
+from gitops_platform.validation.policies import delivered_policy, run_policies
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
 from gitops_platform.validation.tools import INSTALL_HINT, find_tool
 
@@ -535,10 +534,6 @@ def test_a_constraint_without_its_template_is_reported(tmp_path: Path) -> None:
 
 def test_the_values_wrapper_is_the_kind_the_inline_secrets_policy_matches() -> None:
     wrapped = helm_values_object("backstage-base", {"a": 1})
-    assert (layout.HELM_VALUES_API_VERSION, layout.HELM_VALUES_KIND) == (
-        HELM_VALUES_API_VERSION,
-        HELM_VALUES_KIND,
-    )
     group, _, _ = wrapped["apiVersion"].partition("/")
     (secrets,) = [d.obj for d in DEFAULT if d.obj["kind"] == "PlatformNoInlineSecrets"]
     assert {"apiGroups": [group], "kinds": [wrapped["kind"]]} in secrets["spec"]["match"]["kinds"]

@@ -17,9 +17,8 @@ from gitops_platform.component import (
     ComponentContext,
     CrdSource,
     Delivery,
-    PlatformComponent,
-    Release,
     SecretStoreRef,
+    SingleChartComponent,
 )
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_dns_label, check_https_url
@@ -78,7 +77,7 @@ _DELIVERY = Delivery(
 
 
 @dataclass(frozen=True, kw_only=True)
-class ExternalSecrets(PlatformComponent):
+class ExternalSecrets(SingleChartComponent):
     """The External Secrets Operator with one ``ClusterSecretStore`` per environment.
 
     Every environment's store has the same name, so ``ExternalSecret`` objects are identical
@@ -111,16 +110,14 @@ class ExternalSecrets(PlatformComponent):
         return SecretStoreRef(self.store_name, "ClusterSecretStore")
 
     @property
-    def charts(self) -> tuple[Release, ...]:
+    def chart(self) -> ChartRelease:
         """The operator's chart."""
-        return (
-            ChartRelease(
-                repo_url="https://charts.external-secrets.io",
-                chart="external-secrets",
-                version=self.version,
-                release_name="external-secrets",
-                crds=(CrdSource("external-secrets", f"v{self.version}"),),
-            ),
+        return ChartRelease(
+            repo_url="https://charts.external-secrets.io",
+            chart="external-secrets",
+            version=self.version,
+            release_name="external-secrets",
+            crds=(CrdSource("external-secrets", f"v{self.version}"),),
         )
 
     def validate(self, platform: PlatformSpec) -> None:
@@ -130,20 +127,18 @@ class ExternalSecrets(PlatformComponent):
             "ExternalSecrets", "stores", self.stores, VaultStore, "a VaultStore"
         )
 
-    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
-        """Helm values, shared or one environment's.
+    def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
+        """CRDs installed by the chart, common labels, metrics on."""
+        return {
+            "installCRDs": True,
+            "commonLabels": {"app.kubernetes.io/part-of": platform.name},
+            "serviceMonitor": {"enabled": False},
+            "metrics": {"service": {"enabled": True}},
+        }
 
-        Shared: CRDs installed by the chart, common labels, metrics on. Per environment:
-        replicas and resources from the environment's sizing.
-        """
-        if ctx.env is None:
-            return {
-                "installCRDs": True,
-                "commonLabels": {"app.kubernetes.io/part-of": ctx.platform.name},
-                "serviceMonitor": {"enabled": False},
-                "metrics": {"service": {"enabled": True}},
-            }
-        per_pod = ctx.env.sizing.pod_values()
+    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
+        """Replicas and resources from the environment's sizing."""
+        per_pod = env.sizing.pod_values()
         return {**per_pod, "webhook": dict(per_pod), "certController": dict(per_pod)}
 
     def manifests(self, scope: Construct, ctx: ComponentContext) -> None:

@@ -23,7 +23,7 @@ from gitops_platform.component import (
     IngressProvider,
     IssuerRef,
     PlatformComponent,
-    Release,
+    SingleChartComponent,
 )
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_dns_label, check_https_url
@@ -93,7 +93,7 @@ _DELIVERY = Delivery(sync_wave=-3, ignore_differences=WEBHOOK_CA_BUNDLES)
 
 
 @dataclass(frozen=True, kw_only=True)
-class CertManager(PlatformComponent):
+class CertManager(SingleChartComponent):
     """cert-manager with one ``ClusterIssuer`` per environment.
 
     Every environment's issuer has the same name, so consumers take this component and read
@@ -128,16 +128,14 @@ class CertManager(PlatformComponent):
         return IssuerRef(self.issuer_name, "ClusterIssuer")
 
     @property
-    def charts(self) -> tuple[Release, ...]:
+    def chart(self) -> ChartRelease:
         """cert-manager's chart (the legacy HTTP repository Argo CD reads without OCI)."""
-        return (
-            ChartRelease(
-                repo_url="https://charts.jetstack.io",
-                chart="cert-manager",
-                version=self.version,
-                release_name="cert-manager",
-                crds=(CrdSource("cert-manager", self.version),),
-            ),
+        return ChartRelease(
+            repo_url="https://charts.jetstack.io",
+            chart="cert-manager",
+            version=self.version,
+            release_name="cert-manager",
+            crds=(CrdSource("cert-manager", self.version),),
         )
 
     def uses(self) -> tuple[PlatformComponent, ...]:
@@ -160,25 +158,22 @@ class CertManager(PlatformComponent):
             "a SelfSignedIssuer or AcmeIssuer",
         )
 
-    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
-        """Helm values, shared or one environment's.
+    def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
+        """CRDs installed and kept, common labels, leader election in its namespace, metrics."""
+        return {
+            "crds": {"enabled": True, "keep": True},
+            "global": {
+                "commonLabels": {"app.kubernetes.io/part-of": platform.name},
+                # the chart's default (kube-system) is outside the platform project
+                "leaderElection": {"namespace": self.namespace},
+            },
+            "enableCertificateOwnerRef": True,
+            "prometheus": {"enabled": True, "servicemonitor": {"enabled": False}},
+        }
 
-        Shared: CRDs installed and kept, common labels, leader election in its namespace,
-        metrics on. Per environment: replicas, disruption budgets and resources from the
-        environment's sizing.
-        """
-        if ctx.env is None:
-            return {
-                "crds": {"enabled": True, "keep": True},
-                "global": {
-                    "commonLabels": {"app.kubernetes.io/part-of": ctx.platform.name},
-                    # the chart's default (kube-system) is outside the platform project
-                    "leaderElection": {"namespace": self.namespace},
-                },
-                "enableCertificateOwnerRef": True,
-                "prometheus": {"enabled": True, "servicemonitor": {"enabled": False}},
-            }
-        sizing = ctx.env.sizing
+    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
+        """Replicas, disruption budgets and resources from the environment's sizing."""
+        sizing = env.sizing
         per_pod = sizing.pod_values()
         return {
             **per_pod,

@@ -14,11 +14,9 @@ from gitops_platform.argocd.project import GroupKind
 from gitops_platform.component import (
     CONTROLLER_KINDS,
     ChartRelease,
-    ComponentContext,
     Delivery,
     IngressClassRef,
-    PlatformComponent,
-    Release,
+    SingleChartComponent,
 )
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.naming import check_dns_label
@@ -31,7 +29,7 @@ _DELIVERY = Delivery(sync_wave=-1)
 
 
 @dataclass(frozen=True, kw_only=True)
-class Traefik(PlatformComponent):
+class Traefik(SingleChartComponent):
     """The ``ingress`` component: Traefik as the cluster's default IngressClass.
 
     HTTP is redirected to HTTPS; TLS certificates come from cert-manager through the
@@ -67,24 +65,16 @@ class Traefik(PlatformComponent):
         return IngressClassRef(self.class_name)
 
     @property
-    def charts(self) -> tuple[Release, ...]:
+    def chart(self) -> ChartRelease:
         """Traefik's chart."""
-        return (
-            ChartRelease(
-                repo_url="https://traefik.github.io/charts",
-                chart="traefik",
-                version=self.version,
-                release_name="traefik",
-            ),
+        return ChartRelease(
+            repo_url="https://traefik.github.io/charts",
+            chart="traefik",
+            version=self.version,
+            release_name="traefik",
         )
 
-    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
-        """Shared values, or one environment's (replicas and resources from its sizing)."""
-        if ctx.env is None:
-            return self._base_values(ctx.platform)
-        return self._environment_values(ctx.env)
-
-    def _base_values(self, platform: PlatformSpec) -> dict[str, Any]:
+    def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
         """Default IngressClass, HTTPS redirect, Prometheus metrics, restricted security."""
         return {
             "commonLabels": {"app.kubernetes.io/part-of": platform.name},
@@ -122,7 +112,7 @@ class Traefik(PlatformComponent):
             "service": {"spec": {"type": "LoadBalancer"}},
         }
 
-    def _environment_values(self, env: Environment) -> dict[str, Any]:
+    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
         """Replicas and resources from the environment's sizing."""
         sizing = env.sizing
         return {

@@ -23,7 +23,7 @@ from gitops_platform.component import (
     CrdSource,
     Delivery,
     PlatformComponent,
-    Release,
+    SingleChartComponent,
 )
 from gitops_platform.core.environment import Environment, PlatformSpec
 from gitops_platform.core.objects import api_object
@@ -45,7 +45,7 @@ _DELIVERY = Delivery(
 
 
 @dataclass(frozen=True, kw_only=True)
-class Gatekeeper(PlatformComponent):
+class Gatekeeper(SingleChartComponent):
     """The ``policy`` component: Gatekeeper with the platform's policy set.
 
     The constraints carry the policy set's own exemptions plus every exemption the platform's
@@ -77,16 +77,14 @@ class Gatekeeper(PlatformComponent):
             raise InvalidValueError("Gatekeeper", "policy_set", self.policy_set, "a PolicySet")
 
     @property
-    def charts(self) -> tuple[Release, ...]:
+    def chart(self) -> ChartRelease:
         """Gatekeeper's chart."""
-        return (
-            ChartRelease(
-                repo_url="https://open-policy-agent.github.io/gatekeeper/charts",
-                chart="gatekeeper",
-                version=self.version,
-                release_name=_RELEASE,
-                crds=(CrdSource("gatekeeper", f"v{self.version}"),),
-            ),
+        return ChartRelease(
+            repo_url="https://open-policy-agent.github.io/gatekeeper/charts",
+            chart="gatekeeper",
+            version=self.version,
+            release_name=_RELEASE,
+            crds=(CrdSource("gatekeeper", f"v{self.version}"),),
         )
 
     def policy_exemptions(self) -> tuple[Exemption, ...]:
@@ -139,13 +137,7 @@ class Gatekeeper(PlatformComponent):
         gathered = tuple(e for c in members for e in c.policy_exemptions())
         return replace(self.policy_set, exemptions=(*self.policy_set.exemptions, *gathered))
 
-    def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
-        """Shared chart settings, or one environment's (replicas and resources)."""
-        if ctx.env is None:
-            return self._base_values(ctx.platform)
-        return self._environment_values(ctx.env)
-
-    def _base_values(self, platform: PlatformSpec) -> dict[str, Any]:
+    def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
         """Chart settings shared by every environment.
 
         No ResourceQuota (the platform project refuses them); the namespace label comes from
@@ -165,7 +157,7 @@ class Gatekeeper(PlatformComponent):
             "logDenies": True,
         }
 
-    def _environment_values(self, env: Environment) -> dict[str, Any]:
+    def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:
         """Replicas, disruption budget and resources from the environment's sizing."""
         sizing = env.sizing
         return {

@@ -27,7 +27,12 @@ from typing import Any, Final
 
 from gitops_platform.core.naming import DNS_LABEL
 from gitops_platform.errors import ConfigurationError, DuplicateError, InvalidValueError
-from gitops_platform.layout import ARGOCD_NAMESPACE
+from gitops_platform.layout import (
+    ARGOCD_NAMESPACE,
+    HELM_VALUES_API_VERSION,
+    HELM_VALUES_KIND,
+    helm_values_object,
+)
 from gitops_platform.rules.credentials import CREDENTIAL_KEYS, CredentialKeys
 
 __all__ = [
@@ -56,8 +61,6 @@ TARGET: Final = "admission.k8s.gatekeeper.sh"
 
 #: The CI-only kind wrapping a Helm values file so that gator can evaluate it. It never exists in
 #: a cluster (no CRD defines it); only the ``no-inline-secrets`` constraint matches it.
-HELM_VALUES_API_VERSION: Final = "validation.gitops-platform.io/v1"
-HELM_VALUES_KIND: Final = "HelmValues"
 
 CATALOG_LABEL: Final = "backstage.io/kubernetes-id"
 
@@ -776,31 +779,3 @@ def _closed(schema: dict[str, Any]) -> dict[str, Any]:
     if "items" in result:
         result["items"] = _closed(result["items"])
     return result
-
-
-def helm_values_object(name: str, values: Any) -> dict[str, Any]:
-    """Wrap a Helm values file as the CI-only ``HelmValues`` object gator can evaluate.
-
-    Args:
-        name: the object name, ``<component>-<file>`` (made DNS-safe here).
-        values: the parsed values file (``None`` for an empty file).
-
-    Returns:
-        A ``validation.gitops-platform.io/v1`` ``HelmValues`` object. It is never applied to a
-        cluster; only ``no-inline-secrets`` matches it.
-
-    """
-    safe = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-.") or "values"
-    return {
-        "apiVersion": HELM_VALUES_API_VERSION,
-        "kind": HELM_VALUES_KIND,
-        "metadata": {
-            "name": safe,
-            "labels": {
-                "app.kubernetes.io/name": safe,
-                "app.kubernetes.io/part-of": "gitops-platform",
-                "app.kubernetes.io/managed-by": "gitops-platform",
-            },
-        },
-        "spec": {"values": {} if values is None else values},
-    }

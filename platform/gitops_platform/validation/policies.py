@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gitops_platform.layout import HELM_VALUES_API_VERSION, HELM_VALUES_KIND, POLICY_FOLDER
+from gitops_platform.layout import (
+    POLICY_FOLDER,
+    helm_values_object,
+)
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
 from gitops_platform.validation.tools import missing_tool, run_command
 
@@ -36,7 +38,6 @@ __all__ = [
     "DOCUMENT_ANNOTATION",
     "STEP",
     "delivered_policy",
-    "helm_values_object",
     "run_policies",
 ]
 
@@ -80,35 +81,6 @@ def delivered_policy(documents: Iterable[Document], folder: str = POLICY_FOLDER)
         for d in documents
         if d.origin.startswith(prefix) and _group(d.obj) in (TEMPLATE_GROUP, CONSTRAINT_GROUP)
     ]
-
-
-def helm_values_object(name: str, values: Any) -> dict[str, Any]:
-    """Wrap a Helm values file as the CI-only ``HelmValues`` object gator can evaluate.
-
-    Args:
-        name: the object name, ``<component>-<file>`` (made DNS-safe here).
-        values: the parsed values file (``None`` for an empty file).
-
-    Returns:
-        A ``validation.gitops-platform.io/v1`` ``HelmValues`` object
-        (:data:`gitops_platform.layout.HELM_VALUES_KIND`). It is never applied to a cluster;
-        the inline-secrets constraint matches it.
-
-    """
-    safe = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-.") or "values"
-    return {
-        "apiVersion": HELM_VALUES_API_VERSION,
-        "kind": HELM_VALUES_KIND,
-        "metadata": {
-            "name": safe,
-            "labels": {
-                "app.kubernetes.io/name": safe,
-                "app.kubernetes.io/part-of": "gitops-platform",
-                "app.kubernetes.io/managed-by": "gitops-platform",
-            },
-        },
-        "spec": {"values": {} if values is None else values},
-    }
 
 
 def run_policies(
