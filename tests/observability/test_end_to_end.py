@@ -15,8 +15,8 @@ from gitops_platform.observability.datasources import trace_to_logs_query
 from gitops_platform.observability.gateway import GatewaySizing, vector_config
 from gitops_platform.validation.telemetry_links import run_vrl
 
-TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
-SPAN_ID = "00f067aa0ba902b7"
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"  # pragma: allowlist secret (W3C example)
+SPAN_ID = "00f067aa0ba902b7"  # pragma: allowlist secret (W3C example)
 RESOURCE = {
     "service.name": "chat-api",
     "k8s.namespace.name": "chat-api",

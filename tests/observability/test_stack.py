@@ -98,9 +98,9 @@ def test_grafana_admin_and_backstage_token_come_from_external_secrets(
 ) -> None:
     values = _grafana_values(stack)
     assert values["admin"] == {
-        "existingSecret": "grafana-admin",
+        "existingSecret": "grafana-admin",  # pragma: allowlist secret (a name)
         "userKey": "admin-user",
-        "passwordKey": "admin-password",
+        "passwordKey": "admin-password",  # pragma: allowlist secret (a key name)
     }
     assert stack.backstage_token_secret == ("grafana-backstage-token", "token")
 

@@ -58,8 +58,8 @@ SAMPLE_OTLP_LOG: Final[dict[str, Any]] = {
     },
     "attributes": {"http.route": "/chats/{id}"},
     "scope": {"name": "chat-api"},
-    "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
-    "span_id": "00f067aa0ba902b7",
+    "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",  # pragma: allowlist secret (W3C example)
+    "span_id": "00f067aa0ba902b7",  # pragma: allowlist secret (W3C example)
     "severity_text": "INFO",
     "severity_number": 9,
     "timestamp": "2026-11-29T20:00:00Z",
