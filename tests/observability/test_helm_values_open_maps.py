@@ -48,3 +48,12 @@ def test_a_schema_declaring_additional_properties_opens_the_map() -> None:
 def test_a_typo_in_an_option_map_is_still_found() -> None:
     found = unknown_keys(chart(), {"service": {"tpye": "NodePort"}, "podLabelz": {"a": "b"}})
     assert sorted(path for path, _ in found) == [("podLabelz",), ("service", "tpye")]
+
+
+def test_yaml_value_key_reads_as_a_string() -> None:
+    # prometheus-operator's CRDs list `=` among matcher operators; PyYAML alone cannot load it
+    from gitops_platform.validation.tree import parse_documents
+
+    documents, problem = parse_documents("kind: X\nenum:\n  - =\n  - '!='\n", "crd.yaml")
+    assert problem is None
+    assert documents[0].obj["enum"] == ["=", "!="]
