@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gitops_platform.validation.helm_values import ChartFiles, unknown_keys
 
 
-def chart(schema: dict[str, object] | None = None) -> ChartFiles:
+def chart(schema: dict[str, Any] | None = None) -> ChartFiles:
     return ChartFiles(
         name="demo",
         version="1.0.0",
@@ -32,7 +34,7 @@ def test_keys_under_open_maps_are_not_unknown() -> None:
 
 
 def test_a_schema_declaring_additional_properties_opens_the_map() -> None:
-    schema = {
+    schema: dict[str, Any] = {
         "type": "object",
         "properties": {
             "limits_config": {"type": "object", "additionalProperties": True},
