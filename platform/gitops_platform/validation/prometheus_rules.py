@@ -31,7 +31,7 @@ def run_prometheus_rules(
     """
     rules = [d for d in documents if d.obj.get("kind") == "PrometheusRule"]
     if not rules:
-        return StepResult(STEP, Status.NOT_RUN, [], "no PrometheusRule objects")
+        return StepResult(STEP, Status.NOT_RUN, [], "no PrometheusRule objects", skipped=True)
     if promtool is None:
         return StepResult(
             STEP,

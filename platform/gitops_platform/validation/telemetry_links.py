@@ -377,7 +377,9 @@ def run_telemetry_links(
     envs = collect(documents)
     checked = {e: o for e, o in envs.items() if o.datasources or o.app_configs}
     if not checked:
-        return StepResult(STEP, Status.NOT_RUN, [], "no Grafana data sources in the renders")
+        return StepResult(
+            STEP, Status.NOT_RUN, [], "no Grafana data sources in the renders", skipped=True
+        )
     findings: list[Finding] = []
     for env, objects in sorted(checked.items()):
         findings += check_env(env, objects, vrl)

@@ -303,7 +303,9 @@ def run_vector_config(documents: Iterable[tuple[str, Document]], upstream: Path)
     """
     configs = vector_configs(documents)
     if not configs:
-        return StepResult(STEP, Status.NOT_RUN, [], "no Vector configuration in the renders")
+        return StepResult(
+            STEP, Status.NOT_RUN, [], "no Vector configuration in the renders", skipped=True
+        )
     findings: list[Finding] = []
     try:
         for origin, doc, config in configs:
