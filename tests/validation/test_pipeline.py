@@ -590,8 +590,9 @@ def test_steps_selection() -> None:
     assert resolve_steps(["helm"]) == {"helm-values", "helm-charts", "helm-render"}
     assert resolve_steps(["9"]) == {"references"}
     assert resolve_steps(["10"]) == {"dry-run"}
+    assert resolve_steps(["11,12,13"]) == {"vector-config", "telemetry-links", "prometheus-rules"}
     with pytest.raises(ValueError, match="unknown step"):
-        resolve_steps(["11"])
+        resolve_steps(["14"])
 
 
 def test_platform_charts_render_as_argo_cd_would_when_the_repository_is_reachable(
