@@ -81,6 +81,10 @@ class HelmChartSource:
         skip_crds: do not install the chart's ``crds/`` folder.
         skip_tests: leave the chart's test hooks (``helm.sh/hook: test``) out of the render
             (``helm.skipTests``, Helm's ``--skip-tests``); Argo CD never applies them anyway.
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     repo_url: str
@@ -143,6 +147,10 @@ class GitSource:
         value_files: when ``path`` is a Helm chart folder, its value files (``$<ref>/...``
             or paths relative to the chart).
         release_name: when ``path`` is a Helm chart folder, the Helm release name.
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     repo_url: str
@@ -359,6 +367,10 @@ class ApplicationProps:
             deployed).
         labels: extra labels.
         annotations: extra annotations.
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     name: str
@@ -507,6 +519,11 @@ class ApplicationProps:
 
 class ArgoApplication(Construct):
     """An Argo CD ``Application``, checked against its project when it is constructed.
+
+    Raises:
+        InvalidValueError: ``scope`` is not a construct, or ``props`` not an ApplicationProps.
+        DuplicateError: ``scope`` already has a child called ``construct_id``.
+        PermissionDeniedError: the project does not permit a source, the destination or a kind.
 
     Example:
         >>> ArgoApplication(chart, "cert-manager", ApplicationProps(

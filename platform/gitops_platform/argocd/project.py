@@ -112,6 +112,7 @@ class ProjectProps:
     Raises:
         InvalidValueError: a bad name, no repository or destination, a destination twice, or
             an ``extra`` key that a typed field owns.
+        InvalidObjectError: several of these at once (every problem of the project).
     """
 
     name: str
@@ -255,6 +256,10 @@ class ProjectProps:
 
 class AppProject(Construct):
     """An Argo CD ``AppProject`` object.
+
+    Raises:
+        InvalidValueError: ``scope`` is not a construct, or ``props`` not a ProjectProps.
+        DuplicateError: ``scope`` already has a child called ``construct_id``.
 
     Example:
         >>> AppProject(chart, "platform", ProjectProps(

@@ -111,6 +111,10 @@ class Sizing:
         memory_request: default memory request.
         memory_limit: default memory limit (CPU is deliberately not limited: throttling hurts
             latency more than it protects neighbours).
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     replicas: int = 1
@@ -172,6 +176,10 @@ class Environment:
         cluster: the destination cluster.
         revision: the Git branch or tag every Git source of this environment resolves at.
         sizing: sizing knobs for the components.
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     name: str
@@ -222,6 +230,10 @@ class PlatformSpec:
             are repository paths).
         app_source_repos: repositories application teams deploy from (the ``apps``
             project); the platform repository is always allowed.
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     name: str
