@@ -11,11 +11,12 @@ from constructs import Construct
 from gitops_platform.argocd.project import GroupKind, ProjectProps
 from gitops_platform.core.environment import Cluster, PodSecurity
 from gitops_platform.core.naming import (
+    check_chart_repo_url,
     check_construct_scope,
     check_dns_label,
     check_exact_version,
     check_git_revision,
-    check_https_url,
+    check_git_url,
 )
 from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
 from gitops_platform.errors import (
@@ -99,7 +100,7 @@ class HelmChartSource:
     def __post_init__(self) -> None:
         where = f"HelmChartSource({getattr(self, 'chart', '?')!s})"
         problems: list[InvalidValueError] = []
-        collect(problems, check_https_url, where, "repo_url", self.repo_url)
+        collect(problems, check_chart_repo_url, where, "repo_url", self.repo_url)
         collect(problems, check_dns_label, where, "chart", self.chart)
         collect(problems, check_exact_version, where, "version", self.version)
         if self.release_name is not None:
@@ -164,7 +165,7 @@ class GitSource:
     def __post_init__(self) -> None:
         where = "GitSource"
         problems: list[InvalidValueError] = []
-        collect(problems, check_https_url, where, "repo_url", self.repo_url)
+        collect(problems, check_git_url, where, "repo_url", self.repo_url)
         collect(problems, check_git_revision, where, "revision", self.revision)
         if self.path is None and self.ref is None:
             problems.append(

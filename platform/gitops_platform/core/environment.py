@@ -11,7 +11,9 @@ from typing import Any
 from gitops_platform.core.naming import (
     check_dns_label,
     check_git_revision,
+    check_git_url,
     check_https_url,
+    check_source_repo_url,
 )
 from gitops_platform.errors import (
     ConfigurationError,
@@ -247,7 +249,7 @@ class PlatformSpec:
     def __post_init__(self) -> None:
         problems: list[InvalidValueError] = []
         collect(problems, check_dns_label, "PlatformSpec", "name", self.name)
-        collect(problems, check_https_url, "PlatformSpec", "repo_url", self.repo_url)
+        collect(problems, check_git_url, "PlatformSpec", "repo_url", self.repo_url)
         collect(problems, check_git_revision, "PlatformSpec", "root_revision", self.root_revision)
         collect(
             problems, check_dns_label, "PlatformSpec", "argocd_namespace", self.argocd_namespace
@@ -264,14 +266,14 @@ class PlatformSpec:
             )
         if isinstance(self.app_source_repos, tuple):
             for repo in self.app_source_repos:
-                collect(problems, check_https_url, "PlatformSpec", "app_source_repos", repo)
+                collect(problems, check_source_repo_url, "PlatformSpec", "app_source_repos", repo)
         else:
             problems.append(
                 InvalidValueError(
                     "PlatformSpec",
                     "app_source_repos",
                     self.app_source_repos,
-                    "a tuple of https:// repository URLs",
+                    "a tuple of repository URLs",
                 )
             )
         if not isinstance(self.environments, tuple) or not self.environments:
