@@ -52,7 +52,18 @@ if TYPE_CHECKING:
         SyncPolicy,
     )
     from gitops_platform.argocd.project import AppProject, Destination, GroupKind, ProjectProps
+    from gitops_platform.backstage import (
+        BackstageObservability,
+        BackstageRelease,
+        DynamicPlugin,
+        OnboardedService,
+        PostgresConnection,
+        System,
+        Team,
+    )
     from gitops_platform.component import (
+        CONTROLLER_KINDS,
+        WEBHOOK_KINDS,
         ChartRelease,
         ComponentContext,
         CrdSource,
@@ -84,11 +95,17 @@ if TYPE_CHECKING:
         SynthError,
         UpstreamDataError,
     )
+    from gitops_platform.external_secrets.bundle import (
+        ExternalSecretBundle,
+        RemoteValue,
+        SecretSpec,
+    )
     from gitops_platform.external_secrets.operator import ExternalSecrets, VaultStore
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
     from gitops_platform.policy.gatekeeper import Gatekeeper
-    from gitops_platform.policy.library import Exemption
+    from gitops_platform.policy.library import Exemption, PolicySet
+    from gitops_platform.rules.credentials import AllowedKey, CredentialKeys
 
 # Names load on first use (PEP 562): `import gitops_platform.validation` or
 # `gitops_platform.errors` never starts jsii, and the constructs load only what they need.
@@ -97,6 +114,8 @@ _EXPORTS: dict[str, str] = {
     "AppProject": "gitops_platform.argocd.project",
     "ApplicationProps": "gitops_platform.argocd.application",
     "ArgoApplication": "gitops_platform.argocd.application",
+    "BackstageObservability": "gitops_platform.backstage",
+    "BackstageRelease": "gitops_platform.backstage",
     "CertManager": "gitops_platform.networking.cert_manager",
     "ChartRelease": "gitops_platform.component",
     "Cluster": "gitops_platform.core.environment",
@@ -106,8 +125,10 @@ _EXPORTS: dict[str, str] = {
     "Delivery": "gitops_platform.component",
     "Destination": "gitops_platform.argocd.project",
     "DuplicateError": "gitops_platform.errors",
+    "DynamicPlugin": "gitops_platform.backstage",
     "Environment": "gitops_platform.core.environment",
     "Exemption": "gitops_platform.policy.library",
+    "ExternalSecretBundle": "gitops_platform.external_secrets.bundle",  # pragma: allowlist secret
     "ExternalSecrets": "gitops_platform.external_secrets.operator",  # pragma: allowlist secret
     "Gatekeeper": "gitops_platform.policy.gatekeeper",
     "GitSource": "gitops_platform.argocd.application",
@@ -119,44 +140,63 @@ _EXPORTS: dict[str, str] = {
     "InvalidValueError": "gitops_platform.errors",
     "IssuerRef": "gitops_platform.component",
     "LocalChart": "gitops_platform.component",
+    "OnboardedService": "gitops_platform.backstage",
     "PermissionDeniedError": "gitops_platform.errors",
     "PlatformApp": "gitops_platform.app",
     "PlatformComponent": "gitops_platform.component",
     "PlatformError": "gitops_platform.errors",
     "PlatformSpec": "gitops_platform.core.environment",
     "PodSecurity": "gitops_platform.core.environment",
+    "PostgresConnection": "gitops_platform.backstage",
     "ProjectProps": "gitops_platform.argocd.project",
     "Release": "gitops_platform.component",
+    "RemoteValue": "gitops_platform.external_secrets.bundle",
     "Retry": "gitops_platform.argocd.application",
     "SecretLiteralError": "gitops_platform.errors",  # pragma: allowlist secret
+    "SecretSpec": "gitops_platform.external_secrets.bundle",  # pragma: allowlist secret
     "SecretStoreRef": "gitops_platform.component",  # pragma: allowlist secret
+    "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "ServiceEndpoint": "gitops_platform.component",
     "SingleChartComponent": "gitops_platform.component",
-    "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "Sizing": "gitops_platform.core.environment",
     "SyncPolicy": "gitops_platform.argocd.application",
     "SynthError": "gitops_platform.errors",
+    "System": "gitops_platform.backstage",
+    "Team": "gitops_platform.backstage",
     "Traefik": "gitops_platform.networking.traefik",
     "UpstreamDataError": "gitops_platform.errors",
     "VaultStore": "gitops_platform.external_secrets.operator",
+    "CONTROLLER_KINDS": "gitops_platform.component",
+    "WEBHOOK_KINDS": "gitops_platform.component",
+    "PolicySet": "gitops_platform.policy.library",
+    "AllowedKey": "gitops_platform.rules.credentials",
+    "CredentialKeys": "gitops_platform.rules.credentials",
 }
 
 __all__ = [
+    "CONTROLLER_KINDS",
+    "WEBHOOK_KINDS",
     "AcmeIssuer",
+    "AllowedKey",
     "AppProject",
     "ApplicationProps",
     "ArgoApplication",
+    "BackstageObservability",
+    "BackstageRelease",
     "CertManager",
     "ChartRelease",
     "Cluster",
     "ComponentContext",
     "ConfigurationError",
     "CrdSource",
+    "CredentialKeys",
     "Delivery",
     "Destination",
     "DuplicateError",
+    "DynamicPlugin",
     "Environment",
     "Exemption",
+    "ExternalSecretBundle",
     "ExternalSecrets",
     "Gatekeeper",
     "GitSource",
@@ -168,16 +208,21 @@ __all__ = [
     "InvalidValueError",
     "IssuerRef",
     "LocalChart",
+    "OnboardedService",
     "PermissionDeniedError",
     "PlatformApp",
     "PlatformComponent",
     "PlatformError",
     "PlatformSpec",
     "PodSecurity",
+    "PolicySet",
+    "PostgresConnection",
     "ProjectProps",
     "Release",
+    "RemoteValue",
     "Retry",
     "SecretLiteralError",
+    "SecretSpec",
     "SecretStoreRef",
     "SelfSignedIssuer",
     "ServiceEndpoint",
@@ -185,6 +230,8 @@ __all__ = [
     "Sizing",
     "SyncPolicy",
     "SynthError",
+    "System",
+    "Team",
     "Traefik",
     "UpstreamDataError",
     "VaultStore",
