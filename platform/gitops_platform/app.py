@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -251,6 +251,13 @@ class PlatformApp:
     def __init__(self, spec: PlatformSpec, components: Sequence[PlatformComponent]) -> None:
         if not isinstance(spec, PlatformSpec):
             raise InvalidValueError("PlatformApp", "spec", spec, "a PlatformSpec")
+        if isinstance(components, str | bytes | Mapping) or not isinstance(components, Iterable):
+            raise InvalidValueError(
+                "PlatformApp",
+                "components",
+                components,
+                "a list or tuple of PlatformComponent objects, e.g. [CertManager(...), Traefik()]",
+            )
         components = tuple(components)
         raise_all("PlatformApp", _check_components(spec, components))
         self.spec = spec

@@ -38,6 +38,7 @@ from gitops_platform.core.naming import (
     check_exact_version,
 )
 from gitops_platform.errors import ConfigurationError, InvalidValueError, raise_all
+from gitops_platform.errors import collect as _collect
 
 if TYPE_CHECKING:
     from constructs import Construct
@@ -91,14 +92,6 @@ _LABEL_KEY = re.compile(
     r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
 )
 _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
-
-
-def _collect(problems: list[InvalidValueError], check: Any, *args: Any, **kwargs: Any) -> None:
-    """Run one ``check_*`` function, keeping its error instead of stopping at it."""
-    try:
-        check(*args, **kwargs)
-    except InvalidValueError as error:
-        problems.append(error)
 
 
 # -- typed outputs ----------------------------------------------------------------------------
