@@ -193,11 +193,15 @@ class Context:
 
     @cached_property
     def helm_outputs(self) -> list[helm_charts.HelmOutput]:
-        """The outputs of the selected Helm steps (5b, 5c), validated by steps 4, 6 and 7."""
+        """The outputs of the selected Helm steps (5b, 5c), validated by steps 4, 6 and 7.
+
+        The policy step always sees the chart renders (as steps 9 and 10 do): a policy
+        violation in what Argo CD deploys is found whichever steps are selected.
+        """
         outputs: list[helm_charts.HelmOutput] = []
         if self.wants(helm_charts.CHARTS_STEP):
             outputs += self.repo_charts.outputs
-        if self.wants(helm_charts.RENDER_STEP):
+        if self.wants(helm_charts.RENDER_STEP, policies.STEP):
             outputs += self.chart_renders.outputs
         return outputs
 
