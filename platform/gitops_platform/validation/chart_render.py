@@ -54,7 +54,13 @@ from typing import Any
 
 import yaml
 
-from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
+from gitops_platform.validation.argo_tree import (
+    AppSource,
+    ArgoApp,
+    ArgoInventory,
+    RepoPrefix,
+    source_field_location,
+)
 from gitops_platform.validation.chart_source import ChartArchive, ChartFetcher, ChartRef, helm_env
 from gitops_platform.validation.helm_values import user_values
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
@@ -306,13 +312,17 @@ def render_platform_charts(
         elif job.archive.unreachable:
             unreachable[job.source.repo_url] = job.archive.problem
         else:
+            file, document, where = source_field_location(
+                tree, job.app, job.source, "targetRevision"
+            )
             findings.append(
                 Finding(
-                    job.app.document.origin,
+                    file,
                     RENDER_STEP,
-                    f"{job.archive.problem} (env {job.env or '-'}; {job.archive.origin})",
-                    job.app.document.ref,
-                    f"{job.source.field}.targetRevision",
+                    f"{job.archive.problem} (env {job.env or '-'}, Application {job.app.name}; "
+                    f"{job.archive.origin})",
+                    document,
+                    where,
                 )
             )
     workdir.mkdir(parents=True, exist_ok=True)
