@@ -10,11 +10,12 @@ Steps, reported in this order:
 4    kubeconform     ``kubeconform -strict`` on every manifest and rendered output, offline
 5a   helm-values     merged values of every Application's chart against the chart's own files
 5b   helm-charts     ``helm lint`` + ``helm template`` of the charts kept in the repository
-5c   helm-render     every Application's chart rendered as Argo CD would (chart mirror/repos)
+5c   helm-render     every Application's chart rendered as Argo CD would (mirror/repos/tree)
 6    policies        the policy set the tree delivers, evaluated by ``gator`` on every object
 7    argocd          what Argo CD would refuse: projects, repos, destinations, kinds, paths...
 8    secrets         detect-secrets on the repository (or the foreign tree)
-9    references      every by-name reference resolves in its environment (charts included)
+9    references      every by-name reference resolves in its environment (charts included);
+                     no object is deployed by two Applications, one default IngressClass
 10   dry-run         every environment created, dry-run, on a real API server (CEL, Pod Security)
 ===  ==============  ===========================================================================
 

@@ -32,6 +32,10 @@ target and a near miss when there is one: the same name under the other kind the
 (``no SecretStore external-secrets/platform-secrets; a ClusterSecretStore of that name exists:
 set kind: ClusterSecretStore``), the same name in another namespace, or a similar name. A near
 miss under the other kind is reported even when the namespace could not be seen whole.
+
+Ownership (:func:`check_ownership`): an object two Applications of one destination cluster
+deploy (Argo CD's ``SharedResourceWarning``) is a finding naming both, and so is a cluster with
+more than one default IngressClass.
 """
 
 from __future__ import annotations
