@@ -319,7 +319,7 @@ def render_platform_charts(
                 Finding(
                     file,
                     RENDER_STEP,
-                    f"{job.archive.problem} (env {job.env or '-'}, Application {job.app.name}; "
+                    f"{job.archive.problem} (env {job.env or '-'}; Application {job.app.name}; "
                     f"{job.archive.origin})",
                     document,
                     where,

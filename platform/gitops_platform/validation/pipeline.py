@@ -194,15 +194,11 @@ class Context:
 
     @cached_property
     def helm_outputs(self) -> list[helm_charts.HelmOutput]:
-        """The outputs of the selected Helm steps (5b, 5c), validated by steps 4, 6 and 7.
-
-        The policy step always sees the chart renders (as steps 9 and 10 do): a policy
-        violation in what Argo CD deploys is found whichever steps are selected.
-        """
+        """The outputs of the selected Helm steps (5b, 5c), validated by steps 4, 6 and 7."""
         outputs: list[helm_charts.HelmOutput] = []
         if self.wants(helm_charts.CHARTS_STEP):
             outputs += self.repo_charts.outputs
-        if self.wants(helm_charts.RENDER_STEP, policies.STEP):
+        if self.wants(helm_charts.RENDER_STEP):
             outputs += self.chart_renders.outputs
         return outputs
 
@@ -383,8 +379,14 @@ def _helm_render(context: Context) -> StepResult:
 
 def _policies(context: Context) -> StepResult:
     gator = context.tool("gator") or context.settings.repo_root / "bin" / "gator"
+    documents = list(context.documents)
+    if not context.wants(helm_charts.RENDER_STEP):
+        # The chart renders are what Argo CD deploys (steps 9 and 10 always read them): the
+        # policy set judges them whichever steps are selected.
+        for output in context.chart_renders.outputs:
+            documents.extend(output.documents)
     return policies.run_policies(
-        context.documents,
+        documents,
         policies.delivered_policy(context.tree.documents),
         gator=gator,
         workdir=context.workdir / "gator",
