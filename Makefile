@@ -1,7 +1,8 @@
 # gitops-platform: every target sets itself up on a fresh clone (Python 3.11+, Node.js, npm, Go, git).
 #   make synth     render dist/ through `cdk8s synth`
 #   make test      lint, type-check, the test suite and `make validate`
-#   make validate  the validation pipeline on dist/ (or DIST=path for another tree)
+#   make validate  the validation pipeline on dist/, strict (or DIST=path for another tree)
+#   make package   the wheel and sdist into build/package/ (dist/ is the rendered tree)
 #   make imports   regenerate the CRD bindings in imports/
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -25,8 +26,9 @@ export GITOPS_PLATFORM_UPSTREAM ?= $(abspath $(ROOT)/../shared/upstream)
 DIST ?= dist
 UPSTREAM_DIR ?= .build/upstream
 PYTEST_ARGS ?=
+PACKAGE_DIR ?= build/package
 
-.PHONY: help setup synth upstream imports test lint typecheck unit validate tools snapshots clean
+.PHONY: help setup synth upstream imports test lint typecheck unit validate tools snapshots package clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/^([a-z-]+):.*## /\1|/' | awk -F'|' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,8 +47,11 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.synced node_modules/.installed ## Python and Node toolchains
 
-synth: setup ## render dist/ with cdk8s synth
-	cdk8s synth --no-check-upgrade
+synth: setup ## render dist/ with cdk8s synth, then say whether dist/ changed
+	cdk8s synth --no-check-upgrade >/dev/null
+	@changed="$$(git status --porcelain -- dist | wc -l)"; \
+	if [[ "$$changed" -eq 0 ]]; then echo "dist/ unchanged"; \
+	else echo "dist/ changed: $$changed files (git status -- dist; review with git diff -- dist)"; fi
 
 upstream: setup ## download the upstream reference data into UPSTREAM_DIR (needs internet)
 	$(PY) scripts/fetch_upstream.py $(UPSTREAM_DIR)
@@ -71,10 +76,14 @@ tools: ## the pinned Go tools (helm, kubeconform, gator, kustomize) in bin/
 	scripts/install_tools.sh
 
 validate: setup tools ## the validation pipeline on $(DIST); freshness only for the repository's own dist
-	$(PY) -m gitops_platform.validation $(DIST) $(if $(filter dist,$(DIST)),,--no-freshness)
+	$(PY) -m gitops_platform.validation $(DIST) --strict $(if $(filter dist,$(DIST)),,--no-freshness)
+
+package: setup ## the wheel and sdist into PACKAGE_DIR (build/package)
+	rm -rf $(PACKAGE_DIR)
+	$(UV) build --out-dir $(PACKAGE_DIR)
 
 snapshots: setup tools ## regenerate syrupy snapshots on purpose, then review `git diff`
 	$(PY) -m pytest --snapshot-update $(PYTEST_ARGS)
 
 clean: ## remove every generated tool, environment and cache
-	rm -rf .build .venv .tools node_modules bin
+	rm -rf .build .venv .tools node_modules bin build

@@ -19,13 +19,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${BIN:-$ROOT/bin}"
 VERSIONS="$BIN/.versions"
 
-# name | Go package | version | -X flag that stamps the version into the binary (or empty)
-TOOLS=(
-  "helm|helm.sh/helm/v4/cmd/helm|v4.3.1|helm.sh/helm/v4/internal/version.version"
-  "kubeconform|github.com/yannh/kubeconform/cmd/kubeconform|v0.8.0|main.version"
-  "gator|github.com/open-policy-agent/gatekeeper/v3/cmd/gator|v3.23.1|github.com/open-policy-agent/gatekeeper/v3/pkg/version.Version"
-  "kustomize|sigs.k8s.io/kustomize/kustomize/v5|v5.8.1|"
-)
+# The one list of pinned tools, shipped in the package: name, Go package, version, -X flag (or -).
+LIST="$ROOT/platform/gitops_platform/validation/defaults/tools.txt"
+TOOLS=()
+while read -r name pkg version stamp; do
+  [[ -z "$name" || "$name" == \#* ]] && continue
+  [[ "$stamp" == "-" ]] && stamp=""
+  TOOLS+=("$name|$pkg|$version|$stamp")
+done <"$LIST"
 
 recorded() {  # recorded <line>: true when bin/.versions holds exactly this line
   [[ -f "$VERSIONS" ]] && grep -qxF -- "$1" "$VERSIONS"

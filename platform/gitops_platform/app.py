@@ -419,15 +419,22 @@ class PlatformApp:
         """Render and atomically replace ``outdir``; a failure leaves the old tree untouched.
 
         ``outdir`` defaults to ``$GITOPS_PLATFORM_DIST``, else ``PlatformSpec.tree_prefix``
-        (``dist``). Under ``cdk8s synth`` (``$CDK8S_OUTDIR`` set) the same files are also
-        written to the CLI's staging folder, which the CLI empties before each run.
+        (``dist``). ``$GITOPS_PLATFORM_RENDER_INTO``, set by the validator's freshness step,
+        wins over every folder, ``outdir`` included: a re-render never touches the tree it
+        checks. Under ``cdk8s synth`` (``$CDK8S_OUTDIR`` set) the same files are also written
+        to the CLI's staging folder, which the CLI empties before each run.
 
         Raises:
             SynthError: the tree could not be written (the message names the folder and the
                 file system's error); the previous tree is untouched.
         """
         files = self.render()
-        target = Path(outdir or os.environ.get(layout.DIST_ENV) or self.spec.tree_prefix)
+        target = Path(
+            os.environ.get(layout.RENDER_INTO_ENV)
+            or outdir
+            or os.environ.get(layout.DIST_ENV)
+            or self.spec.tree_prefix
+        )
         written = _write(files, target)
         staging = os.environ.get("CDK8S_OUTDIR")
         if staging and Path(staging).resolve() != written:

@@ -33,9 +33,9 @@ from gitops_platform.core.environment import (
     PodSecurity,
 )
 from gitops_platform.core.naming import (
+    check_chart_repo_url,
     check_dns_label,
     check_exact_version,
-    check_https_url,
 )
 from gitops_platform.errors import ConfigurationError, InvalidValueError, raise_all
 
@@ -307,7 +307,7 @@ class ChartRelease:
     def __post_init__(self) -> None:
         where = f"ChartRelease({self.chart})"
         problems: list[InvalidValueError] = []
-        _collect(problems, check_https_url, where, "repo_url", self.repo_url)
+        _collect(problems, check_chart_repo_url, where, "repo_url", self.repo_url)
         _collect(problems, check_dns_label, where, "chart", self.chart)
         _collect(problems, check_exact_version, where, "version", self.version)
         problems += _release_problems(where, self.release_name, self.values_schema, self.crds)

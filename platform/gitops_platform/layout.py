@@ -45,6 +45,7 @@ __all__ = [
     "IN_CLUSTER_SERVER",
     "PLATFORM_KUSTOMIZATION",
     "POLICY_FOLDER",
+    "RENDER_INTO_ENV",
     "RESOURCES_FINALIZER",
     "ROOT_FILE",
     "UPSTREAM_ENV",
@@ -64,6 +65,9 @@ __all__ = [
 
 #: Where ``PlatformApp.synth()`` writes when no folder is given (``cdk8s synth`` uses it).
 DIST_ENV = "GITOPS_PLATFORM_DIST"
+#: Where ``PlatformApp.synth()`` writes whatever folder it is given: set only by the validator's
+#: freshness step, so a re-render never writes into the tree under validation.
+RENDER_INTO_ENV = "GITOPS_PLATFORM_RENDER_INTO"
 #: The upstream reference data folder (CRDs, chart value schemas, the chart mirror).
 UPSTREAM_ENV = "GITOPS_PLATFORM_UPSTREAM"
 #: Where the validation tools (helm, kubeconform, gator, kustomize) are looked up first.

@@ -64,7 +64,7 @@ def test_branch_and_tag_pins_are_accepted(revision: str) -> None:
 
 @pytest.mark.parametrize(
     "revision",
-    ["", "HEAD", "a" * 40, "0123abc", "env//prd", "../main", "/main", "main/", "a..b", "x.lock"],
+    ["", "HEAD", "a" * 40, "b" * 64, "env//prd", "../main", "/main", "main/", "a..b", "x.lock"],
 )
 def test_unusable_pins_are_refused(revision: str) -> None:
     with pytest.raises(InvalidValueError) as info:
@@ -122,7 +122,10 @@ def test_platform_needs_environments_and_https_repo() -> None:
     with pytest.raises(InvalidValueError, match="environments"):
         PlatformSpec(name="p", repo_url=REPO, environments=())
     with pytest.raises(InvalidValueError, match="repo_url"):
-        PlatformSpec(name="p", repo_url="git@example.com:x.git", environments=(env(),))
+        PlatformSpec(name="p", repo_url="http://example.com/x.git", environments=(env(),))
+    # SSH, as Argo CD reads it, is a repository URL
+    ssh = PlatformSpec(name="p", repo_url="git@example.com:org/x.git", environments=(env(),))
+    assert ssh.repo_url == "git@example.com:org/x.git"
 
 
 @given(st.lists(st.sampled_from(["dev", "stg", "prd", "qa"]), min_size=1, max_size=6))

@@ -514,14 +514,28 @@ def test_missing_tool_fails_with_the_install_hint(
     empty = tmp_path / "no-tools"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(empty))
     monkeypatch.delenv("GITOPS_PLATFORM_BIN", raising=False)
     made = Settings.make(
         FIXTURES / "good", repo_root=empty, freshness=False, upstream=UPSTREAM, cache=CACHE
     )
-    report = validate_tree(made, {"kubeconform"})
-    outcome = result(report, "kubeconform")
+    report = validate_tree(made, {"kustomize", "kubeconform", "argocd"})
+    outcome = result(report, "kustomize")
     assert outcome.status is Status.FAILED
-    assert any("run `make tools`" in f.message for f in outcome.findings), outcome.findings
+    [finding] = outcome.findings
+    assert finding.root_cause
+    assert "run `gitops-platform tools install`" in finding.message
+    assert "make" not in finding.message
+    # the steps that read kustomize's builds did not run, and never pass
+    for step in ("kubeconform", "argocd"):
+        gap = result(report, step)
+        assert gap.status is Status.NOT_RUN
+        assert gap.gap
+        assert "kustomize is not installed" in gap.detail
+    assert report.failed
+    text = report.render()
+    assert text.splitlines()[0].startswith("root causes")
+    assert "kustomize is not installed" in text.splitlines()[1]
 
 
 def test_missing_upstream_data_says_where_it_comes_from(tmp_path: Path) -> None:
@@ -548,14 +562,14 @@ def test_cli_fails_on_a_bad_tree_and_prints_the_report() -> None:
     assert run.returncode == 1, run.stderr
     assert "Application referencing project teams which does not exist" in run.stdout
     assert "[ 7] argocd       FAILED" in run.stdout
-    assert "not run: not selected (--steps)" in run.stdout
+    assert "skipped: not selected (--steps)" in run.stdout
 
 
 def test_module_entry_point_passes_a_good_tree() -> None:
     run = _cli(str(FIXTURES / "good"), "--steps", "argocd,kustomize,1", module=True)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "validation passed: 3 passed, 0 failed, 10 not run" in run.stdout
-    assert "not run: a foreign tree" in run.stdout
+    assert "validation passed: 3 passed, 0 failed, 0 not run, 10 skipped" in run.stdout
+    assert "skipped: a foreign tree" in run.stdout
 
 
 def test_cli_rejects_an_unknown_step() -> None:

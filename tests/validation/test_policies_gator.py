@@ -629,7 +629,7 @@ def test_a_gator_failure_is_reported_not_passed(tmp_path: Path) -> None:
 def test_a_missing_gator_fails_with_the_install_hint(tmp_path: Path) -> None:
     result = run_policies([], DEFAULT, gator=tmp_path / "bin" / "gator", workdir=tmp_path)
     assert result.status is Status.FAILED
-    assert "run `make tools`" in result.findings[0].message
+    assert "run `gitops-platform tools install`" in result.findings[0].message
 
 
 def test_missing_gator_fails_with_the_install_hint(tmp_path: Path) -> None:
@@ -637,4 +637,5 @@ def test_missing_gator_fails_with_the_install_hint(tmp_path: Path) -> None:
     assert outcome.status is Status.FAILED
     [finding] = outcome.findings
     assert "gator is not installed" in finding.message
-    assert "make tools" in finding.message
+    assert "gitops-platform tools install" in finding.message
+    assert "make" not in finding.message

@@ -11,10 +11,11 @@ from constructs import Construct
 from gitops_platform.argocd.project import GroupKind, ProjectProps
 from gitops_platform.core.environment import Cluster, PodSecurity
 from gitops_platform.core.naming import (
+    check_chart_repo_url,
     check_dns_label,
     check_exact_version,
     check_git_revision,
-    check_https_url,
+    check_git_url,
 )
 from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
 from gitops_platform.errors import ConfigurationError, InvalidValueError, PermissionDeniedError
@@ -89,7 +90,7 @@ class HelmChartSource:
 
     def __post_init__(self) -> None:
         where = f"HelmChartSource({getattr(self, 'chart', '?')})"
-        check_https_url(where, "repo_url", self.repo_url)
+        check_chart_repo_url(where, "repo_url", self.repo_url)
         check_dns_label(where, "chart", self.chart)
         check_exact_version(where, "version", self.version)
         if self.release_name is not None:
@@ -146,7 +147,7 @@ class GitSource:
 
     def __post_init__(self) -> None:
         where = "GitSource"
-        check_https_url(where, "repo_url", self.repo_url)
+        check_git_url(where, "repo_url", self.repo_url)
         check_git_revision(where, "revision", self.revision)
         if self.path is None and self.ref is None:
             raise ConfigurationError(

@@ -11,7 +11,9 @@ from typing import Any
 from gitops_platform.core.naming import (
     check_dns_label,
     check_git_revision,
+    check_git_url,
     check_https_url,
+    check_source_repo_url,
 )
 from gitops_platform.errors import ConfigurationError, DuplicateError, InvalidValueError
 
@@ -187,7 +189,7 @@ class PlatformSpec:
 
     def __post_init__(self) -> None:
         check_dns_label("PlatformSpec", "name", self.name)
-        check_https_url("PlatformSpec", "repo_url", self.repo_url)
+        check_git_url("PlatformSpec", "repo_url", self.repo_url)
         check_git_revision("PlatformSpec", "root_revision", self.root_revision)
         check_dns_label("PlatformSpec", "argocd_namespace", self.argocd_namespace)
         if not re.fullmatch(r"[a-z0-9][a-z0-9_./-]*", self.tree_prefix) or ".." in self.tree_prefix:
@@ -195,7 +197,7 @@ class PlatformSpec:
                 "PlatformSpec", "tree_prefix", self.tree_prefix, "a relative path such as dist"
             )
         for repo in self.app_source_repos:
-            check_https_url("PlatformSpec", "app_source_repos", repo)
+            check_source_repo_url("PlatformSpec", "app_source_repos", repo)
         if not isinstance(self.environments, tuple) or not self.environments:
             raise InvalidValueError(
                 "PlatformSpec",

@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from gitops_platform.validation.settings import Settings
-from gitops_platform.validation.tools import run_command
+from gitops_platform.validation.tools import INSTALL_HINT, run_command
 
 __all__ = [
     "PULL_TIMEOUT",
@@ -315,7 +315,7 @@ class ChartFetcher:
         repo = ref.repo_url.strip().rstrip("/")
         source = f"pulled from {repo}"
         if self.helm is None:
-            return ChartArchive(ref, None, source, "helm is not installed (run `make tools`)")
+            return ChartArchive(ref, None, source, f"helm is not installed: {INSTALL_HINT}")
         digest = hashlib.sha256(f"{repo}|{ref.chart}|{ref.version}".encode()).hexdigest()[:16]
         folder = self.cache / "charts" / digest
         existing = sorted(folder.glob("*.tgz")) if folder.is_dir() else []

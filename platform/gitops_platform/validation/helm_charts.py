@@ -46,6 +46,7 @@ EXCLUDED_DIRS = (
     "node_modules",
     "bin",
     "tests/fixtures",
+    "examples",  # each example is a repository of its own, validated by its own test
     ".build",
     ".tools",
     ".git",

@@ -62,7 +62,14 @@ from gitops_platform.validation import (
     server_dry_run,
     yaml_lint,
 )
-from gitops_platform.validation.report import Document, Finding, Status, StepResult
+from gitops_platform.validation.report import (
+    Document,
+    Finding,
+    Status,
+    StepResult,
+    render_text,
+    verdict_failed,
+)
 from gitops_platform.validation.schemas import (
     SchemaStore,
     Scopes,
@@ -88,7 +95,7 @@ __all__ = [
 ]
 
 TREE_STEP = "tree"
-MAX_FINDINGS_SHOWN = 200
+NO_TREE = "no tree"
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,15 @@ class Context:
         self.selected = selected
         self.workdir = workdir
         self._tools: dict[str, Path | None] = {}
+
+    def unbuilt(self) -> str:
+        """Why the kustomize builds later steps read could not be made (``""``: they were)."""
+        if self.tree.kustomization_dirs and self.tool("kustomize") is None:
+            return (
+                f"its input was not built: kustomize is not installed, so "
+                f"{len(self.tree.kustomization_dirs)} kustomizations were not rendered"
+            )
+        return ""
 
     def wants(self, *names: str) -> bool:
         """Whether any of the steps ``names`` is selected."""
@@ -235,7 +251,7 @@ class Context:
         try:
             store, _ = build_store(settings.cache, settings.upstream, [d.obj for d in documents])
         except UpstreamDataError as error:
-            return Finding(str(settings.upstream), "upstream", str(error))
+            return Finding(str(settings.upstream), "upstream", str(error), root_cause=True)
         return store
 
 
@@ -248,6 +264,7 @@ class Step:
         number: its place in the report (``4``, ``5a``); ``--steps`` accepts it too.
         run: computes the step's result from the run's context.
         needs_tree: whether it is *not run* when the tree is not a folder.
+        needs_builds: whether it is *not run* when the kustomize builds cannot be made.
 
     """
 
@@ -255,6 +272,7 @@ class Step:
     number: str
     run: Callable[[Context], StepResult]
     needs_tree: bool = True
+    needs_builds: bool = False
 
 
 def timed(step: Step, context: Context, clock: Callable[[], float] = time.monotonic) -> StepResult:
@@ -285,9 +303,24 @@ def _tree(context: Context) -> StepResult:
             TREE_STEP,
             Status.FAILED,
             [Finding(str(root), TREE_STEP, "the tree to validate is not a folder")],
-            "no tree",
+            NO_TREE,
         )
     loaded = context.tree
+    if not loaded.documents and not loaded.problems:
+        what = "no YAML file" if not loaded.yaml_files else "no Kubernetes object"
+        return StepResult(
+            TREE_STEP,
+            Status.FAILED,
+            [
+                Finding(
+                    str(root),
+                    TREE_STEP,
+                    f"not a rendered tree: {what} to validate (expected the folder "
+                    f"PlatformApp.synth() writes, with {ROOT_FILE})",
+                )
+            ],
+            NO_TREE,
+        )
     detail = (
         f"{len(loaded.yaml_files)} YAML files: {len(loaded.manifests)} manifests "
         f"({len(loaded.documents)} objects), {len(loaded.values_files)} values files, "
@@ -312,6 +345,7 @@ def _freshness(context: Context) -> StepResult:
             [],
             "a foreign tree (or --no-freshness): only the repository's own "
             f"{settings.repo_prefix or 'tree'} is compared with a fresh synth",
+            skipped=True,
         )
     return freshness.run_freshness(
         settings.repo_root,
@@ -323,7 +357,7 @@ def _freshness(context: Context) -> StepResult:
 
 def _yamllint(context: Context) -> StepResult:
     loaded = context.tree
-    config = context.settings.repo_root / yaml_lint.CONFIG_NAME
+    config = context.settings.yamllint_config
     return yaml_lint.run_yamllint(loaded.root, loaded.yaml_files, config)
 
 
@@ -417,7 +451,7 @@ def _argocd(context: Context) -> StepResult:
 
 def _secrets(context: Context) -> StepResult:
     settings = context.settings
-    baseline = settings.repo_root / secret_scan.BASELINE_NAME
+    baseline = settings.secrets_baseline
     if settings.own_tree:
         scan_root, files = settings.repo_root, secret_scan.repository_files(settings.repo_root)
     else:
@@ -488,15 +522,15 @@ STEPS: tuple[Step, ...] = (
     Step(TREE_STEP, "0", _tree, needs_tree=False),
     Step(yaml_lint.STEP, "2", _yamllint),
     Step(kustomize.STEP, "3", _kustomize),
-    Step(helm_values.STEP, "5a", _helm_values),
+    Step(helm_values.STEP, "5a", _helm_values, needs_builds=True),
     Step(helm_charts.CHARTS_STEP, "5b", _helm_charts),
-    Step(helm_charts.RENDER_STEP, "5c", _helm_render),
-    Step(kubeconform.STEP, "4", _kubeconform),
-    Step(policies.STEP, "6", _policies),
-    Step(argocd.STEP, "7", _argocd),
+    Step(helm_charts.RENDER_STEP, "5c", _helm_render, needs_builds=True),
+    Step(kubeconform.STEP, "4", _kubeconform, needs_builds=True),
+    Step(policies.STEP, "6", _policies, needs_builds=True),
+    Step(argocd.STEP, "7", _argocd, needs_builds=True),
     Step(secret_scan.STEP, "8", _secrets),
-    Step(references.STEP, "9", _references),
-    Step(server_dry_run.STEP, "10", _server_dry_run),
+    Step(references.STEP, "9", _references, needs_builds=True),
+    Step(server_dry_run.STEP, "10", _server_dry_run, needs_builds=True),
 )
 #: Step name to number, in report order.
 NUMBERS: dict[str, str] = {
@@ -543,38 +577,17 @@ class PipelineReport:
     tree: Path
     results: list[StepResult] = field(default_factory=list)
     seconds: float = 0.0
+    strict: bool = False
 
     @property
     def failed(self) -> bool:
-        """Whether any step failed."""
-        return any(r.status is Status.FAILED for r in self.results)
+        """Whether any step failed (or, ``strict``, a wanted step did not run)."""
+        return verdict_failed(self.results, self.strict)
 
     def render(self, heading: str = "") -> str:
-        """The human-readable report."""
-        lines = [heading] if heading else []
-        order = {name: i for i, name in enumerate(NUMBERS)}
-        for res in sorted(self.results, key=lambda r: order.get(r.name, len(order))):
-            number = NUMBERS.get(res.name, "-")
-            status = {Status.PASSED: "passed", Status.FAILED: "FAILED", Status.NOT_RUN: "not run"}[
-                res.status
-            ]
-            detail = res.detail
-            if res.status is Status.NOT_RUN:
-                detail = f"not run: {detail}"
-            lines.append(f"[{number:>2}] {res.name:<12} {status:<7} {res.seconds:6.2f}s  {detail}")
-            for finding in res.findings[:MAX_FINDINGS_SHOWN]:
-                shown = finding.render().replace("\n", "\n       ")
-                lines.append(f"       {shown}")
-            if len(res.findings) > MAX_FINDINGS_SHOWN:
-                lines.append(f"       ... and {len(res.findings) - MAX_FINDINGS_SHOWN} more")
-        counts = {s: sum(1 for r in self.results if r.status is s) for s in Status}
-        failed = [r.name for r in self.results if r.status is Status.FAILED]
-        verdict = f"FAILED ({', '.join(failed)})" if failed else "passed"
-        lines.append(
-            f"validation {verdict}: {counts[Status.PASSED]} passed, {counts[Status.FAILED]} "
-            f"failed, {counts[Status.NOT_RUN]} not run, in {self.seconds:.1f}s"
-        )
-        return "\n".join(lines)
+        """The human-readable report (see :func:`.report.render_text`)."""
+        text = render_text(self.results, NUMBERS, self.seconds, strict=self.strict)
+        return f"{heading}\n{text}" if heading else text
 
 
 def validate_tree(
@@ -601,12 +614,16 @@ def validate_tree(
         context = Context(settings, selected, Path(scratch))
         for step in STEPS:
             if step.name != TREE_STEP and step.name not in selected:
-                result = StepResult(step.name, Status.NOT_RUN, [], "not selected (--steps)")
+                result = StepResult(
+                    step.name, Status.NOT_RUN, [], "not selected (--steps)", skipped=True
+                )
             elif step.needs_tree and no_tree:
                 result = StepResult(step.name, Status.NOT_RUN, [], no_tree)
+            elif step.needs_builds and context.unbuilt():
+                result = StepResult(step.name, Status.NOT_RUN, [], context.unbuilt())
             else:
                 result = timed(step, context)
-                if step.name == TREE_STEP and not settings.tree.is_dir():
+                if step.name == TREE_STEP and result.detail == NO_TREE:
                     no_tree = f"no tree at {settings.tree}"
             report.results.append(result)
             if progress is not None:

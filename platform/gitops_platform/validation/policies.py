@@ -97,7 +97,7 @@ def run_policies(
         documents: every rendered object, with where it came from.
         policy: the ConstraintTemplates and constraints to apply, with their files (see
             :func:`delivered_policy`); other kinds among them are ignored.
-        gator: the ``gator`` executable (built into ``bin/`` by ``make tools``).
+        gator: the ``gator`` executable (``gitops-platform tools install`` builds it).
         workdir: an empty or scratch folder for the files handed to gator.
         values_files: Helm values files of the tree, path (relative to the tree, e.g.
             ``infra/platform/values/backstage/base.yaml``) to parsed content; each is wrapped as a

@@ -1,27 +1,46 @@
-"""Where the validation pipeline finds its inputs, tools and caches.
+"""Where the validation pipeline finds its inputs, tools and caches: every setting, one place.
 
-Everything configurable comes from one :class:`Settings` object, built by :meth:`Settings.make`
-from the command line and a few environment variables:
+Each setting is taken from the first of: the command-line flag, the environment variable, the
+``[tool.gitops-platform]`` table of the repository's ``pyproject.toml``, the default.
 
-``GITOPS_PLATFORM_UPSTREAM``
+``tree`` (flag: the ``PATH`` argument)
+    the rendered tree; default ``<repository>/<repo-prefix>``.
+``repo-prefix`` (``--repo-prefix``)
+    the tree's folder in the Git repository Argo CD reads; default ``dist/``.
+``upstream`` (``--upstream``, ``$GITOPS_PLATFORM_UPSTREAM``)
     the upstream reference data (CRDs, the chart mirror); default ``../shared/upstream``
     next to the repository.
-``GITOPS_PLATFORM_BIN``
-    a folder of tools that wins over the repository's ``bin/`` (then ``PATH`` is searched).
-``GITOPS_PLATFORM_CACHE``
-    where generated schemas and pulled charts are kept between runs; default
-    ``<repository>/.build/validation-cache``.
-``GITOPS_PLATFORM_CHART_MIRROR``
-    the offline chart mirror (one static Helm repository per chart repository URL, see
-    :mod:`~gitops_platform.validation.chart_source`); default ``<upstream>/chart-repos``;
-    ``none`` turns it off, so every chart is pulled from its own repository.
+``chart-mirror`` (``--chart-mirror``, ``$GITOPS_PLATFORM_CHART_MIRROR``)
+    the offline chart mirror; default ``<upstream>/chart-repos``; ``none``: no mirror.
+``cache`` (``--cache``, ``$GITOPS_PLATFORM_CACHE``)
+    generated schemas and pulled charts; default ``<repository>/.build/validation-cache``.
+``yamllint-config``
+    default ``<repository>/.yamllint.yaml``, else the configuration shipped in the package.
+``secrets-baseline``
+    default ``<repository>/.secrets.baseline``, else an empty baseline (detect-secrets'
+    default plugins; no finding accepted).
+``strict`` (``--strict``)
+    a step that did not run fails the run; default off (``make validate`` turns it on).
+``$GITOPS_PLATFORM_BIN`` (environment only)
+    the first folder searched for the tools.
+
+Relative paths of the table are relative to the repository. The tools are looked up in
+``$GITOPS_PLATFORM_BIN``, the repository's ``bin/``, the user cache that
+``gitops-platform tools install`` fills (``~/.cache/gitops-platform/bin``), then ``PATH``.
+The chart mirror holds one static Helm repository per chart repository URL (see
+:mod:`~gitops_platform.validation.chart_source`); ``none`` pulls every chart from its repository.
+Without a ``.yamllint.yaml`` the configuration shipped in the package is used; without a
+``.secrets.baseline`` the scan uses detect-secrets' default plugins and accepts no finding.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from gitops_platform.layout import (
     CACHE_ENV,
@@ -35,9 +54,53 @@ from gitops_platform.validation.tools import run_command
 
 __all__ = [
     "KUBERNETES_VERSION",
+    "TABLE",
     "Settings",
+    "default_file",
     "find_repo_root",
+    "project_table",
 ]
+
+#: The ``pyproject.toml`` table the settings are read from.
+TABLE = "gitops-platform"
+_KEYS = {
+    "tree",
+    "repo-prefix",
+    "upstream",
+    "chart-mirror",
+    "cache",
+    "yamllint-config",
+    "secrets-baseline",
+    "strict",
+}
+
+
+def project_table(repo_root: Path) -> dict[str, Any]:
+    """The ``[tool.gitops-platform]`` table of ``<repo_root>/pyproject.toml`` (``{}`` if none).
+
+    Raises:
+        ValueError: the file does not parse, or the table has a key this module does not know.
+    """
+    path = repo_root / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path}: does not parse: {error}") from error
+    table = data.get("tool", {}).get(TABLE, {})
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ValueError(
+            f"{path}: [tool.{TABLE}] has unknown keys {unknown}; known: {sorted(_KEYS)}"
+        )
+    return dict(table)
+
+
+def default_file(name: str) -> Path:
+    """A default shipped in the package (``yamllint.yaml``, ``secrets-baseline.json``)."""
+    return Path(str(resources.files("gitops_platform.validation").joinpath("defaults", name)))
+
 
 #: The Kubernetes version the tree is validated against (what Argo CD 3.5 supports): the
 #: clusters' minor, 1.33. kubeconform's schemas (the ``kubernetes-validate`` package) and
@@ -80,7 +143,10 @@ class Settings:
         chart_mirror: the offline chart mirror folder, or ``None`` when charts are pulled from
             their repositories.
         chart_mirror_origin: where the mirror setting came from (``--chart-mirror``,
-            ``$GITOPS_PLATFORM_CHART_MIRROR`` or ``default``), as reports name it.
+            ``$GITOPS_PLATFORM_CHART_MIRROR``, ``pyproject.toml`` or ``default``).
+        yamllint_config: the yamllint configuration (the repository's, else the shipped one).
+        secrets_baseline: the detect-secrets baseline (the repository's, else an empty one).
+        strict: whether a step that did not run fails the run.
 
     """
 
@@ -93,6 +159,9 @@ class Settings:
     freshness: bool
     chart_mirror: Path | None = None
     chart_mirror_origin: str = "default"
+    yamllint_config: Path = Path()
+    secrets_baseline: Path = Path()
+    strict: bool = False
 
     @classmethod
     def make(
@@ -105,6 +174,9 @@ class Settings:
         upstream: Path | None = None,
         cache: Path | None = None,
         chart_mirror: Path | str | None = None,
+        yamllint_config: Path | None = None,
+        secrets_baseline: Path | None = None,
+        strict: bool | None = None,
     ) -> Settings:
         """Build the settings of a run, filling in defaults.
 
@@ -120,12 +192,27 @@ class Settings:
                 ``<repo_root>/.build/validation-cache``.
             chart_mirror: the chart mirror folder, or ``"none"`` for no mirror; default
                 ``$GITOPS_PLATFORM_CHART_MIRROR``, else ``<upstream>/chart-repos``.
+            yamllint_config: the yamllint configuration file.
+            secrets_baseline: the detect-secrets baseline file.
+            strict: whether steps that did not run fail the run.
+
+        Every default not given here comes from the environment, then the
+        ``[tool.gitops-platform]`` table (see the module documentation).
 
         Returns:
             The settings.
 
+        Raises:
+            ValueError: the ``pyproject.toml`` table does not parse or has unknown keys.
+
         """
         root = (repo_root or find_repo_root(Path.cwd())).resolve()
+        table = project_table(root)
+
+        def from_table(key: str) -> Path | None:
+            value = table.get(key)
+            return (root / str(value)).expanduser() if value else None
+
         tree = tree.resolve()
         prefix = repo_prefix.strip("/")
         prefix = f"{prefix}/" if prefix else ""
@@ -133,21 +220,44 @@ class Settings:
         env_upstream = os.environ.get(UPSTREAM_ENV)
         env_cache = os.environ.get(CACHE_ENV)
         resolved_upstream = (
-            upstream or (Path(env_upstream) if env_upstream else root / DEFAULT_UPSTREAM)
+            upstream
+            or (Path(env_upstream) if env_upstream else None)
+            or from_table("upstream")
+            or root / DEFAULT_UPSTREAM
         ).resolve()
+        from_pyproject = (
+            chart_mirror is None
+            and os.environ.get(CHART_MIRROR_ENV) is None
+            and "chart-mirror" in table
+        )
+        if from_pyproject:
+            value = str(table["chart-mirror"])
+            chart_mirror = value if value.lower() == CHART_MIRROR_NONE else root / value
         mirror, mirror_origin = _chart_mirror(chart_mirror, resolved_upstream)
+        if from_pyproject:
+            mirror_origin = "pyproject.toml"
+        lint = yamllint_config or from_table("yamllint-config") or root / ".yamllint.yaml"
+        baseline = secrets_baseline or from_table("secrets-baseline") or root / ".secrets.baseline"
         return cls(
             tree=tree,
             repo_root=root,
             repo_prefix=prefix,
             upstream=resolved_upstream,
             cache=(
-                cache or (Path(env_cache) if env_cache else root / ".build" / "validation-cache")
+                cache
+                or (Path(env_cache) if env_cache else None)
+                or from_table("cache")
+                or root / ".build" / "validation-cache"
             ),
             own_tree=own,
             freshness=own if freshness is None else freshness,
             chart_mirror=mirror,
             chart_mirror_origin=mirror_origin,
+            yamllint_config=lint if lint.is_file() else default_file("yamllint.yaml"),
+            secrets_baseline=(
+                baseline if baseline.is_file() else default_file("secrets-baseline.json")
+            ),
+            strict=bool(table.get("strict", False)) if strict is None else strict,
         )
 
     def describe_chart_mirror(self) -> str:

@@ -1,36 +1,317 @@
-"""Locating the pinned command-line tools and running them: every subprocess goes through here."""
+"""Locating the pinned command-line tools, installing them, and running every subprocess.
+
+The pinned Go tools (helm, kubeconform, gator, kustomize) are listed once, in the package data
+file ``defaults/tools.txt`` (:func:`pinned_tools`); ``gitops-platform tools install``
+(:func:`install_tools`) and the repository's ``scripts/install_tools.sh`` both read it. Go is the
+one prerequisite: each tool is built with ``go install <module>@<exact version>``.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from gitops_platform.layout import BIN_ENV
 from gitops_platform.validation.report import Finding
 
-__all__ = ["INSTALL_HINT", "CommandResult", "find_tool", "missing_tool", "run_command"]
+__all__ = [
+    "INSTALL_COMMAND",
+    "INSTALL_HINT",
+    "MIN_NODE_MAJOR",
+    "CommandResult",
+    "PinnedTool",
+    "find_tool",
+    "install_tools",
+    "kube_module",
+    "kube_tools",
+    "missing_tool",
+    "node_problem",
+    "pinned_tools",
+    "run_command",
+    "tool_names",
+    "user_bin",
+]
 
-INSTALL_HINT = "run `make tools` (builds the pinned helm, kubeconform, gator, kustomize into bin/)"
+#: The command that installs the pinned tools (what every hint names).
+INSTALL_COMMAND = "gitops-platform tools install"
+INSTALL_HINT = (
+    f"run `{INSTALL_COMMAND}` (builds the pinned helm, kubeconform, gator, kustomize, "
+    f"kube-apiserver and etcd with Go into the user cache, or ${BIN_ENV})"
+)
+#: The record of what was installed, one ``name module@version`` line per tool.
+VERSIONS_FILE = ".versions"
+
+
+@dataclass(frozen=True)
+class PinnedTool:
+    """One pinned Go tool.
+
+    Attributes:
+        name: the executable name (``helm``).
+        module: the Go package built (``helm.sh/helm/v4/cmd/helm``).
+        version: the exact module version (``v4.3.1``).
+        stamp: the ``-X`` linker variable that stamps the version into the binary, or ``""``.
+
+    """
+
+    name: str
+    module: str
+    version: str
+    stamp: str = ""
+
+    @property
+    def record(self) -> str:
+        """The line ``.versions`` keeps for it: ``name module@version``."""
+        return f"{self.name} {self.module}@{self.version}"
+
+
+def pinned_tools() -> tuple[PinnedTool, ...]:
+    """The pinned tools, read from the package data file ``defaults/tools.txt``."""
+    text = (
+        resources.files("gitops_platform.validation")
+        .joinpath("defaults/tools.txt")
+        .read_text(encoding="utf-8")
+    )
+    tools = []
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if words:
+            name, module, version, stamp = words
+            tools.append(PinnedTool(name, module, version, "" if stamp == "-" else stamp))
+    return tuple(tools)
+
+
+#: The files of the Kubernetes wrapper module whose digest the ``.versions`` lines carry.
+KUBE_MODULE_FILES = ("go.mod", "go.sum", "tools.go", "etcd/main.go")
+
+
+@dataclass(frozen=True)
+class KubeTool:
+    """A Kubernetes server tool, built with ``go build`` in the wrapper module ``tools/kube``.
+
+    ``k8s.io/kubernetes`` cannot be built by ``go install pkg@version`` (its go.mod replaces
+    its staging modules by local folders); the wrapper module pins it instead, and ships in the
+    wheel as ``gitops_platform/validation/kube``.
+
+    Attributes:
+        name: the executable (``kube-apiserver``).
+        package: the package built in the module (``k8s.io/kubernetes/cmd/kube-apiserver``).
+        record: the ``.versions`` line, with the digest of the module's files.
+        ldflags: the linker flags (the Kubernetes version stamps).
+
+    """
+
+    name: str
+    package: str
+    record: str
+    ldflags: str
+
+
+def kube_module() -> Path | None:
+    """The wrapper module: in the installed package, else in the source checkout."""
+    packaged = Path(str(resources.files("gitops_platform.validation").joinpath("kube")))
+    source = Path(__file__).resolve().parents[3] / "tools" / "kube"
+    for folder in (packaged, source):
+        if (folder / "go.mod").is_file():
+            return folder
+    return None
+
+
+def kube_tools(module: Path) -> tuple[KubeTool, ...]:
+    """The server tools the wrapper module ``module`` pins (as ``install_tools.sh`` builds them)."""
+    requires: dict[str, str] = {}
+    for line in (module / "go.mod").read_text(encoding="utf-8").splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0] in ("k8s.io/kubernetes", "go.etcd.io/etcd/server/v3"):
+            requires.setdefault(words[0], words[1])
+    kube = requires["k8s.io/kubernetes"]
+    etcd = requires["go.etcd.io/etcd/server/v3"]
+    digest = hashlib.sha256(
+        b"".join((module / name).read_bytes() for name in KUBE_MODULE_FILES)
+    ).hexdigest()[:12]
+    stamps = ""
+    for package in ("k8s.io/component-base/version", "k8s.io/client-go/pkg/version"):
+        stamps += f" -X {package}.gitVersion={kube} -X {package}.gitMajor=1"
+        stamps += f" -X {package}.gitMinor={kube.split('.')[1]} -X {package}.gitTreeState=clean"
+    tail = f"tools/kube@{digest}"
+    return (
+        KubeTool(
+            "kube-apiserver",
+            "k8s.io/kubernetes/cmd/kube-apiserver",
+            f"kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver@{kube} {tail}",
+            "-s -w" + stamps,
+        ),
+        KubeTool(
+            "kubectl",
+            "k8s.io/kubernetes/cmd/kubectl",
+            f"kubectl k8s.io/kubernetes/cmd/kubectl@{kube} {tail}",
+            "-s -w" + stamps,
+        ),
+        KubeTool("etcd", "./etcd", f"etcd go.etcd.io/etcd/server/v3@{etcd} {tail}", "-s -w"),
+    )
+
+
+def tool_names() -> tuple[str, ...]:
+    """Every tool the pipeline runs: the pinned Go tools, then the Kubernetes server tools."""
+    return (*(t.name for t in pinned_tools()), "kube-apiserver", "etcd")
+
+
+def user_bin() -> Path:
+    """Where ``gitops-platform tools install`` puts the tools by default.
+
+    ``$GITOPS_PLATFORM_BIN`` when set, else ``$XDG_CACHE_HOME/gitops-platform/bin`` (default
+    ``~/.cache/gitops-platform/bin``).
+    """
+    if os.environ.get(BIN_ENV):
+        return Path(os.environ[BIN_ENV]).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache).expanduser() / "gitops-platform" / "bin"
+
+
+def install_tools(
+    target: Path, echo: Callable[[str], None] = print, go: str | None = None
+) -> list[str]:
+    """Build every pinned tool that ``target`` lacks (or holds at another version).
+
+    A tool whose ``.versions`` line matches and whose binary exists is not rebuilt, so a second
+    run builds nothing.
+
+    Args:
+        target: the folder for the executables (created when missing).
+        echo: where progress lines go.
+        go: the ``go`` executable; default: ``go`` on ``PATH``.
+
+    Returns:
+        The names of the tools built.
+
+    Raises:
+        RuntimeError: Go is not installed, or a build failed (the message carries Go's output).
+
+    """
+    versions = target / VERSIONS_FILE
+
+    def recorded() -> list[str]:
+        return versions.read_text(encoding="utf-8").splitlines() if versions.is_file() else []
+
+    def record(name: str, line: str) -> None:
+        lines = [old for old in recorded() if not old.startswith(f"{name} ")]
+        versions.write_text("\n".join([*lines, line]) + "\n", encoding="utf-8")
+
+    def missing(name: str, line: str) -> bool:
+        return line not in recorded() or not os.access(target / name, os.X_OK)
+
+    module = kube_module()
+    todo = [t for t in pinned_tools() if missing(t.name, t.record)]
+    kube_todo = [t for t in kube_tools(module) if missing(t.name, t.record)] if module else []
+    if not todo and not kube_todo:
+        return []
+    go_binary = go or shutil.which("go")
+    if go_binary is None:
+        raise RuntimeError(
+            "'go' was not found on PATH: the validation tools (helm, kubeconform, gator, "
+            "kustomize, kube-apiserver, etcd) are built from their Go modules; install Go 1.24 "
+            f"or newer (https://go.dev/dl/ or a package manager), then run `{INSTALL_COMMAND}`"
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    flags = os.environ.get("GOFLAGS", "")
+    built = []
+    for tool in todo:
+        ldflags = "-s -w" + (f" -X {tool.stamp}={tool.version}" if tool.stamp else "")
+        echo(f"go install {tool.module}@{tool.version} -> {target / tool.name}")
+        done = run_command(
+            [
+                go_binary,
+                "install",
+                "-trimpath",
+                f"-ldflags={ldflags}",
+                f"{tool.module}@{tool.version}",
+            ],
+            env={"GOBIN": str(target), "GOFLAGS": f"{flags} -buildvcs=false".strip()},
+            timeout=3600,
+        )
+        _check_build(tool.name, done)
+        record(tool.name, tool.record)
+        built.append(tool.name)
+    for kube in kube_todo:
+        echo(f"go build -C {module} {kube.package} -> {target / kube.name}")
+        done = run_command(
+            [go_binary, "build", "-C", str(module), "-trimpath", f"-ldflags={kube.ldflags}",
+             "-o", str(target / kube.name), kube.package],
+            env={"GOFLAGS": f"{flags} -buildvcs=false -mod=readonly".strip()},
+            timeout=3600,
+        )  # fmt: skip
+        _check_build(kube.name, done)
+        record(kube.name, kube.record)
+        built.append(kube.name)
+    return built
+
+
+def _check_build(name: str, done: CommandResult) -> None:
+    if not done.ok:
+        raise RuntimeError(
+            f"building {name} failed (the Go module proxy must be reachable): {done.output()}"
+        )
+
+
+#: The oldest Node.js major version jsii supports without an end-of-life banner.
+MIN_NODE_MAJOR = 22
+
+
+def node_problem(environ: Mapping[str, str] | None = None) -> str:
+    """Why jsii's Node.js is unsupported, with how to point ``JSII_NODE`` elsewhere (``""``: ok).
+
+    jsii runs ``$JSII_NODE``, else ``node`` on ``PATH``; a Node.js older than
+    :data:`MIN_NODE_MAJOR` prints an end-of-life banner on every run (jsii's supported
+    releases are listed in that banner).
+
+    Args:
+        environ: the environment (default: the process's).
+
+    Returns:
+        A sentence naming the Node.js found and how to use a supported one, or ``""``.
+
+    """
+    env = os.environ if environ is None else environ
+    node = env.get("JSII_NODE") or shutil.which("node", path=env.get("PATH"))
+    hint = (
+        f"install Node.js {MIN_NODE_MAJOR} or newer and set JSII_NODE to its `node` (e.g. "
+        f"`npm install node@{MIN_NODE_MAJOR}` in a folder, then "
+        "export JSII_NODE=$PWD/node_modules/.bin/node)"
+    )
+    if not node:
+        return f"Node.js not found (jsii needs it to run the constructs): {hint}"
+    ran = run_command([node, "--version"], timeout=30)
+    match = re.match(r"v(\d+)\.", ran.stdout.strip())
+    if not ran.ok or match is None or int(match[1]) < MIN_NODE_MAJOR:
+        found = ran.stdout.strip() or ran.output()
+        return f"{node} is Node.js {found}, which jsii does not support: {hint}"
+    return ""
 
 
 def find_tool(name: str, repo_root: Path, folder: str = "bin") -> Path | None:
-    """Find a tool: ``$GITOPS_PLATFORM_BIN/<name>``, then ``<repo_root>/<folder>/<name>``, PATH.
+    """Find a tool.
+
+    Searched in order: ``$GITOPS_PLATFORM_BIN/<name>``, ``<repo_root>/<folder>/<name>``, the
+    user cache of ``gitops-platform tools install`` (:func:`user_bin`), then ``PATH``.
 
     Args:
         name: the executable name (``kubeconform``).
         repo_root: the repository whose ``folder`` holds the pinned tools.
-        folder: where the repository keeps it: ``bin`` for the Go tools (``make tools``),
+        folder: where the repository keeps it: ``bin`` for the Go tools,
             ``node_modules/.bin`` for the cdk8s CLI (``npm ci``).
 
     Returns:
         The executable, or ``None`` when it is nowhere to be found.
 
     """
-    candidates = [repo_root / folder / name]
+    candidates = [repo_root / folder / name, user_bin() / name]
     if os.environ.get(BIN_ENV):
         candidates.insert(0, Path(os.environ[BIN_ENV]) / name)
     for candidate in candidates:
@@ -42,7 +323,7 @@ def find_tool(name: str, repo_root: Path, folder: str = "bin") -> Path | None:
 
 def missing_tool(name: str, rule: str) -> Finding:
     """The finding reported when a step's tool is not installed."""
-    return Finding(f"bin/{name}", rule, f"{name} is not installed: {INSTALL_HINT}")
+    return Finding(name, rule, f"{name} is not installed: {INSTALL_HINT}", root_cause=True)
 
 
 @dataclass(frozen=True)
