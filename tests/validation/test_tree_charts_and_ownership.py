@@ -9,6 +9,7 @@ reads a missing Secret; a second Traefik keeps the defaults that only one instan
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -144,11 +145,11 @@ def test_the_dry_run_applies_the_objects_of_a_tree_chart(chart_defect: PipelineR
 # -- one object, two Applications --------------------------------------------------------
 
 
-def _placed(obj: dict[str, object], app: str, namespace: str = "", cluster: str = "dev") -> Placed:
+def _placed(obj: dict[str, Any], app: str, namespace: str = "", cluster: str = "dev") -> Placed:
     return Placed(Document(f"render of {app}", 0, obj), namespace, app, cluster)
 
 
-def _ingress_class(name: str, default: bool) -> dict[str, object]:
+def _ingress_class(name: str, default: bool) -> dict[str, Any]:
     annotations = {DEFAULT_CLASS_ANNOTATION: "true"} if default else {}
     return {
         "apiVersion": "networking.k8s.io/v1",
@@ -157,12 +158,12 @@ def _ingress_class(name: str, default: bool) -> dict[str, object]:
     }
 
 
-CRD = {
+CRD: dict[str, Any] = {
     "apiVersion": "apiextensions.k8s.io/v1",
     "kind": "CustomResourceDefinition",
     "metadata": {"name": "middlewares.traefik.io"},
 }
-CONFIG = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}
+CONFIG: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}
 
 
 def test_an_object_two_applications_deploy_names_both() -> None:
@@ -210,7 +211,9 @@ def test_a_second_traefik_with_the_defaults_fails_the_references(tmp_path: Path)
     outcome = _result(_validate(_synth(tmp_path, second), "references"), "references")
     assert outcome.status is Status.FAILED
     shared = [f for f in outcome.findings if f.rule == "references/shared-object"]
-    crds = {f.document for f in shared if f.document.startswith("CustomResourceDefinition/")}
+    crds = {
+        f.document for f in shared if (f.document or "").startswith("CustomResourceDefinition/")
+    }
     assert len(crds) == 25
     assert all("ingress-dev, ingress-internal-dev" in f.message for f in shared if
                "environment dev" in f.message)  # fmt: skip
