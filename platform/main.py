@@ -7,19 +7,27 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from gitops_platform import (
     AcmeIssuer,
+    BackstageObservability,
+    BackstageRelease,
     CertManager,
     Cluster,
     Environment,
     ExternalSecrets,
     Gatekeeper,
+    OnboardedService,
     PlatformApp,
     PlatformError,
     PlatformSpec,
+    PostgresConnection,
     SelfSignedIssuer,
+    ServiceEndpoint,
     Sizing,
+    System,
+    Team,
     Traefik,
     VaultStore,
 )
@@ -50,27 +58,67 @@ SPEC = PlatformSpec(
 )
 
 
+#: The observability stack's services (namespace ``observability``) that Backstage proxies.
+OBSERVABILITY = BackstageObservability(
+    grafana=ServiceEndpoint("grafana", "observability", 80),
+    prometheus=ServiceEndpoint("kube-prometheus-stack-prometheus", "observability", 9090),
+    tempo=ServiceEndpoint("tempo", "observability", 3200),
+)
+
+#: The Vector gateway's OTLP/HTTP endpoint (namespace ``observability``).
+OTLP_HTTP = ServiceEndpoint("vector-gateway", "observability", 4318)
+
+CHAT_TEAM = Team("team-chat", display_name="Chat team")
+CHAT = System("chat", owner=CHAT_TEAM, description="Real-time chat")
+
+
 def build() -> PlatformApp:
     """Compose the platform."""
     ingress = Traefik()
+    certificates = CertManager(
+        issuers={
+            "dev": SelfSignedIssuer(),
+            # HTTP-01 challenges are served through the platform's ingress controller
+            "prd": AcmeIssuer(email="platform-team@example.com", ingress=ingress),
+        }
+    )
+    secrets = ExternalSecrets(
+        stores={
+            "dev": VaultStore(server="https://vault.dev.platform.example.com"),
+            "prd": VaultStore(server="https://vault.platform.example.com"),
+        }
+    )
     return PlatformApp(
         SPEC,
         [
-            CertManager(
-                issuers={
-                    "dev": SelfSignedIssuer(),
-                    # HTTP-01 challenges are served through the platform's ingress controller
-                    "prd": AcmeIssuer(email="platform-team@example.com", ingress=ingress),
-                }
-            ),
-            ExternalSecrets(
-                stores={
-                    "dev": VaultStore(server="https://vault.dev.platform.example.com"),
-                    "prd": VaultStore(server="https://vault.platform.example.com"),
-                }
-            ),
+            certificates,
+            secrets,
             ingress,
             Gatekeeper(),
+            BackstageRelease(
+                ingress=ingress,
+                tls=certificates,
+                secrets=secrets,
+                observability=OBSERVABILITY,
+                databases={
+                    "dev": PostgresConnection(
+                        "pgbouncer.postgres.svc", 6432, "backstage", "backstage"
+                    ),
+                    "prd": PostgresConnection(
+                        "pgbouncer.postgres.svc", 6432, "backstage", "backstage"
+                    ),
+                },
+            ),
+            OnboardedService(
+                name="chat-api",
+                namespace="chat-api",
+                chart=Path("apps/chat-api/chart"),
+                owner=CHAT_TEAM,
+                system=CHAT,
+                otlp=OTLP_HTTP,
+                description="The chat API: conversations and messages over HTTP",
+                env_values={"prd": {"maxReplicas": 6}},
+            ),
         ],
     )
 

@@ -52,6 +52,15 @@ if TYPE_CHECKING:
         SyncPolicy,
     )
     from gitops_platform.argocd.project import AppProject, Destination, GroupKind, ProjectProps
+    from gitops_platform.backstage import (
+        BackstageObservability,
+        BackstageRelease,
+        DynamicPlugin,
+        OnboardedService,
+        PostgresConnection,
+        System,
+        Team,
+    )
     from gitops_platform.component import (
         ChartRelease,
         ComponentContext,
@@ -84,6 +93,11 @@ if TYPE_CHECKING:
         SynthError,
         UpstreamDataError,
     )
+    from gitops_platform.external_secrets.bundle import (
+        ExternalSecretBundle,
+        RemoteValue,
+        SecretSpec,
+    )
     from gitops_platform.external_secrets.operator import ExternalSecrets, VaultStore
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
@@ -97,6 +111,8 @@ _EXPORTS: dict[str, str] = {
     "AppProject": "gitops_platform.argocd.project",
     "ApplicationProps": "gitops_platform.argocd.application",
     "ArgoApplication": "gitops_platform.argocd.application",
+    "BackstageObservability": "gitops_platform.backstage",
+    "BackstageRelease": "gitops_platform.backstage",
     "CertManager": "gitops_platform.networking.cert_manager",
     "ChartRelease": "gitops_platform.component",
     "Cluster": "gitops_platform.core.environment",
@@ -106,8 +122,10 @@ _EXPORTS: dict[str, str] = {
     "Delivery": "gitops_platform.component",
     "Destination": "gitops_platform.argocd.project",
     "DuplicateError": "gitops_platform.errors",
+    "DynamicPlugin": "gitops_platform.backstage",
     "Environment": "gitops_platform.core.environment",
     "Exemption": "gitops_platform.policy.library",
+    "ExternalSecretBundle": "gitops_platform.external_secrets.bundle",  # pragma: allowlist secret
     "ExternalSecrets": "gitops_platform.external_secrets.operator",  # pragma: allowlist secret
     "Gatekeeper": "gitops_platform.policy.gatekeeper",
     "GitSource": "gitops_platform.argocd.application",
@@ -119,23 +137,29 @@ _EXPORTS: dict[str, str] = {
     "InvalidValueError": "gitops_platform.errors",
     "IssuerRef": "gitops_platform.component",
     "LocalChart": "gitops_platform.component",
+    "OnboardedService": "gitops_platform.backstage",
     "PermissionDeniedError": "gitops_platform.errors",
     "PlatformApp": "gitops_platform.app",
     "PlatformComponent": "gitops_platform.component",
     "PlatformError": "gitops_platform.errors",
     "PlatformSpec": "gitops_platform.core.environment",
     "PodSecurity": "gitops_platform.core.environment",
+    "PostgresConnection": "gitops_platform.backstage",
     "ProjectProps": "gitops_platform.argocd.project",
     "Release": "gitops_platform.component",
+    "RemoteValue": "gitops_platform.external_secrets.bundle",
     "Retry": "gitops_platform.argocd.application",
     "SecretLiteralError": "gitops_platform.errors",  # pragma: allowlist secret
+    "SecretSpec": "gitops_platform.external_secrets.bundle",  # pragma: allowlist secret
     "SecretStoreRef": "gitops_platform.component",  # pragma: allowlist secret
+    "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "ServiceEndpoint": "gitops_platform.component",
     "SingleChartComponent": "gitops_platform.component",
-    "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "Sizing": "gitops_platform.core.environment",
     "SyncPolicy": "gitops_platform.argocd.application",
     "SynthError": "gitops_platform.errors",
+    "System": "gitops_platform.backstage",
+    "Team": "gitops_platform.backstage",
     "Traefik": "gitops_platform.networking.traefik",
     "UpstreamDataError": "gitops_platform.errors",
     "VaultStore": "gitops_platform.external_secrets.operator",
@@ -146,6 +170,8 @@ __all__ = [
     "AppProject",
     "ApplicationProps",
     "ArgoApplication",
+    "BackstageObservability",
+    "BackstageRelease",
     "CertManager",
     "ChartRelease",
     "Cluster",
@@ -155,8 +181,10 @@ __all__ = [
     "Delivery",
     "Destination",
     "DuplicateError",
+    "DynamicPlugin",
     "Environment",
     "Exemption",
+    "ExternalSecretBundle",
     "ExternalSecrets",
     "Gatekeeper",
     "GitSource",
@@ -168,16 +196,20 @@ __all__ = [
     "InvalidValueError",
     "IssuerRef",
     "LocalChart",
+    "OnboardedService",
     "PermissionDeniedError",
     "PlatformApp",
     "PlatformComponent",
     "PlatformError",
     "PlatformSpec",
     "PodSecurity",
+    "PostgresConnection",
     "ProjectProps",
     "Release",
+    "RemoteValue",
     "Retry",
     "SecretLiteralError",
+    "SecretSpec",
     "SecretStoreRef",
     "SelfSignedIssuer",
     "ServiceEndpoint",
@@ -185,6 +217,8 @@ __all__ = [
     "Sizing",
     "SyncPolicy",
     "SynthError",
+    "System",
+    "Team",
     "Traefik",
     "UpstreamDataError",
     "VaultStore",

@@ -545,6 +545,15 @@ class PlatformComponent:
     def manifests(self, scope: Construct, ctx: ComponentContext) -> None:
         """Add plain manifests under ``scope``: shared (``ctx.env`` ``None``) or one env's."""
 
+    def files(self, ctx: ComponentContext) -> Mapping[str, str]:
+        """Plain files the tree carries for others than Argo CD: tree path -> text.
+
+        Rendered once (shared); paths are under ``catalog/`` (Backstage catalog entities,
+        read by Backstage at each environment's pin). Two components may write the same
+        file only with the same content (a team's ``Group`` shared by its services).
+        """
+        return {}
+
     def policy_exemptions(self) -> tuple[Exemption, ...]:
         """Reviewed policy exemptions the component needs (gathered by the policy component)."""
         return ()

@@ -111,7 +111,21 @@ _GATEKEEPER = {
 }
 #: (Application, environment) -> (chart, namespace, kinds): prd runs several replicas, so the
 #: charts add PodDisruptionBudgets there.
+_BACKSTAGE = {
+    "ConfigMap": 2,  # app-config, dynamic plugins
+    "Deployment": 1,
+    "Ingress": 1,
+    "Service": 1,
+    "ServiceAccount": 1,
+    "ServiceMonitor": 1,
+}
 EXPECTED: dict[tuple[str, str], tuple[str, str, dict[str, int]]] = {
+    ("backstage-dev", "dev"): ("backstage 5.12.10", "backstage", _BACKSTAGE),
+    ("backstage-prd", "prd"): (
+        "backstage 5.12.10",
+        "backstage",
+        {**_BACKSTAGE, "PodDisruptionBudget": 1},
+    ),
     ("cert-manager-dev", "dev"): ("cert-manager v1.21.1", "cert-manager", _CERT_MANAGER),
     ("cert-manager-prd", "prd"): (
         "cert-manager v1.21.1",
@@ -152,7 +166,7 @@ def platform_renders() -> Iterator[tuple[StepResult, list[chart_render.HelmOutpu
         outcome = chart_render.render_platform_charts(
             inventory, tree, paths, fetcher, cache, Path(work) / "values"
         )
-        assert "; 0 of 16 renders cached)" in outcome[0].detail
+        assert "; 0 of 20 renders cached)" in outcome[0].detail
         yield outcome
 
 
@@ -164,8 +178,13 @@ def test_every_platform_application_and_environment_is_rendered(
     assert {(r.app, r.env) for r in renders} == {
         (f"Application/argocd/{app}", env) for app, env in EXPECTED
     }
-    assert outcome.detail.startswith("8 of 8 chart sources rendered (4 charts")
-    for chart in ("cert-manager v1.21.1", "external-secrets 2.9.0", "gatekeeper 3.23.0"):
+    assert outcome.detail.startswith("10 of 10 chart sources rendered (5 charts")
+    for chart in (
+        "backstage 5.12.10",
+        "cert-manager v1.21.1",
+        "external-secrets 2.9.0",
+        "gatekeeper 3.23.0",
+    ):
         assert f"{chart}: mirror chart-repos/" in outcome.detail
     assert "traefik 41.3.0: mirror chart-repos/traefik.github.io/charts/" in outcome.detail
 
@@ -465,7 +484,8 @@ def test_no_disruption_budget_blocks_a_node_drain(
             else:
                 assert spec["maxUnavailable"] >= 1, (render.origin, budget["metadata"])
             checked += 1
-    assert checked == 2 + 3 + 3 + 1  # gatekeeper (dev, prd), cert-manager, ESO, traefik (prd)
+    # gatekeeper (dev, prd), cert-manager, ESO, traefik (prd), backstage (prd)
+    assert checked == 2 + 3 + 3 + 1 + 1
 
 
 def test_a_second_run_reuses_the_renders_and_a_changed_value_renders_again(
@@ -502,9 +522,11 @@ def test_the_platform_values_pass_and_the_charts_without_a_schema_are_named() ->
     values = result(validate(ROOT / "dist", "helm-values"), "helm-values")
     assert values.status is Status.PASSED, values
     assert values.detail == (
-        "8 chart sources checked against their charts' values.yaml and schemas "
-        "(cert-manager v1.21.1, external-secrets 2.9.0, traefik 41.3.0 with a values schema); "
-        "no values.schema.json in bitwarden-sdk-server v0.6.0, gatekeeper 3.23.0"
+        "10 chart sources checked against their charts' values.yaml and schemas "
+        "(backstage 2.7.0, backstage 5.12.10, cert-manager v1.21.1, external-secrets 2.9.0, "
+        "postgresql 12.10.0, traefik 41.3.0 with a values schema); "
+        "no values.schema.json in bitwarden-sdk-server v0.6.0, common 2.10.0, common 2.31.10, "
+        "common 2.9.0, gatekeeper 3.23.0"
     )
 
 

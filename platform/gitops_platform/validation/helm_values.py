@@ -118,6 +118,13 @@ UNDECLARED_KEYS: tuple[UndeclaredKey, ...] = (
         "gatekeeper 3.23.0 templates/_helpers.tpl: controllerManager.extraEnvs and "
         "audit.extraEnvs are appended to each container's env",
     ),
+    UndeclaredKey(
+        "backstage",
+        "upstream.backstage.appConfig.*",
+        "backstage (upstream chart, RHDH's alias upstream) templates/app-config-configmap.yaml: "
+        "backstage.appConfig is rendered whole into the app-config ConfigMap; it is free-form "
+        "Backstage configuration, of which values.yaml shows only RHDH's defaults",
+    ),
 )
 
 

@@ -16,6 +16,7 @@ Steps, reported in this order:
 8    secrets         detect-secrets on the repository (or the foreign tree)
 9    references      every by-name reference resolves in its environment (charts included);
                      no object is deployed by two Applications, one default IngressClass
+9b   backstage       Backstage: app-config ${VAR}s defined, entities valid and resolving, ids
 10   dry-run         every environment created, dry-run, on a real API server (CEL, Pod Security)
 ===  ==============  ===========================================================================
 
@@ -49,6 +50,7 @@ from gitops_platform.validation import (
     argo_sync,
     argo_tree,
     argocd,
+    backstage,
     chart_source,
     freshness,
     helm_charts,
@@ -487,6 +489,31 @@ def _references(context: Context) -> StepResult:
     return result
 
 
+def _backstage(context: Context) -> StepResult:
+    settings = context.settings
+    entities = backstage.load_catalog(settings.tree, context.tree.catalog_files)
+    node = find_tool("node", settings.repo_root, "node_modules/.bin")
+    # the tree's objects, its charts' renders; of the repository's own charts, those the tree
+    # carries (a foreign tree is not checked against this repository's catalog)
+    tree_charts = []
+    for folder in context.tree.chart_dirs:
+        try:
+            tree_charts.append((settings.tree / folder).relative_to(settings.repo_root).as_posix())
+        except ValueError:
+            tree_charts.append(folder)
+    documents = list(context.rendered_documents)
+    if context.wants(helm_charts.RENDER_STEP):
+        documents += [d for o in context.chart_renders.outputs for d in o.documents]
+    if context.wants(helm_charts.CHARTS_STEP):
+        documents += [
+            d
+            for o in context.repo_charts.outputs
+            if any(f"helm template {chart}" in o.origin for chart in tree_charts)
+            for d in o.documents
+        ]
+    return backstage.run_backstage(documents, entities, node, settings.repo_root / "node_modules")
+
+
 def _server_dry_run(context: Context) -> StepResult:
     apiserver, etcd = (context.tool(name) for name in server_dry_run.TOOLS)
     if apiserver is None or etcd is None:
@@ -530,6 +557,7 @@ STEPS: tuple[Step, ...] = (
     Step(argocd.STEP, "7", _argocd, needs_builds=True),
     Step(secret_scan.STEP, "8", _secrets),
     Step(references.STEP, "9", _references, needs_builds=True),
+    Step(backstage.STEP, "9b", _backstage, needs_builds=True),
     Step(server_dry_run.STEP, "10", _server_dry_run, needs_builds=True),
 )
 #: Step name to number, in report order.
