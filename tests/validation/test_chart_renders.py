@@ -166,7 +166,7 @@ def platform_renders() -> Iterator[tuple[StepResult, list[chart_render.HelmOutpu
         outcome = chart_render.render_platform_charts(
             inventory, tree, paths, fetcher, cache, Path(work) / "values"
         )
-        assert "; 0 of 20 renders cached)" in outcome[0].detail
+        assert "; 0 of 24 renders cached)" in outcome[0].detail
         yield outcome
 
 
