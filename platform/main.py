@@ -18,18 +18,22 @@ from gitops_platform import (
     Environment,
     ExternalSecrets,
     Gatekeeper,
+    GatewaySizing,
+    NodeExporter,
+    ObservabilityStack,
     OnboardedService,
     PlatformApp,
     PlatformError,
     PlatformSpec,
     PostgresConnection,
     SelfSignedIssuer,
-    ServiceEndpoint,
     Sizing,
+    StackSizing,
     System,
     Team,
     Traefik,
     VaultStore,
+    VectorGateway,
 )
 
 REPO_URL = "https://github.com/example-org/gitops-platform.git"
@@ -58,16 +62,6 @@ SPEC = PlatformSpec(
 )
 
 
-#: The observability stack's services (namespace ``observability``) that Backstage proxies.
-OBSERVABILITY = BackstageObservability(
-    grafana=ServiceEndpoint("grafana", "observability", 80),
-    prometheus=ServiceEndpoint("kube-prometheus-stack-prometheus", "observability", 9090),
-    tempo=ServiceEndpoint("tempo", "observability", 3200),
-)
-
-#: The Vector gateway's OTLP/HTTP endpoint (namespace ``observability``).
-OTLP_HTTP = ServiceEndpoint("vector-gateway", "observability", 4318)
-
 CHAT_TEAM = Team("team-chat", display_name="Chat team")
 CHAT = System("chat", owner=CHAT_TEAM, description="Real-time chat")
 
@@ -88,6 +82,33 @@ def build() -> PlatformApp:
             "prd": VaultStore(server="https://vault.platform.example.com"),
         }
     )
+    stack = ObservabilityStack(
+        secrets=secrets,
+        tls=certificates,
+        ingress=ingress,
+        sizing={
+            "dev": StackSizing(),
+            "prd": StackSizing(
+                logs_retention="720h",
+                traces_retention="336h",
+                metrics_retention="30d",
+                logs_storage="50Gi",
+                traces_storage="50Gi",
+                metrics_storage="100Gi",
+                persistence=True,
+                alertmanager_replicas=2,
+            ),
+        },
+    )
+    gateway = VectorGateway(
+        stack=stack,
+        sizing={
+            "dev": GatewaySizing(),
+            "prd": GatewaySizing(replicas=2, max_replicas=6, buffer_mib=1024,
+                                 cpu_request="500m", memory_request="512Mi",
+                                 memory_limit="2Gi"),
+        },
+    )  # fmt: skip
     return PlatformApp(
         SPEC,
         [
@@ -95,11 +116,16 @@ def build() -> PlatformApp:
             secrets,
             ingress,
             Gatekeeper(),
+            stack,
+            NodeExporter(stack=stack),
+            gateway,
             BackstageRelease(
                 ingress=ingress,
                 tls=certificates,
                 secrets=secrets,
-                observability=OBSERVABILITY,
+                observability=BackstageObservability(
+                    grafana=stack.grafana, prometheus=stack.prometheus, tempo=stack.tempo_query
+                ),
                 databases={
                     "dev": PostgresConnection(
                         "pgbouncer.postgres.svc", 6432, "backstage", "backstage"
@@ -115,7 +141,7 @@ def build() -> PlatformApp:
                 chart=Path("apps/chat-api/chart"),
                 owner=CHAT_TEAM,
                 system=CHAT,
-                otlp=OTLP_HTTP,
+                otlp=gateway.otlp_http,
                 description="The chat API: conversations and messages over HTTP",
                 env_values={"prd": {"maxReplicas": 6}},
             ),

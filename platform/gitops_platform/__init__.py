@@ -62,6 +62,8 @@ if TYPE_CHECKING:
         Team,
     )
     from gitops_platform.component import (
+        CONTROLLER_KINDS,
+        WEBHOOK_KINDS,
         ChartRelease,
         ComponentContext,
         CrdSource,
@@ -101,8 +103,16 @@ if TYPE_CHECKING:
     from gitops_platform.external_secrets.operator import ExternalSecrets, VaultStore
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
+    from gitops_platform.observability import (
+        GatewaySizing,
+        NodeExporter,
+        ObservabilityStack,
+        StackSizing,
+        VectorGateway,
+    )
     from gitops_platform.policy.gatekeeper import Gatekeeper
-    from gitops_platform.policy.library import Exemption
+    from gitops_platform.policy.library import Exemption, PolicySet
+    from gitops_platform.rules.credentials import AllowedKey, CredentialKeys
 
 # Names load on first use (PEP 562): `import gitops_platform.validation` or
 # `gitops_platform.errors` never starts jsii, and the constructs load only what they need.
@@ -127,6 +137,7 @@ _EXPORTS: dict[str, str] = {
     "Exemption": "gitops_platform.policy.library",
     "ExternalSecretBundle": "gitops_platform.external_secrets.bundle",  # pragma: allowlist secret
     "ExternalSecrets": "gitops_platform.external_secrets.operator",  # pragma: allowlist secret
+    "GatewaySizing": "gitops_platform.observability",
     "Gatekeeper": "gitops_platform.policy.gatekeeper",
     "GitSource": "gitops_platform.argocd.application",
     "GroupKind": "gitops_platform.argocd.project",
@@ -138,6 +149,8 @@ _EXPORTS: dict[str, str] = {
     "IssuerRef": "gitops_platform.component",
     "LocalChart": "gitops_platform.component",
     "OnboardedService": "gitops_platform.backstage",
+    "NodeExporter": "gitops_platform.observability",
+    "ObservabilityStack": "gitops_platform.observability",
     "PermissionDeniedError": "gitops_platform.errors",
     "PlatformApp": "gitops_platform.app",
     "PlatformComponent": "gitops_platform.component",
@@ -156,17 +169,27 @@ _EXPORTS: dict[str, str] = {
     "ServiceEndpoint": "gitops_platform.component",
     "SingleChartComponent": "gitops_platform.component",
     "Sizing": "gitops_platform.core.environment",
+    "StackSizing": "gitops_platform.observability",
     "SyncPolicy": "gitops_platform.argocd.application",
     "SynthError": "gitops_platform.errors",
     "System": "gitops_platform.backstage",
     "Team": "gitops_platform.backstage",
     "Traefik": "gitops_platform.networking.traefik",
+    "VectorGateway": "gitops_platform.observability",
     "UpstreamDataError": "gitops_platform.errors",
     "VaultStore": "gitops_platform.external_secrets.operator",
+    "CONTROLLER_KINDS": "gitops_platform.component",
+    "WEBHOOK_KINDS": "gitops_platform.component",
+    "PolicySet": "gitops_platform.policy.library",
+    "AllowedKey": "gitops_platform.rules.credentials",
+    "CredentialKeys": "gitops_platform.rules.credentials",
 }
 
 __all__ = [
+    "CONTROLLER_KINDS",
+    "WEBHOOK_KINDS",
     "AcmeIssuer",
+    "AllowedKey",
     "AppProject",
     "ApplicationProps",
     "ArgoApplication",
@@ -178,6 +201,7 @@ __all__ = [
     "ComponentContext",
     "ConfigurationError",
     "CrdSource",
+    "CredentialKeys",
     "Delivery",
     "Destination",
     "DuplicateError",
@@ -187,6 +211,7 @@ __all__ = [
     "ExternalSecretBundle",
     "ExternalSecrets",
     "Gatekeeper",
+    "GatewaySizing",
     "GitSource",
     "GroupKind",
     "HelmChartSource",
@@ -196,6 +221,8 @@ __all__ = [
     "InvalidValueError",
     "IssuerRef",
     "LocalChart",
+    "NodeExporter",
+    "ObservabilityStack",
     "OnboardedService",
     "PermissionDeniedError",
     "PlatformApp",
@@ -203,6 +230,7 @@ __all__ = [
     "PlatformError",
     "PlatformSpec",
     "PodSecurity",
+    "PolicySet",
     "PostgresConnection",
     "ProjectProps",
     "Release",
@@ -215,6 +243,7 @@ __all__ = [
     "ServiceEndpoint",
     "SingleChartComponent",
     "Sizing",
+    "StackSizing",
     "SyncPolicy",
     "SynthError",
     "System",
@@ -222,6 +251,7 @@ __all__ = [
     "Traefik",
     "UpstreamDataError",
     "VaultStore",
+    "VectorGateway",
 ]
 
 

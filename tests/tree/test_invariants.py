@@ -11,6 +11,7 @@ import yaml
 
 from gitops_platform import PlatformApp, PlatformComponent
 from gitops_platform.argocd.project import Destination, GroupKind, ProjectProps
+from gitops_platform.layout import values_file
 from gitops_platform.validation.schemas import Scopes, build_store
 from gitops_platform.validation.settings import Settings
 from tests.conftest import ROOT
@@ -56,7 +57,12 @@ def test_layout(
             expected.add(f"apps/{component.name}/chart/Chart.yaml")
             expected.add(f"catalog/{component.name}/catalog-info.yaml")
             continue
-        expected.update(f"infra/platform/values/{component.name}/{o}.yaml" for o in ("base", *envs))
+        charts = component.charts
+        # a component with several charts keeps each release's values in a folder of its own
+        releases = [c.release_name for c in charts] if len(charts) > 1 else [None]
+        expected.update(
+            values_file(component.name, o, release) for release in releases for o in ("base", *envs)
+        )
     assert expected <= files, sorted(expected - files)
     extra = files - expected
     # the rest is real content under infra/base, the services' charts and the catalog

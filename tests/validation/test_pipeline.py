@@ -570,7 +570,7 @@ def test_cli_fails_on_a_bad_tree_and_prints_the_report() -> None:
 def test_module_entry_point_passes_a_good_tree() -> None:
     run = _cli(str(FIXTURES / "good"), "--steps", "argocd,kustomize,1", module=True)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "validation passed: 3 passed, 0 failed, 0 not run, 11 skipped" in run.stdout
+    assert "validation passed: 3 passed, 0 failed, 0 not run, 14 skipped" in run.stdout
     assert "skipped: a foreign tree" in run.stdout
 
 
@@ -592,8 +592,9 @@ def test_steps_selection() -> None:
     assert resolve_steps(["helm"]) == {"helm-values", "helm-charts", "helm-render"}
     assert resolve_steps(["9"]) == {"references"}
     assert resolve_steps(["10"]) == {"dry-run"}
+    assert resolve_steps(["11,12,13"]) == {"vector-config", "telemetry-links", "prometheus-rules"}
     with pytest.raises(ValueError, match="unknown step"):
-        resolve_steps(["11"])
+        resolve_steps(["14"])
 
 
 def test_platform_charts_render_as_argo_cd_would_when_the_repository_is_reachable(

@@ -508,6 +508,31 @@ def _globals(chart: ChartFiles) -> dict[str, Any]:
     return merged
 
 
+#: Map names whose keys are data (label or annotation keys), never option names.
+_DATA_MAP_SUFFIXES = ("labels", "Labels", "annotations", "Annotations")
+#: Map names holding a Kubernetes ``(Pod)SecurityContext``, rendered verbatim (``toYaml``): open
+#: to every field of that type, which the kubeconform step checks in the rendered object.
+_KUBERNETES_MAP_SUFFIXES = ("securityContext", "SecurityContext")
+
+
+def _open_map(key: str, default: dict[str, Any], schema: Any, root: dict[str, Any]) -> bool:
+    """Whether a map takes any key, even though its default is not empty.
+
+    A Kubernetes security context (``*securityContext``/``*SecurityContext``) takes every
+    field of its type. A label or annotation map (named ``*labels``, ``*Labels``,
+    ``*annotations`` or ``*Annotations``, or whose default keys are all label keys such as
+    ``vector.dev/exclude``) holds data keys;
+    a map whose schema says ``additionalProperties: true`` (or gives a schema for them) is
+    declared open by the chart.
+    """
+    if key.endswith(_DATA_MAP_SUFFIXES + _KUBERNETES_MAP_SUFFIXES):
+        return True
+    if all("/" in k or "." in k for k in default):
+        return True
+    node = _deref(schema, root) if schema is not None else None
+    return isinstance(node, dict) and node.get("additionalProperties", False) not in (False, None)
+
+
 def unknown_keys(chart: ChartFiles, values: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
     """Keys of ``values`` (the Application's own, before defaults) that ``chart`` ignores.
 
@@ -559,7 +584,12 @@ def unknown_keys(chart: ChartFiles, values: dict[str, Any]) -> list[tuple[tuple[
                 if isinstance(value, dict) and sub_schema is not None:
                     walk(owner, value, {}, sub_schema, here, False)
                 continue
-            if isinstance(value, dict) and isinstance(default, dict) and default:
+            if (
+                isinstance(value, dict)
+                and isinstance(default, dict)
+                and default
+                and not _open_map(str(key), default, sub_schema, root)
+            ):
                 walk(owner, value, default, sub_schema, here, False)
 
     walk(chart, values, chart.defaults, chart.schema, (), True)

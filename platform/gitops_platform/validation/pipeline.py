@@ -58,10 +58,13 @@ from gitops_platform.validation import (
     kubeconform,
     kustomize,
     policies,
+    prometheus_rules,
     reference_sets,
     references,
     secret_scan,
     server_dry_run,
+    telemetry_links,
+    vector_config,
     yaml_lint,
 )
 from gitops_platform.validation.report import (
@@ -543,6 +546,35 @@ def _number_key(number: str) -> tuple[int, str]:
     return int(digits), number[len(digits) :]
 
 
+def _render_triples(context: Context) -> list[tuple[str | None, str, Document]]:
+    """``(env, chart name, document)`` of the tree's objects and step 5c's renders."""
+    triples: list[tuple[str | None, str, Document]] = [
+        (None, "", d) for d in context.rendered_documents
+    ]
+    for output in context.chart_renders.outputs:
+        chart = output.chart.split(" ")[0]
+        triples += [(output.env, chart, d) for d in output.documents]
+    return triples
+
+
+def _vector_config(context: Context) -> StepResult:
+    return vector_config.run_vector_config(
+        ((chart, doc) for _env, chart, doc in _render_triples(context)),
+        context.settings.upstream,
+    )
+
+
+def _telemetry_links(context: Context) -> StepResult:
+    return telemetry_links.run_telemetry_links(_render_triples(context), context.tool("vrl"))
+
+
+def _prometheus_rules(context: Context) -> StepResult:
+    documents = [doc for _env, _chart, doc in _render_triples(context)]
+    return prometheus_rules.run_prometheus_rules(
+        documents, context.tool("promtool"), context.workdir / "promtool"
+    )
+
+
 #: Every step, in the order they run (inputs before the steps that check them).
 STEPS: tuple[Step, ...] = (
     Step(freshness.STEP, "1", _freshness, needs_tree=False),
@@ -559,6 +591,9 @@ STEPS: tuple[Step, ...] = (
     Step(references.STEP, "9", _references, needs_builds=True),
     Step(backstage.STEP, "9b", _backstage, needs_builds=True),
     Step(server_dry_run.STEP, "10", _server_dry_run, needs_builds=True),
+    Step(vector_config.STEP, "11", _vector_config, needs_builds=True),
+    Step(telemetry_links.STEP, "12", _telemetry_links, needs_builds=True),
+    Step(prometheus_rules.STEP, "13", _prometheus_rules, needs_builds=True),
 )
 #: Step name to number, in report order.
 NUMBERS: dict[str, str] = {

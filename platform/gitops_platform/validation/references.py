@@ -307,14 +307,6 @@ EXTERNAL_OBJECTS: tuple[ExternalObject, ...] = (
     ExternalObject(SERVICE, "kubernetes", "the API server's own Service", "default"),
     ExternalObject(PRIORITY_CLASS, "system-cluster-critical", "built into Kubernetes"),
     ExternalObject(PRIORITY_CLASS, "system-node-critical", "built into Kubernetes"),
-    # The observability stack's planned Services, which Backstage proxies and chat-api sends
-    # OTLP to; delivered by the observability component: drop these when it is part of the
-    # platform.
-    *(
-        ExternalObject(SERVICE, name, "the observability stack (planned Service name)",
-                       "observability")
-        for name in ("grafana", "kube-prometheus-stack-prometheus", "tempo", "vector-gateway")
-    ),
 )  # fmt: skip
 
 
