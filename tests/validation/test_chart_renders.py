@@ -167,7 +167,7 @@ def platform_renders() -> Iterator[tuple[StepResult, list[chart_render.HelmOutpu
             inventory, tree, paths, fetcher, cache, Path(work) / "values"
         )
         # renders with identical inputs in both environments are made once (4 of them)
-        assert "; 4 of 40 renders cached)" in outcome[0].detail
+        assert "; 4 of 48 renders cached)" in outcome[0].detail
         yield outcome
 
 

@@ -176,9 +176,9 @@ CASES: list[tuple[str, str, list[Expect]]] = [
             Expect(
                 "values/backstage/dev.yaml",
                 "helm-values",
-                "'hostname' was unexpected",
+                "unknown key 'hostname'",
                 "Application/argocd/backstage",
-                "upstream.ingress",
+                "upstream.ingress.hostname",
             ),
             Expect(
                 "values/loki/base.yaml",

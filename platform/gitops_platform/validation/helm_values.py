@@ -33,6 +33,7 @@ import copy
 import fnmatch
 import io
 import json
+import re
 import tarfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +44,13 @@ from typing import Any
 import jsonschema
 import yaml
 
-from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
+from gitops_platform.validation.argo_tree import (
+    AppSource,
+    ArgoApp,
+    ArgoInventory,
+    RepoPrefix,
+    source_field_location,
+)
 from gitops_platform.validation.chart_source import ChartArchive, ChartFetcher, ChartRef
 from gitops_platform.validation.report import Finding, Status, StepResult
 from gitops_platform.validation.tree import Tree
@@ -412,12 +419,39 @@ def schema_errors(
         for error in errors:
             message = error.message if len(error.message) <= 300 else error.message[:300] + "..."
             path = (*prefix, *(str(p) for p in error.absolute_path))
+            extra = _additional_keys(error)
+            if extra:  # one finding per key, located at the key (its file and dotted path)
+                found.extend(
+                    (
+                        (*path, key),
+                        f"unknown key '{key}': the schema allows no other properties here",
+                        f"{chart.path}/values.schema.json",
+                    )
+                    for key in extra
+                )
+                continue
             found.append((path, message, f"{chart.path}/values.schema.json"))
     for key, (sub, condition) in chart.subcharts.items():
         if _enabled(condition, values):
             own = values.get(key)
             found.extend(schema_errors(sub, own if isinstance(own, dict) else {}, (*prefix, key)))
     return found
+
+
+def _additional_keys(error: Any) -> list[str]:
+    """The keys an ``additionalProperties`` violation refuses (empty for any other error)."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    properties = schema.get("properties")
+    declared = properties if isinstance(properties, dict) else {}
+    patterns = schema.get("patternProperties")
+    regexes = [str(p) for p in patterns] if isinstance(patterns, dict) else []
+    return [
+        str(key)
+        for key in error.instance
+        if key not in declared and not any(re.search(p, str(key)) for p in regexes)
+    ]
 
 
 _MISSING = object()
@@ -607,11 +641,8 @@ def run_helm_values(
         entry = loaded[ref]
         if entry.chart is None:
             if entry.problem:
-                findings.append(
-                    Finding(
-                        app.document.origin, STEP, entry.problem, app.document.ref, source.field
-                    )
-                )
+                file, document, where = source_field_location(tree, app, source, "targetRevision")
+                findings.append(Finding(file, STEP, entry.problem, document, where))
             else:
                 unavailable.add(f"{ref.label} ({entry.archive.problem})")
             continue
@@ -675,6 +706,8 @@ def _check(
             )
         )
     for path, owner in unknown_keys(chart, given.values):
+        if any(dotted == ".".join(path) for dotted, _ in seen):
+            continue  # the schema already refused this key, at the same place
         findings.append(
             Finding(
                 _blame(given.files, list(path)) or app.document.origin,

@@ -10,11 +10,12 @@ Steps, reported in this order:
 4    kubeconform     ``kubeconform -strict`` on every manifest and rendered output, offline
 5a   helm-values     merged values of every Application's chart against the chart's own files
 5b   helm-charts     ``helm lint`` + ``helm template`` of the charts kept in the repository
-5c   helm-render     every Application's chart rendered as Argo CD would (chart mirror/repos)
+5c   helm-render     every Application's chart rendered as Argo CD would (mirror/repos/tree)
 6    policies        the policy set the tree delivers, evaluated by ``gator`` on every object
 7    argocd          what Argo CD would refuse: projects, repos, destinations, kinds, paths...
 8    secrets         detect-secrets on the repository (or the foreign tree)
-9    references      every by-name reference resolves in its environment (charts included)
+9    references      every by-name reference resolves in its environment (charts included);
+                     no object is deployed by two Applications, one default IngressClass
 9b   backstage       Backstage: app-config ${VAR}s defined, entities valid and resolving, ids
 10   dry-run         every environment created, dry-run, on a real API server (CEL, Pod Security)
 ===  ==============  ===========================================================================
@@ -417,8 +418,14 @@ def _helm_render(context: Context) -> StepResult:
 
 def _policies(context: Context) -> StepResult:
     gator = context.tool("gator") or context.settings.repo_root / "bin" / "gator"
+    documents = list(context.documents)
+    if not context.wants(helm_charts.RENDER_STEP):
+        # The chart renders are what Argo CD deploys (steps 9 and 10 always read them): the
+        # policy set judges them whichever steps are selected.
+        for output in context.chart_renders.outputs:
+            documents.extend(output.documents)
     return policies.run_policies(
-        context.documents,
+        documents,
         policies.delivered_policy(context.tree.documents),
         gator=gator,
         workdir=context.workdir / "gator",
