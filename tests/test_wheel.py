@@ -198,7 +198,7 @@ def test_a_downstream_repository_synthesizes_and_validates_strictly(tmp_path: Pa
     tools = tmp_path / ".cache" / "gitops-platform" / "bin"
     installed = _run([cli, "tools", "install"], repo, env, timeout=1800)
     assert installed.returncode == 0, installed.stderr
-    assert installed.stdout.strip() == f"7 built, the tools are in {tools}"
+    assert installed.stdout.strip() == f"8 built, the tools are in {tools}"
     assert sorted((tools / ".versions").read_text().splitlines()) == sorted(
         (ROOT / "bin" / ".versions").read_text().splitlines()
     )

@@ -95,7 +95,7 @@ def _synth(tmp_path: Path, *extra: PlatformComponent) -> Path:
 @pytest.fixture(scope="module")
 def chart_defect(tmp_path_factory: pytest.TempPathFactory) -> PipelineReport:
     tree = _synth(tmp_path_factory.mktemp("tree-chart"))
-    template = tree / "charts" / "chat-api" / "chat-api" / "templates" / "bad.yaml"
+    template = tree / "apps" / "chat-api" / "chart" / "templates" / "bad.yaml"
     template.write_text(BAD_DEPLOYMENT, encoding="utf-8")
     find_tool("gator")
     return _validate(tree, "policies,references,dry-run")
@@ -108,7 +108,7 @@ def test_a_tree_chart_is_rendered_per_environment_with_its_values(tmp_path: Path
     assert render.status is Status.PASSED, [f.render() for f in render.findings]
     assert "8 of 8 chart sources rendered (4 charts," in render.detail
     assert (
-        "charts/chat-api/chat-api at each environment's pin: the chart folder of the validated "
+        "apps/chat-api/chart at each environment's pin: the chart folder of the validated "
         "tree" in render.detail
     )
 
@@ -128,7 +128,7 @@ def test_policies_see_the_objects_of_a_tree_chart(chart_defect: PipelineReport) 
     privileged = [
         f
         for f in outcome.findings
-        if f.document == "Deployment/bad" and "charts/chat-api/chat-api" in f.file
+        if f.document == "Deployment/bad" and "apps/chat-api/chart" in f.file
         and "privileged" in f.message
     ]  # fmt: skip
     assert privileged, [f.render() for f in outcome.findings]
