@@ -141,7 +141,11 @@ for entry in "${cargo_todo[@]+"${cargo_todo[@]}"}"; do
   echo "install_tools: cargo install $crate@$version -> $BIN/$name" >&2
   start=$SECONDS
   root="$(mktemp -d)"
-  if ! cargo install "$crate" --version "$version" --locked --root "$root" --quiet; then
+  # A build folder kept outside the checkout (like Go's build cache), so a fresh clone reuses
+  # the compiled crates instead of building them all again.
+  target="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/gitops-platform/cargo-target}"
+  if ! CARGO_TARGET_DIR="$target" cargo install "$crate" --version "$version" --locked \
+    --root "$root" --quiet; then
     echo "install_tools: building $name failed (see the cargo output above)." >&2
     exit 1
   fi
