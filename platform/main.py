@@ -7,9 +7,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from gitops_platform import (
     AcmeIssuer,
+    BackstageObservability,
+    BackstageRelease,
     CertManager,
     Cluster,
     Environment,
@@ -17,13 +20,22 @@ from gitops_platform import (
     ExternalEndpoint,
     ExternalSecrets,
     Gatekeeper,
+    GatewaySizing,
+    NodeExporter,
+    ObservabilityStack,
+    OnboardedService,
     PlatformApp,
     PlatformError,
     PlatformSpec,
+    PostgresConnection,
     SelfSignedIssuer,
     Sizing,
+    StackSizing,
+    System,
+    Team,
     Traefik,
     VaultStore,
+    VectorGateway,
 )
 
 REPO_URL = "https://github.com/example-org/gitops-platform.git"
@@ -71,27 +83,89 @@ SPEC = PlatformSpec(
 )
 
 
+CHAT_TEAM = Team("team-chat", display_name="Chat team")
+CHAT = System("chat", owner=CHAT_TEAM, description="Real-time chat")
+
+
 def build() -> PlatformApp:
     """Compose the platform."""
     ingress = Traefik()
+    certificates = CertManager(
+        issuers={
+            "dev": SelfSignedIssuer(),
+            # HTTP-01 challenges are served through the platform's ingress controller
+            "prd": AcmeIssuer(email="platform-team@example.com", ingress=ingress),
+        }
+    )
+    secrets = ExternalSecrets(
+        stores={
+            "dev": VaultStore(server="https://vault.dev.platform.example.com"),
+            "prd": VaultStore(server="https://vault.platform.example.com"),
+        }
+    )
+    stack = ObservabilityStack(
+        secrets=secrets,
+        tls=certificates,
+        ingress=ingress,
+        sizing={
+            "dev": StackSizing(),
+            "prd": StackSizing(
+                logs_retention="720h",
+                traces_retention="336h",
+                metrics_retention="30d",
+                logs_storage="50Gi",
+                traces_storage="50Gi",
+                metrics_storage="100Gi",
+                persistence=True,
+                alertmanager_replicas=2,
+            ),
+        },
+    )
+    gateway = VectorGateway(
+        stack=stack,
+        sizing={
+            "dev": GatewaySizing(),
+            "prd": GatewaySizing(replicas=2, max_replicas=6, buffer_mib=1024,
+                                 cpu_request="500m", memory_request="512Mi",
+                                 memory_limit="2Gi"),
+        },
+    )  # fmt: skip
     return PlatformApp(
         SPEC,
         [
-            CertManager(
-                issuers={
-                    "dev": SelfSignedIssuer(),
-                    # HTTP-01 challenges are served through the platform's ingress controller
-                    "prd": AcmeIssuer(email="platform-team@example.com", ingress=ingress),
-                }
-            ),
-            ExternalSecrets(
-                stores={
-                    "dev": VaultStore(server="https://vault.dev.platform.example.com"),
-                    "prd": VaultStore(server="https://vault.platform.example.com"),
-                }
-            ),
+            certificates,
+            secrets,
             ingress,
             Gatekeeper(),
+            stack,
+            NodeExporter(stack=stack),
+            gateway,
+            BackstageRelease(
+                ingress=ingress,
+                tls=certificates,
+                secrets=secrets,
+                observability=BackstageObservability(
+                    grafana=stack.grafana, prometheus=stack.prometheus, tempo=stack.tempo_query
+                ),
+                databases={
+                    "dev": PostgresConnection(
+                        "pgbouncer.postgres.svc", 6432, "backstage", "backstage"
+                    ),
+                    "prd": PostgresConnection(
+                        "pgbouncer.postgres.svc", 6432, "backstage", "backstage"
+                    ),
+                },
+            ),
+            OnboardedService(
+                name="chat-api",
+                namespace="chat-api",
+                chart=Path("apps/chat-api/chart"),
+                owner=CHAT_TEAM,
+                system=CHAT,
+                otlp=gateway.otlp_http,
+                description="The chat API: conversations and messages over HTTP",
+                env_values={"prd": {"maxReplicas": 6}},
+            ),
         ],
     )
 

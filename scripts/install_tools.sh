@@ -56,6 +56,13 @@ kube_line() {  # kube_line <name> <module@version>: the bin/.versions line of a 
   echo "$1 $2 tools/kube@$KUBE_DIGEST"
 }
 
+# Rust tools from crates.io, built with `cargo install --locked` (cargo is then a prerequisite).
+# vrl 0.33.1 is the VRL version Vector 0.56.0 (the gateway's image) pins in its Cargo.toml.
+# name | crate | version
+CARGO_TOOLS=(
+  "vrl|vrl|0.33.1"
+)
+
 todo=()
 for entry in "${TOOLS[@]}"; do
   IFS='|' read -r name pkg version _ <<<"$entry"
@@ -70,7 +77,14 @@ for entry in "${KUBE_TOOLS[@]}"; do
     kube_todo+=("$entry")
   fi
 done
-[[ ${#todo[@]} -eq 0 && ${#kube_todo[@]} -eq 0 ]] && exit 0
+cargo_todo=()
+for entry in "${CARGO_TOOLS[@]}"; do
+  IFS='|' read -r name crate version <<<"$entry"
+  if ! recorded "$name crates.io/$crate@$version" || [[ ! -x "$BIN/$name" ]]; then
+    cargo_todo+=("$entry")
+  fi
+done
+[[ ${#todo[@]} -eq 0 && ${#kube_todo[@]} -eq 0 && ${#cargo_todo[@]} -eq 0 ]] && exit 0
 
 if ! command -v go >/dev/null 2>&1; then
   echo "install_tools: 'go' was not found on PATH." >&2
@@ -116,4 +130,27 @@ for entry in "${kube_todo[@]+"${kube_todo[@]}"}"; do
   fi
   record "$name" "$(kube_line "$name" "$pinned")"
   echo "install_tools: $name ${pinned##*@} installed in $((SECONDS - start))s" >&2
+done
+if [[ ${#cargo_todo[@]} -gt 0 ]] && ! command -v cargo >/dev/null 2>&1; then
+  echo "install_tools: 'cargo' was not found on PATH; vrl (the VRL engine) is built from crates.io." >&2
+  echo "  Install Rust 1.90 or newer (https://rustup.rs), then run 'make tools'." >&2
+  exit 127
+fi
+for entry in "${cargo_todo[@]+"${cargo_todo[@]}"}"; do
+  IFS='|' read -r name crate version <<<"$entry"
+  echo "install_tools: cargo install $crate@$version -> $BIN/$name" >&2
+  start=$SECONDS
+  root="$(mktemp -d)"
+  # A build folder kept outside the checkout (like Go's build cache), so a fresh clone reuses
+  # the compiled crates instead of building them all again.
+  target="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/gitops-platform/cargo-target}"
+  if ! CARGO_TARGET_DIR="$target" cargo install "$crate" --version "$version" --locked \
+    --root "$root" --quiet; then
+    echo "install_tools: building $name failed (see the cargo output above)." >&2
+    exit 1
+  fi
+  mv "$root/bin/$name" "$BIN/$name"
+  rm -rf "$root"
+  record "$name" "$name crates.io/$crate@$version"
+  echo "install_tools: $name $version installed in $((SECONDS - start))s" >&2
 done

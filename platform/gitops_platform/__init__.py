@@ -52,7 +52,18 @@ if TYPE_CHECKING:
         SyncPolicy,
     )
     from gitops_platform.argocd.project import AppProject, Destination, GroupKind, ProjectProps
+    from gitops_platform.backstage import (
+        BackstageObservability,
+        BackstageRelease,
+        DynamicPlugin,
+        OnboardedService,
+        PostgresConnection,
+        System,
+        Team,
+    )
     from gitops_platform.component import (
+        CONTROLLER_KINDS,
+        WEBHOOK_KINDS,
         ChartRelease,
         ComponentContext,
         CrdSource,
@@ -86,12 +97,25 @@ if TYPE_CHECKING:
         SynthError,
         UpstreamDataError,
     )
+    from gitops_platform.external_secrets.bundle import (
+        ExternalSecretBundle,
+        RemoteValue,
+        SecretSpec,
+    )
     from gitops_platform.external_secrets.operator import ExternalSecrets, VaultStore
     from gitops_platform.network.flows import Flow, Port, Workload
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
+    from gitops_platform.observability import (
+        GatewaySizing,
+        NodeExporter,
+        ObservabilityStack,
+        StackSizing,
+        VectorGateway,
+    )
     from gitops_platform.policy.gatekeeper import Gatekeeper
-    from gitops_platform.policy.library import Exemption
+    from gitops_platform.policy.library import Exemption, PolicySet
+    from gitops_platform.rules.credentials import AllowedKey, CredentialKeys
 
 # Names load on first use (PEP 562): `import gitops_platform.validation` or
 # `gitops_platform.errors` never starts jsii, and the constructs load only what they need.
@@ -100,6 +124,8 @@ _EXPORTS: dict[str, str] = {
     "AppProject": "gitops_platform.argocd.project",
     "ApplicationProps": "gitops_platform.argocd.application",
     "ArgoApplication": "gitops_platform.argocd.application",
+    "BackstageObservability": "gitops_platform.backstage",
+    "BackstageRelease": "gitops_platform.backstage",
     "CertManager": "gitops_platform.networking.cert_manager",
     "ChartRelease": "gitops_platform.component",
     "Cluster": "gitops_platform.core.environment",
@@ -109,12 +135,15 @@ _EXPORTS: dict[str, str] = {
     "Delivery": "gitops_platform.component",
     "Destination": "gitops_platform.argocd.project",
     "DuplicateError": "gitops_platform.errors",
+    "DynamicPlugin": "gitops_platform.backstage",
     "Environment": "gitops_platform.core.environment",
     "Exemption": "gitops_platform.policy.library",
     "External": "gitops_platform.core.environment",
     "ExternalEndpoint": "gitops_platform.core.environment",
     "Flow": "gitops_platform.network.flows",
+    "ExternalSecretBundle": "gitops_platform.external_secrets.bundle",  # pragma: allowlist secret
     "ExternalSecrets": "gitops_platform.external_secrets.operator",  # pragma: allowlist secret
+    "GatewaySizing": "gitops_platform.observability",
     "Gatekeeper": "gitops_platform.policy.gatekeeper",
     "GitSource": "gitops_platform.argocd.application",
     "GroupKind": "gitops_platform.argocd.project",
@@ -125,6 +154,9 @@ _EXPORTS: dict[str, str] = {
     "InvalidValueError": "gitops_platform.errors",
     "IssuerRef": "gitops_platform.component",
     "LocalChart": "gitops_platform.component",
+    "OnboardedService": "gitops_platform.backstage",
+    "NodeExporter": "gitops_platform.observability",
+    "ObservabilityStack": "gitops_platform.observability",
     "PermissionDeniedError": "gitops_platform.errors",
     "PlatformApp": "gitops_platform.app",
     "PlatformComponent": "gitops_platform.component",
@@ -132,44 +164,65 @@ _EXPORTS: dict[str, str] = {
     "PlatformSpec": "gitops_platform.core.environment",
     "PodSecurity": "gitops_platform.core.environment",
     "Port": "gitops_platform.network.flows",
+    "PostgresConnection": "gitops_platform.backstage",
     "ProjectProps": "gitops_platform.argocd.project",
     "Release": "gitops_platform.component",
+    "RemoteValue": "gitops_platform.external_secrets.bundle",
     "Retry": "gitops_platform.argocd.application",
     "SecretLiteralError": "gitops_platform.errors",  # pragma: allowlist secret
+    "SecretSpec": "gitops_platform.external_secrets.bundle",  # pragma: allowlist secret
     "SecretStoreRef": "gitops_platform.component",  # pragma: allowlist secret
+    "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "ServiceEndpoint": "gitops_platform.component",
     "SingleChartComponent": "gitops_platform.component",
-    "SelfSignedIssuer": "gitops_platform.networking.cert_manager",
     "Sizing": "gitops_platform.core.environment",
+    "StackSizing": "gitops_platform.observability",
     "SyncPolicy": "gitops_platform.argocd.application",
     "SynthError": "gitops_platform.errors",
+    "System": "gitops_platform.backstage",
+    "Team": "gitops_platform.backstage",
     "Traefik": "gitops_platform.networking.traefik",
+    "VectorGateway": "gitops_platform.observability",
     "UpstreamDataError": "gitops_platform.errors",
     "VaultStore": "gitops_platform.external_secrets.operator",
     "Workload": "gitops_platform.network.flows",
+    "CONTROLLER_KINDS": "gitops_platform.component",
+    "WEBHOOK_KINDS": "gitops_platform.component",
+    "PolicySet": "gitops_platform.policy.library",
+    "AllowedKey": "gitops_platform.rules.credentials",
+    "CredentialKeys": "gitops_platform.rules.credentials",
 }
 
 __all__ = [
+    "CONTROLLER_KINDS",
+    "WEBHOOK_KINDS",
     "AcmeIssuer",
+    "AllowedKey",
     "AppProject",
     "ApplicationProps",
     "ArgoApplication",
+    "BackstageObservability",
+    "BackstageRelease",
     "CertManager",
     "ChartRelease",
     "Cluster",
     "ComponentContext",
     "ConfigurationError",
     "CrdSource",
+    "CredentialKeys",
     "Delivery",
     "Destination",
     "DuplicateError",
+    "DynamicPlugin",
     "Environment",
     "Exemption",
     "External",
     "ExternalEndpoint",
+    "ExternalSecretBundle",
     "ExternalSecrets",
     "Flow",
     "Gatekeeper",
+    "GatewaySizing",
     "GitSource",
     "GroupKind",
     "HelmChartSource",
@@ -179,27 +232,38 @@ __all__ = [
     "InvalidValueError",
     "IssuerRef",
     "LocalChart",
+    "NodeExporter",
+    "ObservabilityStack",
+    "OnboardedService",
     "PermissionDeniedError",
     "PlatformApp",
     "PlatformComponent",
     "PlatformError",
     "PlatformSpec",
     "PodSecurity",
+    "PolicySet",
     "Port",
+    "PostgresConnection",
     "ProjectProps",
     "Release",
+    "RemoteValue",
     "Retry",
     "SecretLiteralError",
+    "SecretSpec",
     "SecretStoreRef",
     "SelfSignedIssuer",
     "ServiceEndpoint",
     "SingleChartComponent",
     "Sizing",
+    "StackSizing",
     "SyncPolicy",
     "SynthError",
+    "System",
+    "Team",
     "Traefik",
     "UpstreamDataError",
     "VaultStore",
+    "VectorGateway",
     "Workload",
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from gitops_platform.bootstrap import (
     bootstrap_project,
     component_application,
     environment_kustomization,
+    local_chart_folder,
     platform_project,
     root_application,
     values_file,
@@ -110,6 +111,14 @@ class TreeLayout:
     def text(self, relpath: str, text: str) -> None:
         """Add a text file."""
         self._texts[relpath] = text
+
+    def has_text(self, relpath: str) -> bool:
+        """Whether a text file ``relpath`` was added."""
+        return relpath in self._texts
+
+    def text_of(self, relpath: str) -> str:
+        """The text file ``relpath``."""
+        return self._texts[relpath]
 
     def render(self) -> dict[str, str]:
         """Return the tree: tree-relative path -> file content, sorted by path."""
@@ -243,6 +252,13 @@ class PlatformApp:
     def __init__(self, spec: PlatformSpec, components: Sequence[PlatformComponent]) -> None:
         if not isinstance(spec, PlatformSpec):
             raise InvalidValueError("PlatformApp", "spec", spec, "a PlatformSpec")
+        if isinstance(components, str | bytes | Mapping) or not isinstance(components, Iterable):
+            raise InvalidValueError(
+                "PlatformApp",
+                "components",
+                components,
+                "a list or tuple of PlatformComponent objects, e.g. [CertManager(...), Traefik()]",
+            )
         components = tuple(components)
         # the platform delivers the NetworkPolicies of application teams' namespaces
         components = (*components, *application_networks(components))
@@ -341,6 +357,23 @@ class PlatformApp:
         check_no_secret_literals(where, field, values)
         self._tree.values(values_file(component, release, overlay), values)
 
+    def _files(self, component: PlatformComponent, ctx: ComponentContext) -> None:
+        """Add the component's plain files (catalog entities...), outside Argo CD's sources."""
+        for relpath, text in component.files(ctx).items():
+            top = relpath.split("/", 1)[0]
+            if top not in (layout.CATALOG_FOLDER,) or ".." in relpath.split("/"):
+                raise InvalidValueError(
+                    f"{component.name}/files",
+                    "path",
+                    relpath,
+                    f"a path under {layout.CATALOG_FOLDER}/",
+                )
+            if self._tree.has_text(relpath) and self._tree.text_of(relpath) != text:
+                raise DuplicateError(
+                    f"{component.name}/files", "path", relpath, "one content per file"
+                )
+            self._tree.text(relpath, text)
+
     def _manifests(self, component: PlatformComponent, ctx: ComponentContext) -> list[str]:
         """Render the component's manifests for ``ctx``; return the folder if any was emitted."""
         folder = layout.addons_folder(component.name, ctx.env.name if ctx.env else None)
@@ -364,9 +397,10 @@ class PlatformApp:
         for release in component.charts:
             self._values(component, release, ctx)
             if isinstance(release, LocalChart):
-                folder = layout.chart_folder(component.name, release.release_name)
+                folder = local_chart_folder(component, release)
                 for relpath, text in release.files().items():
                     self._tree.text(f"{folder}/{relpath}", text)
+        self._files(component, ctx)
         folders = self._manifests(component, ctx)
         if not component.charts and not folders:
             raise ConfigurationError(

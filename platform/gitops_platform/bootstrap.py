@@ -53,6 +53,7 @@ __all__ = [
     "bootstrap_project",
     "component_application",
     "environment_kustomization",
+    "local_chart_folder",
     "overlay_patch",
     "platform_project",
     "repo_path",
@@ -74,8 +75,21 @@ def values_file(component: PlatformComponent, release: Release, overlay: str) ->
     A single-chart component keeps ``values/<component>/<overlay>.yaml``; a component with
     several charts has one folder per release.
     """
+    if component.project == APPS_PROJECT and len(component.charts) == 1:
+        return layout.app_values_file(component.name, overlay)
     several = len(component.charts) > 1
     return layout.values_file(component.name, overlay, release.release_name if several else None)
+
+
+def local_chart_folder(component: PlatformComponent, release: Release) -> str:
+    """The tree folder a chart kept in the repository is copied to.
+
+    An application team's single chart goes to ``apps/<service>/chart``; a platform
+    component's to ``charts/<component>/<release>``.
+    """
+    if component.project == APPS_PROJECT and len(component.charts) == 1:
+        return layout.app_chart_folder(component.name)
+    return layout.chart_folder(component.name, release.release_name)
 
 
 def bootstrap_project(platform: PlatformSpec) -> ProjectProps:
@@ -212,7 +226,7 @@ def _chart_source(
     return GitSource(
         repo_url=platform.repo_url,
         revision=revision,
-        path=repo_path(platform, layout.chart_folder(component.name, release.release_name)),
+        path=repo_path(platform, local_chart_folder(component, release)),
         value_files=value_files,
         release_name=release.release_name,
     )

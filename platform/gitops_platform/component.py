@@ -38,6 +38,7 @@ from gitops_platform.core.naming import (
     check_exact_version,
 )
 from gitops_platform.errors import ConfigurationError, InvalidValueError, raise_all
+from gitops_platform.errors import collect as _collect
 
 if TYPE_CHECKING:
     from constructs import Construct
@@ -92,14 +93,6 @@ _LABEL_KEY = re.compile(
     r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
 )
 _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
-
-
-def _collect(problems: list[InvalidValueError], check: Any, *args: Any, **kwargs: Any) -> None:
-    """Run one ``check_*`` function, keeping its error instead of stopping at it."""
-    try:
-        check(*args, **kwargs)
-    except InvalidValueError as error:
-        problems.append(error)
 
 
 # -- typed outputs ----------------------------------------------------------------------------
@@ -549,6 +542,15 @@ class PlatformComponent:
 
     def manifests(self, scope: Construct, ctx: ComponentContext) -> None:
         """Add plain manifests under ``scope``: shared (``ctx.env`` ``None``) or one env's."""
+
+    def files(self, ctx: ComponentContext) -> Mapping[str, str]:
+        """Plain files the tree carries for others than Argo CD: tree path -> text.
+
+        Rendered once (shared); paths are under ``catalog/`` (Backstage catalog entities,
+        read by Backstage at each environment's pin). Two components may write the same
+        file only with the same content (a team's ``Group`` shared by its services).
+        """
+        return {}
 
     def policy_exemptions(self) -> tuple[Exemption, ...]:
         """Reviewed policy exemptions the component needs (gathered by the policy component)."""

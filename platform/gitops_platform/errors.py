@@ -7,7 +7,7 @@ allowed, so that a user can fix the input without reading a stack trace.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = [
@@ -128,3 +128,23 @@ def raise_all(path: str, errors: Sequence[InvalidValueError]) -> None:
         raise errors[0]
     if errors:
         raise InvalidObjectError(path, errors)
+
+
+def collect(
+    problems: list[InvalidValueError], check: Callable[..., object], *args: Any, **kwargs: Any
+) -> None:
+    """Run one check, appending its :class:`InvalidValueError` to ``problems`` instead of raising.
+
+    Objects call it once per field, then :func:`raise_all` with the list, so that one run
+    reports every problem of the object.
+
+    Args:
+        problems: the list the error is appended to.
+        check: a ``check_*`` function (or any callable raising :class:`InvalidValueError`).
+        *args: positional arguments of ``check``.
+        **kwargs: keyword arguments of ``check``.
+    """
+    try:
+        check(*args, **kwargs)
+    except InvalidValueError as error:
+        problems.append(error)

@@ -15,6 +15,9 @@ Tree layout (relative to the tree root, ``dist/`` in this repository)::
                                                    values_file(component, overlay, release)
     infra/base/addons/<component>[/<env>]/         addons_folder(component, env)
     charts/<component>/<release>/                  chart_folder(component, release)
+    apps/<service>/chart/                          app_chart_folder(service)
+    apps/<service>/values/values-<overlay>.yaml    app_values_file(service, overlay)
+    catalog/<entity>/catalog-info.yaml             catalog_file(entity)
     infra/clusters/<env>/app-of-apps.yaml          app_of_apps_file(env)
     infra/clusters/<env>/kustomization.yaml        cluster_folder(env) + "/kustomization.yaml"
 """
@@ -28,10 +31,12 @@ from typing import Any
 
 __all__ = [
     "ADDONS_FOLDER",
+    "APPS_FOLDER",
     "APP_OF_APPS_NAME",
     "ARGOCD_NAMESPACE",
     "BIN_ENV",
     "CACHE_ENV",
+    "CATALOG_FOLDER",
     "CHART_MIRROR_ENV",
     "CHART_MIRROR_NONE",
     "CLUSTERS_FOLDER",
@@ -56,8 +61,11 @@ __all__ = [
     "VALUES_REF",
     "RepoPrefix",
     "addons_folder",
+    "app_chart_folder",
     "app_of_apps_file",
+    "app_values_file",
     "application_file",
+    "catalog_file",
     "chart_folder",
     "cluster_folder",
     "helm_values_object",
@@ -155,6 +163,27 @@ def values_file(component: str, overlay: str, release: str | None = None) -> str
 def chart_folder(component: str, release: str) -> str:
     """Return the folder a chart kept in the repository is copied to (a Git path source)."""
     return f"charts/{component}/{release}"
+
+
+#: Where application teams' services keep their chart and values (the ``apps`` project).
+APPS_FOLDER = "apps"
+#: Where Backstage catalog entities are rendered (read by Backstage at the environment's pin).
+CATALOG_FOLDER = "catalog"
+
+
+def app_chart_folder(service: str) -> str:
+    """Return the folder of an application team's chart (``apps/<service>/chart``)."""
+    return f"{APPS_FOLDER}/{service}/chart"
+
+
+def app_values_file(service: str, overlay: str) -> str:
+    """Return a service's values file (``apps/<service>/values/values-<overlay>.yaml``)."""
+    return f"{APPS_FOLDER}/{service}/values/values-{overlay}.yaml"
+
+
+def catalog_file(entity: str) -> str:
+    """Return the catalog file of an entity (``catalog/<entity>/catalog-info.yaml``)."""
+    return f"{CATALOG_FOLDER}/{entity}/catalog-info.yaml"
 
 
 def addons_folder(component: str, env: str | None = None) -> str:

@@ -119,14 +119,14 @@ def test_one_of_each_kind_passes_validation(tmp_path: Path) -> None:
     chat = app.application("chat-api", "prd").spec()
     assert chat["project"] == "apps"
     [local] = [s for s in chat["sources"] if s.get("path")]
-    assert local["path"] == "dist/charts/chat-api/chat-api"
+    assert local["path"] == "dist/apps/chat-api/chart"
     assert local["targetRevision"] == "env/prd"
     assert local["helm"]["valueFiles"] == [
-        "$values/dist/infra/platform/values/chat-api/base.yaml",
-        "$values/dist/infra/platform/values/chat-api/prd.yaml",
+        "$values/dist/apps/chat-api/values/values-base.yaml",
+        "$values/dist/apps/chat-api/values/values-prd.yaml",
     ]
-    assert "charts/chat-api/chat-api/Chart.yaml" in files
-    base = yaml.safe_load((repo / "dist/infra/platform/values/chat-api/base.yaml").read_text())
+    assert "apps/chat-api/chart/Chart.yaml" in files
+    base = yaml.safe_load((repo / "dist/apps/chat-api/values/values-base.yaml").read_text())
     assert base["ingress"] == {
         "className": "traefik",
         "annotations": {"cert-manager.io/cluster-issuer": "platform-tls"},

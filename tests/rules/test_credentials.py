@@ -45,6 +45,12 @@ def test_settings_about_a_credential_are_not_credentials() -> None:
         ({"password": ["hunter2"]}, "password[0]"),
         ({"extraEnvs": [{"name": "DB_PASSWORD", "value": "hunter2"}]}, "extraEnvs[0].value"),
         ({"server": {"apiKey": "abc123"}}, "server.apiKey"),  # pragma: allowlist secret
+        ({"password": 12345}, "password"),
+        ({"auth": {"token": 4.5}}, "auth.token"),
+        ({"password": {"value": "hunter2"}}, "password.value"),
+        ({"secret": {"data": "hunter2"}}, "secret.data"),
+        ({"tokens": [{"value": 12345}]}, "tokens[0].value"),
+        ({"env": [{"name": "DB_PASSWORD", "value": 12345}]}, "env[0].value"),
     ],
 )
 def test_literal_credentials_are_refused(values: dict[str, Any], path: str) -> None:
@@ -59,6 +65,14 @@ def test_literal_credentials_are_refused(values: dict[str, Any], path: str) -> N
 )
 def test_references_and_placeholders_are_not_literals(value: str) -> None:
     chart({"password": value, "env": [{"name": "API_TOKEN", "value": value}]})
+
+
+def test_a_boolean_under_a_credential_key_is_a_switch() -> None:
+    chart({"password": True, "token": {"value": False}, "secret": {"enabled": True}})
+
+
+def test_a_reference_under_a_credential_key_is_not_a_literal() -> None:
+    chart({"password": {"value": "${DB_PASSWORD}"}, "token": {"valueFrom": {"name": "x"}}})
 
 
 def test_every_literal_of_a_values_map_is_reported_at_once() -> None:

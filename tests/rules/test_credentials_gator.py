@@ -41,6 +41,7 @@ _KEY_NAMES = st.sampled_from(
         "privateKey",
         "name",
         "value",
+        "data",
         "auth",
         "env",
         "replicas",
@@ -62,9 +63,18 @@ _STRINGS = st.sampled_from(
         "${X}\n",
     ]
 )
-_SCALARS = st.one_of(_STRINGS, st.integers(-3, 3), st.booleans(), st.none())
+_SCALARS = st.one_of(
+    _STRINGS,
+    st.integers(-3, 3),
+    st.integers(10**5, 10**9),
+    st.sampled_from([0.5, 1e3]),
+    st.booleans(),
+    st.none(),
+)
+#: A credential held one level down: ``password: {value: ...}`` or ``{data: ...}``.
+_HELD = st.dictionaries(st.sampled_from(["value", "data", "name", "key"]), _SCALARS, min_size=1)
 values_trees = st.recursive(
-    _SCALARS,
+    st.one_of(_SCALARS, _HELD),
     lambda children: st.one_of(
         st.lists(children, max_size=3), st.dictionaries(_KEY_NAMES, children, max_size=4)
     ),
@@ -84,6 +94,9 @@ KNOWN: list[dict[str, Any]] = [
     {"password": ["hunter2"]},
     {"extraEnvs": [{"name": "DB_PASSWORD", "value": "hunter2"}]},
     {"session": {"tokenCount": "5"}},
+    {"password": 12345},
+    {"password": {"value": "hunter2"}},
+    {"auth": {"tokens": [{"data": "hunter2"}, 42]}, "enabled": {"password": True}},
 ]
 
 
@@ -115,6 +128,12 @@ def test_python_and_the_policy_refuse_the_same_literals(
     for name, values in files.items():
         expected = set(secret_literals(values, KEYS))
         assert by_file[name] == expected, (values, by_file[name], expected)
-    # the batch is not trivially clean: the known cases alone give two findings
+    # the batch is not trivially clean: the known cases give these findings
     assert by_file["infra/platform/values/c1/base.yaml"] == {"password[0]"}
     assert by_file["infra/platform/values/c2/base.yaml"] == {"extraEnvs[0].value"}
+    assert by_file["infra/platform/values/c4/base.yaml"] == {"password"}
+    assert by_file["infra/platform/values/c5/base.yaml"] == {"password.value"}
+    assert by_file["infra/platform/values/c6/base.yaml"] == {
+        "auth.tokens[0].data",
+        "auth.tokens[1]",
+    }

@@ -11,6 +11,7 @@ import yaml
 
 from gitops_platform import PlatformApp, PlatformComponent
 from gitops_platform.argocd.project import Destination, GroupKind, ProjectProps
+from gitops_platform.layout import values_file
 from gitops_platform.validation.schemas import Scopes, build_store
 from gitops_platform.validation.settings import Settings
 from tests.conftest import ROOT
@@ -48,11 +49,24 @@ def test_layout(
     }
     for component in components:
         expected.add(f"infra/platform/apps/{component.name}-application.yaml")
-        expected.update(f"infra/platform/values/{component.name}/{o}.yaml" for o in ("base", *envs))
+        if component.project == "apps":
+            # an application team's service: its chart, values and catalog entity
+            expected.update(
+                f"apps/{component.name}/values/values-{o}.yaml" for o in ("base", *envs)
+            )
+            expected.add(f"apps/{component.name}/chart/Chart.yaml")
+            expected.add(f"catalog/{component.name}/catalog-info.yaml")
+            continue
+        charts = component.charts
+        # a component with several charts keeps each release's values in a folder of its own
+        releases = [c.release_name for c in charts] if len(charts) > 1 else [None]
+        expected.update(
+            values_file(component.name, o, release) for release in releases for o in ("base", *envs)
+        )
     assert expected <= files, sorted(expected - files)
     extra = files - expected
-    # the rest is real content under infra/base (no empty placeholders)
-    assert all(f.startswith("infra/base/") for f in extra), sorted(extra)
+    # the rest is real content under infra/base, the services' charts and the catalog
+    assert all(f.startswith(("infra/base/", "apps/", "catalog/")) for f in extra), sorted(extra)
     for folder in (dist / "infra" / "base").rglob("*"):
         if folder.is_dir():
             assert any(folder.iterdir()), f"empty folder {folder}"
@@ -89,9 +103,9 @@ def test_buildable_and_pinned(
             assert app["kind"] == "Application"
             for source in git_sources(app):
                 assert source["targetRevision"] == env.revision, (app["metadata"]["name"], source)
-            chart = next(s for s in app["spec"]["sources"] if "chart" in s)
+            chart = next(s for s in app["spec"]["sources"] if "helm" in s)
             overlay = chart["helm"]["valueFiles"][-1]
-            assert overlay.endswith(f"/{env.name}.yaml")
+            assert overlay.endswith((f"/{env.name}.yaml", f"/values-{env.name}.yaml"))
             assert app["spec"]["destination"]["name"] == env.cluster.name
         [parent] = load_docs(dist / "infra" / "clusters" / env.name / "app-of-apps.yaml")
         assert parent["spec"]["source"]["targetRevision"] == env.revision
@@ -183,7 +197,9 @@ def test_closed(
             if "path" in source:
                 folder = repo_root / source["path"]
                 assert folder.is_dir(), (name, source["path"])
-                if (folder / "kustomization.yaml").exists():
+                if (folder / "Chart.yaml").exists():
+                    objects = []  # a chart kept in the repository: step 5b renders it
+                elif (folder / "kustomization.yaml").exists():
                     objects = kustomize_build(folder)
                 else:
                     objects = [o for m in sorted(folder.glob("*.yaml")) for o in load_docs(m)]

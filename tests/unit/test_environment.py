@@ -13,6 +13,7 @@ from gitops_platform import (
     ConfigurationError,
     DuplicateError,
     Environment,
+    InvalidObjectError,
     InvalidValueError,
     PlatformSpec,
     Sizing,
@@ -134,5 +135,9 @@ def test_environment_names_must_be_unique(names: list[str]) -> None:
     if len(set(names)) == len(names):
         assert [e.name for e in PlatformSpec("p", REPO, envs).environments] == names
     else:
-        with pytest.raises(DuplicateError):
+        twice = {n for n in names if names.count(n) > 1}
+        with pytest.raises((DuplicateError, InvalidObjectError)) as caught:
             PlatformSpec("p", REPO, envs)
+        found = getattr(caught.value, "exceptions", (caught.value,))
+        assert all(isinstance(e, DuplicateError) for e in found)
+        assert sorted(e.value for e in found if isinstance(e, DuplicateError)) == sorted(twice)

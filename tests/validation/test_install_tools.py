@@ -13,7 +13,8 @@ from tests.conftest import ROOT
 
 SCRIPT = ROOT / "scripts" / "install_tools.sh"
 TOOLS = (
-    "helm", "kubeconform", "gator", "kustomize", "cyclonus", "kube-apiserver", "kubectl", "etcd",
+    "helm", "kubeconform", "gator", "kustomize", "promtool", "cyclonus", "kube-apiserver",
+    "kubectl", "etcd", "vrl",
 )  # fmt: skip
 
 
@@ -31,7 +32,7 @@ def test_second_run_installs_nothing_and_prints_nothing() -> None:
     assert {tool: (ROOT / "bin" / tool).stat().st_mtime_ns for tool in TOOLS} == before
     recorded = versions.read_text().splitlines()
     assert sorted(line.split()[0] for line in recorded) == sorted(TOOLS)
-    assert all("@v" in line for line in recorded)
+    assert all("@v" in line or line.startswith("vrl crates.io/vrl@") for line in recorded)
 
 
 def test_without_go_the_installer_says_what_to_do(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Step 11 (network): the rendered NetworkPolicies against the declared flows, by cyclonus.
+"""Step 14 (network): the rendered NetworkPolicies against the declared flows, by cyclonus.
 
 The fixtures under ``tests/fixtures/validation/network`` are laid over a copy of the
 repository's ``dist/``, one at a time; each makes the step fail for its own reason and names the

@@ -176,9 +176,9 @@ CASES: list[tuple[str, str, list[Expect]]] = [
             Expect(
                 "values/backstage/dev.yaml",
                 "helm-values",
-                "'hostname' was unexpected",
+                "unknown key 'hostname'",
                 "Application/argocd/backstage",
-                "upstream.ingress",
+                "upstream.ingress.hostname",
             ),
             Expect(
                 "values/loki/base.yaml",
@@ -386,7 +386,8 @@ def test_good_tree_passes_every_step() -> None:
     ):  # fmt: skip
         assert by_name[step].status is Status.PASSED, by_name[step]
     assert by_name["kustomize"].detail.startswith("3 kustomizations")
-    assert "16 valid, 0 invalid, 0 errors" in by_name["kubeconform"].detail
+    # 16 objects of the tree and its renders, and the 5 of the repository's chat-api chart
+    assert "21 valid, 0 invalid, 0 errors" in by_name["kubeconform"].detail
     assert "1 Backstage catalog files skipped" in by_name["kubeconform"].detail
     assert by_name["helm-values"].detail.startswith("1 chart sources checked")
     assert "3 Applications from infra/infra-root.yaml" in by_name["argocd"].detail
@@ -505,7 +506,8 @@ def test_repository_chart_output_goes_through_kubeconform(
 
 def test_no_chart_in_the_repository_is_said_plainly(tmp_path: Path) -> None:
     tree = load_tree(FIXTURES / "good")
-    assert helm_charts.find_repo_charts(ROOT, tree, "dist/") == []
+    # the repository's one chart is the onboarded service's; the fixture tree carries none
+    assert helm_charts.find_repo_charts(ROOT, tree, "dist/") == [ROOT / "apps/chat-api/chart"]
     outcome, _ = helm_charts.lint_charts([], None, [], tmp_path, str)
     assert outcome.status is Status.PASSED
     assert outcome.detail == "0 charts in this repository"
@@ -571,7 +573,7 @@ def test_cli_fails_on_a_bad_tree_and_prints_the_report() -> None:
 def test_module_entry_point_passes_a_good_tree() -> None:
     run = _cli(str(FIXTURES / "good"), "--steps", "argocd,kustomize,1", module=True)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "validation passed: 3 passed, 0 failed, 0 not run, 11 skipped" in run.stdout
+    assert "validation passed: 3 passed, 0 failed, 0 not run, 15 skipped" in run.stdout
     assert "skipped: a foreign tree" in run.stdout
 
 
@@ -593,9 +595,10 @@ def test_steps_selection() -> None:
     assert resolve_steps(["helm"]) == {"helm-values", "helm-charts", "helm-render"}
     assert resolve_steps(["9"]) == {"references"}
     assert resolve_steps(["10"]) == {"dry-run"}
-    assert resolve_steps(["11"]) == {"network"}
+    assert resolve_steps(["11,12,13"]) == {"vector-config", "telemetry-links", "prometheus-rules"}
+    assert resolve_steps(["14"]) == {"network"}
     with pytest.raises(ValueError, match="unknown step"):
-        resolve_steps(["12"])
+        resolve_steps(["15"])
 
 
 def test_platform_charts_render_as_argo_cd_would_when_the_repository_is_reachable(

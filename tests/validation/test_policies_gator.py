@@ -259,6 +259,20 @@ EXPECTED: dict[str, set[tuple[str, str, str, str]]] = {
             "postgresql.auth.password",
         ),
     },
+    "no-inline-secrets/values/fail-non-string-credentials.yaml": {
+        (
+            "no-inline-secrets",
+            "values-file-literal",
+            "HelmValues/fail-non-string-credentials",
+            "redis.auth.password",
+        ),
+        (
+            "no-inline-secrets",
+            "values-file-literal",
+            "HelmValues/fail-non-string-credentials",
+            "database.password.value",
+        ),
+    },
     "pinned-images/fail-latest-tag.yaml": {
         (
             "pinned-images",
@@ -419,7 +433,7 @@ def test_the_report_names_policy_object_and_field(fixture_run: StepResult) -> No
     assert fixture_run.name == "policies"
     assert fixture_run.status is Status.FAILED
     assert fixture_run.detail.startswith(
-        "54 objects (52 documents, 2 values files), 6 constraints of 6 templates"
+        "55 objects (52 documents, 3 values files), 6 constraints of 6 templates"
     )
     (line,) = [
         f.render()

@@ -12,13 +12,20 @@ from gitops_platform.argocd.project import GroupKind, ProjectProps
 from gitops_platform.core.environment import Cluster, PodSecurity
 from gitops_platform.core.naming import (
     check_chart_repo_url,
+    check_construct_scope,
     check_dns_label,
     check_exact_version,
     check_git_revision,
     check_git_url,
 )
 from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
-from gitops_platform.errors import ConfigurationError, InvalidValueError, PermissionDeniedError
+from gitops_platform.errors import (
+    ConfigurationError,
+    InvalidValueError,
+    PermissionDeniedError,
+    collect,
+    raise_all,
+)
 from gitops_platform.layout import ARGOCD_NAMESPACE, RESOURCES_FINALIZER
 from gitops_platform.rules.credentials import check_no_secret_literals
 
@@ -38,15 +45,13 @@ _REF = re.compile(r"^[a-zA-Z0-9_-]+$")
 _DURATION = re.compile(r"^\d+(s|m|h)$")
 
 
-def _check_value_files(where: str, value_files: tuple[str, ...]) -> None:
+def _check_value_files(where: str, value_files: object) -> None:
+    allowed = "a path relative to the chart, or $<ref>/<repository path>"
+    if not isinstance(value_files, tuple):
+        raise InvalidValueError(where, "value_files", value_files, f"a tuple of paths: {allowed}")
     for value_file in value_files:
         if not isinstance(value_file, str) or not value_file or value_file.startswith("/"):
-            raise InvalidValueError(
-                where,
-                "value_files",
-                value_file,
-                "a path relative to the chart, or $<ref>/<repository path>",
-            )
+            raise InvalidValueError(where, "value_files", value_file, allowed)
 
 
 def _refs(value_files: tuple[str, ...]) -> set[str]:
@@ -77,6 +82,10 @@ class HelmChartSource:
         skip_crds: do not install the chart's ``crds/`` folder.
         skip_tests: leave the chart's test hooks (``helm.sh/hook: test``) out of the render
             (``helm.skipTests``, Helm's ``--skip-tests``); Argo CD never applies them anyway.
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     repo_url: str
@@ -89,15 +98,19 @@ class HelmChartSource:
     skip_tests: bool = False
 
     def __post_init__(self) -> None:
-        where = f"HelmChartSource({getattr(self, 'chart', '?')})"
-        check_chart_repo_url(where, "repo_url", self.repo_url)
-        check_dns_label(where, "chart", self.chart)
-        check_exact_version(where, "version", self.version)
+        where = f"HelmChartSource({getattr(self, 'chart', '?')!s})"
+        problems: list[InvalidValueError] = []
+        collect(problems, check_chart_repo_url, where, "repo_url", self.repo_url)
+        collect(problems, check_dns_label, where, "chart", self.chart)
+        collect(problems, check_exact_version, where, "version", self.version)
         if self.release_name is not None:
-            check_dns_label(where, "release_name", self.release_name, max_length=53)
-        _check_value_files(where, self.value_files)
+            collect(
+                problems, check_dns_label, where, "release_name", self.release_name, max_length=53
+            )
+        collect(problems, _check_value_files, where, self.value_files)
         if self.values_object is not None:
-            check_no_secret_literals(where, "values_object", self.values_object)
+            collect(problems, check_no_secret_literals, where, "values_object", self.values_object)
+        raise_all(where, problems)
 
     def refs(self) -> set[str]:
         """Return the ``ref`` names its value files use (``$values/...`` -> ``values``)."""
@@ -135,6 +148,10 @@ class GitSource:
         value_files: when ``path`` is a Helm chart folder, its value files (``$<ref>/...``
             or paths relative to the chart).
         release_name: when ``path`` is a Helm chart folder, the Helm release name.
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     repo_url: str
@@ -147,30 +164,47 @@ class GitSource:
 
     def __post_init__(self) -> None:
         where = "GitSource"
-        check_git_url(where, "repo_url", self.repo_url)
-        check_git_revision(where, "revision", self.revision)
+        problems: list[InvalidValueError] = []
+        collect(problems, check_git_url, where, "repo_url", self.repo_url)
+        collect(problems, check_git_revision, where, "revision", self.revision)
         if self.path is None and self.ref is None:
-            raise ConfigurationError(
-                where, "path/ref", None, "a path of manifests, a ref for value files, or both"
+            problems.append(
+                ConfigurationError(
+                    where, "path/ref", None, "a path of manifests, a ref for value files, or both"
+                )
             )
-        if self.ref is not None and not _REF.fullmatch(self.ref):
-            raise InvalidValueError(
-                where, "ref", self.ref, "letters, digits, '_' and '-' only (Argo CD's rule)"
+        if self.ref is not None and not (isinstance(self.ref, str) and _REF.fullmatch(self.ref)):
+            problems.append(
+                InvalidValueError(
+                    where, "ref", self.ref, "letters, digits, '_' and '-' only (Argo CD's rule)"
+                )
             )
         if self.path is not None and (
-            not self.path or self.path.startswith("/") or ".." in self.path.split("/")
+            not isinstance(self.path, str)
+            or not self.path
+            or self.path.startswith("/")
+            or ".." in self.path.split("/")
         ):
-            raise InvalidValueError(where, "path", self.path, "a relative repository path")
+            problems.append(
+                InvalidValueError(where, "path", self.path, "a relative repository path")
+            )
         if (self.value_files or self.release_name is not None) and self.path is None:
-            raise ConfigurationError(
-                where,
-                "value_files/release_name",
-                self.value_files or self.release_name,
-                "Helm settings need a path: the repository folder of the chart",
+            problems.append(
+                ConfigurationError(
+                    where,
+                    "value_files/release_name",
+                    self.value_files or self.release_name,
+                    "Helm settings need a path: the repository folder of the chart",
+                )
             )
         if self.release_name is not None:
-            check_dns_label(where, "release_name", self.release_name, max_length=53)
-        _check_value_files(where, self.value_files)
+            collect(
+                problems, check_dns_label, where, "release_name", self.release_name, max_length=53
+            )
+        collect(problems, _check_value_files, where, self.value_files)
+        if not isinstance(self.recurse, bool):
+            problems.append(InvalidValueError(where, "recurse", self.recurse, "True or False"))
+        raise_all(where, problems)
 
     def refs(self) -> set[str]:
         """Return the ``ref`` names its value files use (``$values/...`` -> ``values``)."""
@@ -334,6 +368,10 @@ class ApplicationProps:
             deployed).
         labels: extra labels.
         annotations: extra annotations.
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     name: str
@@ -352,41 +390,71 @@ class ApplicationProps:
     annotations: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        check_dns_label("ApplicationProps", "name", self.name, max_length=63)
-        where = f"Application({self.name})"
+        where = f"Application({self.name!s})"
+        problems: list[InvalidValueError] = []
+        collect(problems, check_dns_label, "ApplicationProps", "name", self.name, max_length=63)
         if not isinstance(self.sync_wave, int) or isinstance(self.sync_wave, bool):
-            raise InvalidValueError(where, "sync_wave", self.sync_wave, "an int such as -3 or 0")
-        check_dns_label(where, "namespace", self.namespace)
-        if not self.sources:
-            raise InvalidValueError(where, "sources", self.sources, "at least one source")
-        if not isinstance(self.project, ProjectProps):
-            raise InvalidValueError(where, "project", self.project, "a ProjectProps")
-        refs = [s.ref for s in self.sources if isinstance(s, GitSource) and s.ref]
-        if len(refs) != len(set(refs)):
-            raise ConfigurationError(
-                where,
-                "sources",
-                refs,
-                "unique ref names (Argo CD: multiple sources had the same `ref` key)",
+            problems.append(
+                InvalidValueError(where, "sync_wave", self.sync_wave, "an int such as -3 or 0")
             )
-        for source in self.sources:
-            missing = source.refs() - set(refs)
-            if missing:
-                raise ConfigurationError(
+        collect(problems, check_dns_label, where, "namespace", self.namespace)
+        if (
+            not isinstance(self.sources, tuple)
+            or not self.sources
+            or not all(isinstance(s, HelmChartSource | GitSource) for s in self.sources)
+        ):
+            problems.append(
+                InvalidValueError(
                     where,
                     "sources",
-                    sorted(missing),
+                    self.sources,
+                    "a non-empty tuple of HelmChartSource and GitSource objects",
+                )
+            )
+        if not isinstance(self.project, ProjectProps):
+            problems.append(InvalidValueError(where, "project", self.project, "a ProjectProps"))
+        if not isinstance(self.cluster, Cluster):
+            problems.append(
+                InvalidValueError(where, "cluster", self.cluster, "a Cluster(name=...|server=...)")
+            )
+        if not isinstance(self.sync_policy, SyncPolicy):
+            problems.append(
+                InvalidValueError(where, "sync_policy", self.sync_policy, "a SyncPolicy(...)")
+            )
+        if problems:
+            raise_all(where, problems)
+        refs = [s.ref for s in self.sources if isinstance(s, GitSource) and s.ref]
+        if len(refs) != len(set(refs)):
+            problems.append(
+                ConfigurationError(
+                    where,
+                    "sources",
+                    refs,
+                    "unique ref names (Argo CD: multiple sources had the same `ref` key)",
+                )
+            )
+        missing = sorted(set[str]().union(*(source.refs() for source in self.sources)) - set(refs))
+        if missing:
+            problems.append(
+                ConfigurationError(
+                    where,
+                    "sources",
+                    missing,
                     "value files may only use $<ref> of a Git source with that ref",
                 )
+            )
         if (self.pod_security is not None or self.namespace_labels) and (
             not self.sync_policy.create_namespace
         ):
-            raise ConfigurationError(
-                where,
-                "pod_security/namespace_labels",
-                self.pod_security.value if self.pod_security else self.namespace_labels,
-                "namespace labels need sync_policy.create_namespace (managedNamespaceMetadata)",
+            problems.append(
+                ConfigurationError(
+                    where,
+                    "pod_security/namespace_labels",
+                    self.pod_security.value if self.pod_security else self.namespace_labels,
+                    "namespace labels need sync_policy.create_namespace (managedNamespaceMetadata)",
+                )
             )
+        raise_all(where, problems)
 
     def check_permissions(self, where: str) -> None:
         """Refuse what the project would refuse at sync time (same meaning as Argo CD)."""
@@ -453,6 +521,11 @@ class ApplicationProps:
 class ArgoApplication(Construct):
     """An Argo CD ``Application``, checked against its project when it is constructed.
 
+    Raises:
+        InvalidValueError: ``scope`` is not a construct, or ``props`` not an ApplicationProps.
+        DuplicateError: ``scope`` already has a child called ``construct_id``.
+        PermissionDeniedError: the project does not permit a source, the destination or a kind.
+
     Example:
         >>> ArgoApplication(chart, "cert-manager", ApplicationProps(
         ...     name="cert-manager", project=platform_project,
@@ -473,6 +546,7 @@ class ArgoApplication(Construct):
         part_of: str = "gitops-platform",
         check_project: bool = True,
     ) -> None:
+        check_construct_scope("ArgoApplication", scope, construct_id)
         super().__init__(scope, construct_id)
         if not isinstance(props, ApplicationProps):
             raise InvalidValueError(self.node.path, "props", props, "an ApplicationProps")

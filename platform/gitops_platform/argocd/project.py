@@ -8,9 +8,9 @@ from typing import Any
 
 from constructs import Construct
 
-from gitops_platform.core.naming import check_dns_label
+from gitops_platform.core.naming import check_construct_scope, check_dns_label
 from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
-from gitops_platform.errors import InvalidValueError
+from gitops_platform.errors import InvalidValueError, collect, raise_all
 from gitops_platform.layout import RESOURCES_FINALIZER
 from gitops_platform.rules.argocd import KindRule, ProjectRules, resolve_cluster
 
@@ -112,6 +112,7 @@ class ProjectProps:
     Raises:
         InvalidValueError: a bad name, no repository or destination, a destination twice, or
             an ``extra`` key that a typed field owns.
+        InvalidObjectError: several of these at once (every problem of the project).
     """
 
     name: str
@@ -125,27 +126,68 @@ class ProjectProps:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        where = f"AppProject({self.name})"
-        check_dns_label("AppProject", "name", self.name)
-        if not self.source_repos:
-            raise InvalidValueError(where, "source_repos", self.source_repos, "at least one repo")
-        for repo in self.source_repos:
-            if repo in ("!*", "") or not isinstance(repo, str):
-                raise InvalidValueError(
-                    where, "source_repos", repo, "a repository URL or glob; '!*' is invalid"
-                )
-        if not self.destinations:
-            raise InvalidValueError(
-                where, "destinations", self.destinations, "at least one destination"
+        where = f"AppProject({self.name!s})"
+        problems: list[InvalidValueError] = []
+        collect(problems, check_dns_label, "AppProject", "name", self.name)
+        if not isinstance(self.description, str):
+            problems.append(
+                InvalidValueError(where, "description", self.description, "one line of text")
             )
-        seen = set()
-        for dest in self.destinations:
-            key = (dest.name, dest.server, dest.namespace)
-            if key in seen:
-                raise InvalidValueError(
-                    where, "destinations", dest.as_dict(), "each destination once"
+        if not isinstance(self.source_repos, tuple) or not self.source_repos:
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "source_repos",
+                    self.source_repos,
+                    "a non-empty tuple of repository URLs or globs",
                 )
-            seen.add(key)
+            )
+        else:
+            for repo in self.source_repos:
+                if not isinstance(repo, str) or repo in ("!*", ""):
+                    problems.append(
+                        InvalidValueError(
+                            where,
+                            "source_repos",
+                            repo,
+                            "a repository URL or glob; '!*' is invalid",
+                        )
+                    )
+        if not isinstance(self.destinations, tuple) or not self.destinations:
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "destinations",
+                    self.destinations,
+                    "a non-empty tuple of Destination objects",
+                )
+            )
+        else:
+            seen = set()
+            for dest in self.destinations:
+                if not isinstance(dest, Destination):
+                    problems.append(
+                        InvalidValueError(
+                            where, "destinations", dest, "Destination(name=...|server=..., ...)"
+                        )
+                    )
+                    continue
+                key = (dest.name, dest.server, dest.namespace)
+                if key in seen:
+                    problems.append(
+                        InvalidValueError(
+                            where, "destinations", dest.as_dict(), "each destination once"
+                        )
+                    )
+                seen.add(key)
+        if not isinstance(self.sync_wave, int) or isinstance(self.sync_wave, bool):
+            problems.append(
+                InvalidValueError(where, "sync_wave", self.sync_wave, "an int such as -10")
+            )
+        if not isinstance(self.extra, dict):
+            problems.append(InvalidValueError(where, "extra", self.extra, "a dict of spec fields"))
+        if problems:
+            raise_all(where, problems)
         owned = sorted(set(self.extra) & set(self._typed_spec()))
         if owned:
             raise InvalidValueError(
@@ -215,6 +257,10 @@ class ProjectProps:
 class AppProject(Construct):
     """An Argo CD ``AppProject`` object.
 
+    Raises:
+        InvalidValueError: ``scope`` is not a construct, or ``props`` not a ProjectProps.
+        DuplicateError: ``scope`` already has a child called ``construct_id``.
+
     Example:
         >>> AppProject(chart, "platform", ProjectProps(
         ...     name="platform", description="Platform services",
@@ -231,6 +277,7 @@ class AppProject(Construct):
         namespace: str = "argocd",
         part_of: str = "gitops-platform",
     ) -> None:
+        check_construct_scope("AppProject", scope, construct_id)
         super().__init__(scope, construct_id)
         if not isinstance(props, ProjectProps):
             raise InvalidValueError(self.node.path, "props", props, "a ProjectProps")

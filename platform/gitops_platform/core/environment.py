@@ -16,7 +16,13 @@ from gitops_platform.core.naming import (
     check_https_url,
     check_source_repo_url,
 )
-from gitops_platform.errors import ConfigurationError, DuplicateError, InvalidValueError
+from gitops_platform.errors import (
+    ConfigurationError,
+    DuplicateError,
+    InvalidValueError,
+    collect,
+    raise_all,
+)
 
 __all__ = [
     "SYSTEM_NAMESPACES",
@@ -27,6 +33,7 @@ __all__ = [
     "PlatformSpec",
     "PodSecurity",
     "Sizing",
+    "check_environment_mapping",
 ]
 
 #: Namespaces the cluster itself manages: no component is released into them and no Argo CD
@@ -35,6 +42,31 @@ SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _QUANTITY = re.compile(r"^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$")
+
+
+def check_environment_mapping(owner: str, field_name: str, value: object, allowed: str) -> None:
+    """Check that a per-environment field is a mapping from environment names.
+
+    Components call it from ``__post_init__``, so that a wrong type is refused when the
+    component is built; :meth:`PlatformSpec.per_environment` later checks the keys against the
+    platform's environments and the type of each entry.
+
+    Args:
+        owner: the component or object the field belongs to (e.g. ``CertManager``).
+        field_name: the field (e.g. ``issuers``).
+        value: the field's value.
+        allowed: what each entry is (e.g. ``a SelfSignedIssuer or AcmeIssuer``).
+
+    Raises:
+        ConfigurationError: ``value`` is not a mapping, or a key is not a string.
+    """
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise ConfigurationError(
+            owner,
+            field_name,
+            value,
+            f"a mapping from environment name to {allowed}, e.g. {{'dev': ...}}",
+        )
 
 
 class PodSecurity(enum.Enum):
@@ -84,6 +116,10 @@ class Sizing:
         memory_request: default memory request.
         memory_limit: default memory limit (CPU is deliberately not limited: throttling hurts
             latency more than it protects neighbours).
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     replicas: int = 1
@@ -92,16 +128,27 @@ class Sizing:
     memory_limit: str = "256Mi"
 
     def __post_init__(self) -> None:
-        if not isinstance(self.replicas, int) or isinstance(self.replicas, bool):
-            raise InvalidValueError("Sizing", "replicas", self.replicas, "an integer from 1 to 10")
-        if not 1 <= self.replicas <= 10:
-            raise InvalidValueError("Sizing", "replicas", self.replicas, "an integer from 1 to 10")
+        problems: list[InvalidValueError] = []
+        if (
+            not isinstance(self.replicas, int)
+            or isinstance(self.replicas, bool)
+            or not 1 <= self.replicas <= 10
+        ):
+            problems.append(
+                InvalidValueError("Sizing", "replicas", self.replicas, "an integer from 1 to 10")
+            )
         for name in ("cpu_request", "memory_request", "memory_limit"):
             value = getattr(self, name)
             if not isinstance(value, str) or not _QUANTITY.fullmatch(value):
-                raise InvalidValueError(
-                    "Sizing", name, value, "a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi"
+                problems.append(
+                    InvalidValueError(
+                        "Sizing",
+                        name,
+                        value,
+                        "a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi",
+                    )
                 )
+        raise_all("Sizing", problems)
 
     def pod_values(self) -> dict[str, Any]:
         """Return a controller's usual chart values: replicas, resources, disruption budget.
@@ -216,6 +263,10 @@ class Environment:
         endpoints: where each :class:`External` service is in this environment (CIDR blocks
             and ports); a flow to a service the environment does not list is refused when
             the network policies are generated.
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     name: str
@@ -226,33 +277,44 @@ class Environment:
     endpoints: Mapping[External, ExternalEndpoint] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        check_dns_label("Environment", "name", self.name, max_length=20)
-        where = f"Environment({self.name})"
+        problems: list[InvalidValueError] = []
+        collect(problems, check_dns_label, "Environment", "name", self.name, max_length=20)
+        where = f"Environment({self.name!s})"
         if not isinstance(self.base_domain, str) or not _DOMAIN.fullmatch(self.base_domain):
-            raise InvalidValueError(
-                where,
-                "base_domain",
-                self.base_domain,
-                "a lower-case DNS name such as dev.example.com",
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "base_domain",
+                    self.base_domain,
+                    "a lower-case DNS name such as dev.example.com",
+                )
             )
         if not isinstance(self.cluster, Cluster):
-            raise InvalidValueError(
-                where, "cluster", self.cluster, "a Cluster(name=...|server=...)"
+            problems.append(
+                InvalidValueError(where, "cluster", self.cluster, "a Cluster(name=...|server=...)")
             )
-        check_git_revision(where, "revision", self.revision)
+        collect(problems, check_git_revision, where, "revision", self.revision)
         if not isinstance(self.sizing, Sizing):
-            raise InvalidValueError(where, "sizing", self.sizing, "a Sizing(...)")
+            problems.append(InvalidValueError(where, "sizing", self.sizing, "a Sizing(...)"))
         if not isinstance(self.endpoints, Mapping):
-            raise InvalidValueError(
-                where, "endpoints", self.endpoints, "a mapping of External to ExternalEndpoint"
-            )
-        for key, value in self.endpoints.items():
-            if not isinstance(key, External):
-                raise InvalidValueError(where, "endpoints", key, "External.<service> keys")
-            if not isinstance(value, ExternalEndpoint):
-                raise InvalidValueError(
-                    where, f"endpoints[{key.value}]", value, "an ExternalEndpoint(...)"
+            problems.append(
+                InvalidValueError(
+                    where, "endpoints", self.endpoints, "a mapping of External to ExternalEndpoint"
                 )
+            )
+        else:
+            for key, value in self.endpoints.items():
+                if not isinstance(key, External):
+                    problems.append(
+                        InvalidValueError(where, "endpoints", key, "External.<service> keys")
+                    )
+                elif not isinstance(value, ExternalEndpoint):
+                    problems.append(
+                        InvalidValueError(
+                            where, f"endpoints[{key.value}]", value, "an ExternalEndpoint(...)"
+                        )
+                    )
+        raise_all(where, problems)
         object.__setattr__(
             self, "endpoints", dict(sorted(self.endpoints.items(), key=lambda kv: kv[0].value))
         )
@@ -294,6 +356,10 @@ class PlatformSpec:
             are repository paths).
         app_source_repos: repositories application teams deploy from (the ``apps``
             project); the platform repository is always allowed.
+
+    Raises:
+        InvalidValueError: one field is not allowed (the message names it and what is).
+        InvalidObjectError: several are not; every problem is reported at once.
     """
 
     name: str
@@ -305,45 +371,83 @@ class PlatformSpec:
     app_source_repos: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        check_dns_label("PlatformSpec", "name", self.name)
-        check_git_url("PlatformSpec", "repo_url", self.repo_url)
-        check_git_revision("PlatformSpec", "root_revision", self.root_revision)
-        check_dns_label("PlatformSpec", "argocd_namespace", self.argocd_namespace)
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_./-]*", self.tree_prefix) or ".." in self.tree_prefix:
-            raise InvalidValueError(
-                "PlatformSpec", "tree_prefix", self.tree_prefix, "a relative path such as dist"
+        problems: list[InvalidValueError] = []
+        collect(problems, check_dns_label, "PlatformSpec", "name", self.name)
+        collect(problems, check_git_url, "PlatformSpec", "repo_url", self.repo_url)
+        collect(problems, check_git_revision, "PlatformSpec", "root_revision", self.root_revision)
+        collect(
+            problems, check_dns_label, "PlatformSpec", "argocd_namespace", self.argocd_namespace
+        )
+        if (
+            not isinstance(self.tree_prefix, str)
+            or not re.fullmatch(r"[a-z0-9][a-z0-9_./-]*", self.tree_prefix)
+            or ".." in self.tree_prefix
+        ):
+            problems.append(
+                InvalidValueError(
+                    "PlatformSpec", "tree_prefix", self.tree_prefix, "a relative path such as dist"
+                )
             )
-        for repo in self.app_source_repos:
-            check_source_repo_url("PlatformSpec", "app_source_repos", repo)
+        if isinstance(self.app_source_repos, tuple):
+            for repo in self.app_source_repos:
+                collect(problems, check_source_repo_url, "PlatformSpec", "app_source_repos", repo)
+        else:
+            problems.append(
+                InvalidValueError(
+                    "PlatformSpec",
+                    "app_source_repos",
+                    self.app_source_repos,
+                    "a tuple of repository URLs",
+                )
+            )
         if not isinstance(self.environments, tuple) or not self.environments:
-            raise InvalidValueError(
-                "PlatformSpec",
-                "environments",
-                self.environments,
-                "a non-empty tuple of Environment objects",
+            problems.append(
+                InvalidValueError(
+                    "PlatformSpec",
+                    "environments",
+                    self.environments,
+                    "a non-empty tuple of Environment objects",
+                )
             )
-        seen: dict[str, Environment] = {}
+        else:
+            problems.extend(self._environment_problems())
+        raise_all("PlatformSpec", problems)
+
+    def _environment_problems(self) -> list[InvalidValueError]:
+        problems: list[InvalidValueError] = []
+        seen: set[str] = set()
+        reported: set[str] = set()
         clusters: dict[tuple[str | None, str | None], str] = {}
         for env in self.environments:
             if not isinstance(env, Environment):
-                raise InvalidValueError("PlatformSpec", "environments", env, "Environment objects")
-            if env.name in seen:
-                raise DuplicateError(
-                    "PlatformSpec",
-                    "environments",
-                    env.name,
-                    "unique environment names; this one is given twice",
+                problems.append(
+                    InvalidValueError("PlatformSpec", "environments", env, "Environment objects")
+                )
+                continue
+            if env.name in seen and env.name not in reported:
+                reported.add(env.name)
+                problems.append(
+                    DuplicateError(
+                        "PlatformSpec",
+                        "environments",
+                        env.name,
+                        "unique environment names; this one is given twice",
+                    )
                 )
             key = (env.cluster.name, env.cluster.server)
             if key in clusters:
-                raise DuplicateError(
-                    f"PlatformSpec/{env.name}",
-                    "cluster",
-                    env.cluster,
-                    f"one environment per cluster; environment {clusters[key]!r} already uses it",
+                problems.append(
+                    DuplicateError(
+                        f"PlatformSpec/{env.name}",
+                        "cluster",
+                        env.cluster,
+                        f"one environment per cluster; environment {clusters[key]!r} "
+                        "already uses it",
+                    )
                 )
-            seen[env.name] = env
-            clusters[key] = env.name
+            seen.add(env.name)
+            clusters.setdefault(key, env.name)
+        return problems
 
     def environment(self, name: str) -> Environment:
         """Return the environment called ``name``."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
-from gitops_platform.errors import InvalidValueError
+from constructs import Construct
+
+from gitops_platform.errors import DuplicateError, InvalidValueError
 from gitops_platform.rules.versions import is_exact_version
 
 __all__ = [
     "DNS_LABEL",
     "check_chart_repo_url",
+    "check_construct_scope",
     "check_dns_label",
     "check_exact_version",
     "check_git_revision",
@@ -108,6 +111,40 @@ def check_https_url(path: str, field: str, value: object) -> str:
             path, field, value, "an https:// URL without credentials, query or fragment"
         )
     return value
+
+
+def check_construct_scope(kind: str, scope: object, construct_id: object) -> None:
+    """Check that a construct of ``kind`` can be added to ``scope`` under ``construct_id``.
+
+    Run before the construct is created, so that the user sees the library's error rather
+    than the one raised across the jsii boundary.
+
+    Args:
+        kind: the construct class being created (for the message), e.g. ``AppProject``.
+        scope: the parent construct (a chart, usually).
+        construct_id: the id the new construct takes in ``scope``.
+
+    Raises:
+        InvalidValueError: ``scope`` is not a construct, or ``construct_id`` is not a
+            non-empty string.
+        DuplicateError: ``scope`` already has a child called ``construct_id``.
+    """
+    if not isinstance(scope, Construct):
+        raise InvalidValueError(
+            f"{kind}({construct_id!s})", "scope", scope, "a construct, such as a cdk8s Chart"
+        )
+    if not isinstance(construct_id, str) or not construct_id:
+        raise InvalidValueError(
+            f"{scope.node.path}/{kind}", "id", construct_id, "a non-empty string"
+        )
+    if scope.node.try_find_child(construct_id) is not None:
+        raise DuplicateError(
+            f"{scope.node.path}/{construct_id}",
+            "id",
+            construct_id,
+            f"an id not yet used in {scope.node.path or 'the app'} "
+            "(construct ids are unique among siblings)",
+        )
 
 
 def _is_oci(value: str) -> bool:

@@ -20,7 +20,12 @@ from gitops_platform.component import (
     SecretStoreRef,
     SingleChartComponent,
 )
-from gitops_platform.core.environment import Environment, External, PlatformSpec
+from gitops_platform.core.environment import (
+    Environment,
+    External,
+    PlatformSpec,
+    check_environment_mapping,
+)
 from gitops_platform.core.naming import check_dns_label, check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
 from gitops_platform.errors import InvalidValueError
@@ -104,6 +109,9 @@ class ExternalSecrets(SingleChartComponent):
     name: str = "external-secrets"
     namespace: str = "external-secrets"
     delivery: Delivery = _DELIVERY
+
+    def __post_init__(self) -> None:
+        check_environment_mapping("ExternalSecrets", "stores", self.stores, "a VaultStore")
 
     @property
     def store(self) -> SecretStoreRef:

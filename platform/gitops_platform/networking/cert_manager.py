@@ -25,7 +25,12 @@ from gitops_platform.component import (
     PlatformComponent,
     SingleChartComponent,
 )
-from gitops_platform.core.environment import Environment, External, PlatformSpec
+from gitops_platform.core.environment import (
+    Environment,
+    External,
+    PlatformSpec,
+    check_environment_mapping,
+)
 from gitops_platform.core.naming import check_dns_label, check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
 from gitops_platform.errors import InvalidValueError, raise_all
@@ -122,6 +127,11 @@ class CertManager(SingleChartComponent):
     name: str = "cert-manager"
     namespace: str = "cert-manager"
     delivery: Delivery = _DELIVERY
+
+    def __post_init__(self) -> None:
+        check_environment_mapping(
+            "CertManager", "issuers", self.issuers, "a SelfSignedIssuer or AcmeIssuer"
+        )
 
     @property
     def issuer(self) -> IssuerRef:

@@ -21,6 +21,7 @@ from gitops_platform.component import (
 )
 from gitops_platform.core.environment import Environment, External, PlatformSpec
 from gitops_platform.core.naming import check_dns_label
+from gitops_platform.errors import InvalidValueError
 from gitops_platform.network.flows import Flow, Port, Workload
 
 __all__ = ["Traefik"]
@@ -38,10 +39,23 @@ class Traefik(SingleChartComponent):
     Ingresses' ``cert-manager.io/cluster-issuer`` annotation. Consumers take this component
     and read :attr:`ingress_class`.
 
+    A second instance in the same cluster (an internal ingress, say) must neither claim the
+    default IngressClass nor install the CRDs the first one installs (two Applications owning
+    the same object keep overwriting and pruning it)::
+
+        Traefik(name="ingress-internal", namespace="traefik-internal",
+                class_name="internal", default_class=False, install_crds=False)
+
     Attributes:
         version: the chart version (chart 41.x ships Traefik v3.7).
         image_tag: the Traefik image tag (pinned; the chart default follows its appVersion).
         class_name: the name of the IngressClass it creates and serves.
+        default_class: whether that IngressClass is the cluster's default (annotated
+            ``ingressclass.kubernetes.io/is-default-class: "true"``); at most one per cluster.
+            Default ``True``.
+        install_crds: whether the chart's ``crds/`` folder (Traefik's CRDs) is installed;
+            ``False`` sets Argo CD's ``skipCrds`` on the Helm source, for a second instance in
+            a cluster whose CRDs another instance installs. Default ``True``.
         name: the component's name (default ``ingress``).
         namespace: its namespace (default ``traefik``).
     """
@@ -54,12 +68,17 @@ class Traefik(SingleChartComponent):
     version: str = "41.3.0"
     image_tag: str = "v3.7.11"
     class_name: str = "traefik"
+    default_class: bool = True
+    install_crds: bool = True
     name: str = "ingress"
     namespace: str = "traefik"
     delivery: Delivery = _DELIVERY
 
     def __post_init__(self) -> None:
         check_dns_label("Traefik", "class_name", self.class_name)
+        for option in ("default_class", "install_crds"):
+            if not isinstance(getattr(self, option), bool):
+                raise InvalidValueError("Traefik", option, getattr(self, option), "a bool")
 
     @property
     def ingress_class(self) -> IngressClassRef:
@@ -117,6 +136,7 @@ class Traefik(SingleChartComponent):
             chart="traefik",
             version=self.version,
             release_name="traefik",
+            skip_crds=not self.install_crds,
         )
 
     def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
@@ -126,7 +146,7 @@ class Traefik(SingleChartComponent):
             "image": {"tag": self.image_tag},
             "ingressClass": {
                 "enabled": True,
-                "isDefaultClass": True,
+                "isDefaultClass": self.default_class,
                 "name": self.class_name,
             },
             "providers": {

@@ -15,12 +15,14 @@ The rules, applied to a tree of values (mappings, lists, scalars):
   or a setting about a credential that is not one (``tokenUrl``, ``secretType``,
   ``tokenTTL``: a URL, a type name, a duration), or is on the reviewed allow-list
   (:class:`AllowedKey`);
-* a **literal** is a string that is not a reference: not blank, not ``${VAR}``, ``$(VAR)`` or
-  ``{{ template }}``. Numbers and booleans are settings, not literals;
+* a **literal** is a string that is not a reference (not blank, not ``${VAR}``, ``$(VAR)`` or
+  ``{{ template }}``) or a number (``password: 12345`` is a PIN-like credential, and YAML
+  reads an unquoted digit string as a number). Booleans are switches, never a credential;
 * a literal credential is a literal under a credential name, directly or as an item of a list
-  under one (``password: [hunter2]``), or the ``value`` of a ``{name, value}`` pair whose
-  name (its last ``.``-separated segment) is a credential name (an env entry
-  ``{name: DB_PASSWORD, value: hunter2}``, a Helm parameter).
+  under one (``password: [hunter2]``); the ``value`` or ``data`` of a mapping under a
+  credential name, or of a mapping in a list under one (``password: {value: hunter2}``); or
+  the ``value`` of a ``{name, value}`` pair whose name (its last ``.``-separated segment) is a
+  credential name (an env entry ``{name: DB_PASSWORD, value: hunter2}``, a Helm parameter).
 
 The patterns are RE2-compatible regular expressions, so that Rego's ``regex.match`` (the policy)
 and Python's :mod:`re` read them alike.
@@ -195,7 +197,15 @@ class CredentialKeys:
         return all(normalized(entry.key) != flat for entry in self.allowed)
 
     def is_literal(self, value: object) -> bool:
-        """Whether ``value`` is a literal string (not blank, not a placeholder or template)."""
+        """Whether ``value`` is a literal: a number, or a string that is not a reference.
+
+        A reference string is blank, a placeholder or a template (:attr:`reference_values`);
+        a boolean is never a literal.
+        """
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int | float):
+            return True
         return isinstance(value, str) and not any(
             _compiled(p).search(value) for p in self.reference_values
         )
@@ -290,10 +300,25 @@ def _walk(data: Any, prefix: str, keys: CredentialKeys) -> Iterator[str]:
                 for i, item in enumerate(value):
                     if keys.is_literal(item):
                         yield _join(path, i)
+                    yield from _held(item, _join(path, i), keys)
+            elif credential:
+                yield from _held(value, path, keys)
             yield from _walk(value, path, keys)
     elif isinstance(data, Sequence) and not isinstance(data, str | bytes):
         for i, item in enumerate(data):
             yield from _walk(item, _join(prefix, i), keys)
+
+
+#: Keys of a mapping under a credential name that hold the credential itself.
+_HOLDERS = ("value", "data")
+
+
+def _held(data: Any, prefix: str, keys: CredentialKeys) -> Iterator[str]:
+    """The ``value``/``data`` literals of a mapping found under a credential name."""
+    if isinstance(data, Mapping):
+        for holder in _HOLDERS:
+            if holder in data and keys.is_literal(data[holder]):
+                yield _join(prefix, holder)
 
 
 def check_no_secret_literals(

@@ -31,6 +31,7 @@ __all__ = [
     "ArgoInventory",
     "GitPathRender",
     "RepoPrefix",
+    "source_field_location",
     "walk_from_root",
 ]
 
@@ -291,6 +292,48 @@ def walk_from_root(tree: Tree, builds: dict[str, Build], paths: RepoPrefix) -> A
                 elif _is(document.obj, "AppProject"):
                     inventory.projects.setdefault(_name(document.obj), document)
     return inventory
+
+
+def source_field_location(
+    tree: Tree, app: ArgoApp, source: AppSource, key: str
+) -> tuple[str, str, str]:
+    """The file to edit for one field of an Application's source: ``(file, document, field)``.
+
+    An Application rendered by kustomize (an environment's overlay of a shared Application) is
+    reported by its build (``kustomize build infra/clusters/dev``), which nobody edits. When
+    exactly one Application of the tree's own manifests has a source at the same field path
+    with the same repository, chart, path and value of ``key``, that manifest is where the value
+    is written, and it is returned instead. An overlay that changes the value (so no manifest
+    holds it) keeps the build as the location.
+
+    Args:
+        tree: the tree.
+        app: the Application as Argo CD would create it.
+        source: one of its sources.
+        key: the source's field (``targetRevision``).
+
+    Returns:
+        The file (tree-relative), the object (``Kind/namespace/name``) and the field path.
+
+    """
+    fallback = (app.document.origin, app.document.ref, f"{source.field}.{key}")
+    if tree.documents_of(app.document.origin):
+        return fallback
+    value = source.raw.get(key)
+    found: set[tuple[str, str, str]] = set()
+    for document in tree.documents:
+        if not _is(document.obj, "Application"):
+            continue
+        for candidate in ArgoApp(document).sources:
+            if (
+                candidate.field == source.field
+                and candidate.repo_url == source.repo_url
+                and candidate.chart == source.chart
+                and candidate.path == source.path
+                and candidate.raw.get(key) == value
+            ):
+                found.add((document.origin, document.ref, f"{candidate.field}.{key}"))
+    return found.pop() if len(found) == 1 else fallback
 
 
 def _render(tree: Tree, builds: dict[str, Build], folder: str, source: AppSource) -> list[Document]:

@@ -19,6 +19,12 @@ Helm chart sources, ``helm template`` (Helm 4, as Argo CD 3.5) runs on the chart
 * ``--include-crds`` unless ``helm.skipCrds``; ``--skip-tests`` for ``helm.skipTests``;
   ``--skip-schema-validation`` for ``helm.skipSchemaValidation``.
 
+A Git path source whose folder in the tree holds a ``Chart.yaml`` (a chart kept in the
+repository and copied into the tree) is a Helm source too: Argo CD renders that folder with
+``helm template`` and the source's ``helm`` block, exactly as above, so it is rendered here per
+environment with the same values (Argo CD 3.5 ``docs/user-guide/helm.md``: "Helm" is detected
+for a Git path holding ``Chart.yaml``).
+
 Objects whose only Helm hooks are ones Argo CD does not support (``test``, ``test-success``,
 ``test-failure``, ``pre-rollback``, ``post-rollback``) are left out of the output, as Argo CD
 never applies them (Argo CD 3.5 ``docs/user-guide/helm.md``, "Helm Hooks" and "Helm
@@ -48,7 +54,13 @@ from typing import Any
 
 import yaml
 
-from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
+from gitops_platform.validation.argo_tree import (
+    AppSource,
+    ArgoApp,
+    ArgoInventory,
+    RepoPrefix,
+    source_field_location,
+)
 from gitops_platform.validation.chart_source import ChartArchive, ChartFetcher, ChartRef, helm_env
 from gitops_platform.validation.helm_values import user_values
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
@@ -114,6 +126,45 @@ def chart_ref(source: AppSource) -> ChartRef:
     return ChartRef(source.repo_url, str(source.chart), source.revision)
 
 
+def tree_chart_folder(
+    source: AppSource, tree: Tree, paths: RepoPrefix, inventory: ArgoInventory
+) -> str | None:
+    """The tree folder of a Git path source that is a Helm chart (holds ``Chart.yaml``), if any.
+
+    Args:
+        source: an Application source.
+        tree: the tree.
+        paths: how repository paths map onto the tree.
+        inventory: the walk (to tell which repository the tree is).
+
+    Returns:
+        The tree-relative chart folder, or ``None`` for a chart repository source, a source of
+        another repository, or a folder without ``Chart.yaml``.
+
+    """
+    if source.chart is not None or source.path is None:
+        return None
+    if not inventory.is_this_repo(source.repo_url):
+        return None
+    folder = paths.to_tree(source.path)
+    if folder is None or not (tree.root / folder / "Chart.yaml").is_file():
+        return None
+    return folder
+
+
+def _folder_archive(source: AppSource, root: Path, folder: str) -> ChartArchive:
+    """A chart folder of the tree as an archive: its path, its files' digest."""
+    hasher = hashlib.sha256()
+    base = root / folder
+    for path in sorted(p for p in base.rglob("*") if p.is_file()):
+        hasher.update(path.relative_to(base).as_posix().encode() + b"\0")
+        hasher.update(path.read_bytes() + b"\0")
+    ref = ChartRef(source.repo_url, folder, "at each environment's pin")
+    return ChartArchive(
+        ref, base, "the chart folder of the validated tree", digest=hasher.hexdigest()
+    )
+
+
 def applied_by_argocd(obj: dict[str, Any]) -> bool:
     """Whether Argo CD applies a rendered object (hooks it does not support are ignored)."""
     annotations = (obj.get("metadata") or {}).get("annotations") or {}
@@ -159,6 +210,7 @@ class _Job:
     app: ArgoApp
     source: AppSource
     archive: ChartArchive | None = None
+    folder: str | None = None
 
     @property
     def env(self) -> str | None:
@@ -177,10 +229,15 @@ class _Job:
     @property
     def origin(self) -> str:
         where = f"env {self.env}, " if self.env else ""
+        chart = self.folder or self.source.chart
         return (
-            f"helm template {self.release} {self.source.chart} {self.source.revision} "
+            f"helm template {self.release} {chart} {self.source.revision} "
             f"[{where}Application {self.app.name}]"
         )
+
+    @property
+    def label(self) -> str:
+        return self.folder or chart_ref(self.source).label
 
 
 @dataclass
@@ -225,10 +282,10 @@ def render_platform_charts(
         )
 
     jobs = [
-        _Job(0, app, source)
+        _Job(0, app, source, folder=tree_chart_folder(source, tree, paths, inventory))
         for app in inventory.apps
         for source in app.sources
-        if source.chart is not None
+        if source.chart is not None or tree_chart_folder(source, tree, paths, inventory)
     ]
     for number, job in enumerate(jobs):
         job.number = number
@@ -237,26 +294,35 @@ def render_platform_charts(
     helm = charts.helm
     if helm is None:
         return result(Status.FAILED, [missing_tool("helm", RENDER_STEP)], ""), []
-    refs = sorted({chart_ref(j.source) for j in jobs}, key=lambda r: (r.chart, r.version))
-    with ThreadPoolExecutor(max_workers=min(4, len(refs))) as pool:
-        fetched = dict(zip(refs, pool.map(charts.fetch, refs), strict=True))
+    refs = sorted(
+        {chart_ref(j.source) for j in jobs if j.folder is None}, key=lambda r: (r.chart, r.version)
+    )
+    fetched: dict[ChartRef, ChartArchive] = {}
+    if refs:
+        with ThreadPoolExecutor(max_workers=min(4, len(refs))) as pool:
+            fetched = dict(zip(refs, pool.map(charts.fetch, refs), strict=True))
+    folders = {j.folder: _folder_archive(j.source, tree.root, j.folder) for j in jobs if j.folder}
     findings: list[Finding] = []
     unreachable: dict[str, str] = {}
     ready: list[_Job] = []
     for job in jobs:
-        job.archive = fetched[chart_ref(job.source)]
+        job.archive = folders[job.folder] if job.folder else fetched[chart_ref(job.source)]
         if job.archive.path is not None:
             ready.append(job)
         elif job.archive.unreachable:
             unreachable[job.source.repo_url] = job.archive.problem
         else:
+            file, document, where = source_field_location(
+                tree, job.app, job.source, "targetRevision"
+            )
             findings.append(
                 Finding(
-                    job.app.document.origin,
+                    file,
                     RENDER_STEP,
-                    f"{job.archive.problem} (env {job.env or '-'}; {job.archive.origin})",
-                    job.app.document.ref,
-                    f"{job.source.field}.targetRevision",
+                    f"{job.archive.problem} (env {job.env or '-'}; Application {job.app.name}; "
+                    f"{job.archive.origin})",
+                    document,
+                    where,
                 )
             )
     workdir.mkdir(parents=True, exist_ok=True)
@@ -287,7 +353,10 @@ def render_platform_charts(
         findings.extend(output.problems)
         if output.rendered is not None:
             outputs.append(output.rendered)
-    detail = _detail(jobs, outputs, fetched, charts, f"{reused} of {2 * len(ready)} renders cached")
+    detail = _detail(
+        jobs, outputs, {**fetched, **{a.ref: a for a in folders.values()}}, charts,
+        f"{reused} of {2 * len(ready)} renders cached",
+    )  # fmt: skip
     if findings:
         return result(Status.FAILED, findings, f"{detail}; {len(findings)} problems"), outputs
     if unreachable:
@@ -427,7 +496,7 @@ def _template(
         documents,
         app.document.ref,
         job.env,
-        chart_ref(source).label,
+        job.label,
         archive.origin,
         len(objects) - len(kept),
     )

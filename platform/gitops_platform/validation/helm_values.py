@@ -33,6 +33,7 @@ import copy
 import fnmatch
 import io
 import json
+import re
 import tarfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +44,13 @@ from typing import Any
 import jsonschema
 import yaml
 
-from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory, RepoPrefix
+from gitops_platform.validation.argo_tree import (
+    AppSource,
+    ArgoApp,
+    ArgoInventory,
+    RepoPrefix,
+    source_field_location,
+)
 from gitops_platform.validation.chart_source import ChartArchive, ChartFetcher, ChartRef
 from gitops_platform.validation.report import Finding, Status, StepResult
 from gitops_platform.validation.tree import Tree
@@ -110,6 +117,13 @@ UNDECLARED_KEYS: tuple[UndeclaredKey, ...] = (
         "*.extraEnvs",
         "gatekeeper 3.23.0 templates/_helpers.tpl: controllerManager.extraEnvs and "
         "audit.extraEnvs are appended to each container's env",
+    ),
+    UndeclaredKey(
+        "backstage",
+        "upstream.backstage.appConfig.*",
+        "backstage (upstream chart, RHDH's alias upstream) templates/app-config-configmap.yaml: "
+        "backstage.appConfig is rendered whole into the app-config ConfigMap; it is free-form "
+        "Backstage configuration, of which values.yaml shows only RHDH's defaults",
     ),
 )
 
@@ -405,12 +419,39 @@ def schema_errors(
         for error in errors:
             message = error.message if len(error.message) <= 300 else error.message[:300] + "..."
             path = (*prefix, *(str(p) for p in error.absolute_path))
+            extra = _additional_keys(error)
+            if extra:  # one finding per key, located at the key (its file and dotted path)
+                found.extend(
+                    (
+                        (*path, key),
+                        f"unknown key '{key}': the schema allows no other properties here",
+                        f"{chart.path}/values.schema.json",
+                    )
+                    for key in extra
+                )
+                continue
             found.append((path, message, f"{chart.path}/values.schema.json"))
     for key, (sub, condition) in chart.subcharts.items():
         if _enabled(condition, values):
             own = values.get(key)
             found.extend(schema_errors(sub, own if isinstance(own, dict) else {}, (*prefix, key)))
     return found
+
+
+def _additional_keys(error: Any) -> list[str]:
+    """The keys an ``additionalProperties`` violation refuses (empty for any other error)."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    properties = schema.get("properties")
+    declared = properties if isinstance(properties, dict) else {}
+    patterns = schema.get("patternProperties")
+    regexes = [str(p) for p in patterns] if isinstance(patterns, dict) else []
+    return [
+        str(key)
+        for key in error.instance
+        if key not in declared and not any(re.search(p, str(key)) for p in regexes)
+    ]
 
 
 _MISSING = object()
@@ -467,6 +508,31 @@ def _globals(chart: ChartFiles) -> dict[str, Any]:
     return merged
 
 
+#: Map names whose keys are data (label or annotation keys), never option names.
+_DATA_MAP_SUFFIXES = ("labels", "Labels", "annotations", "Annotations")
+#: Map names holding a Kubernetes ``(Pod)SecurityContext``, rendered verbatim (``toYaml``): open
+#: to every field of that type, which the kubeconform step checks in the rendered object.
+_KUBERNETES_MAP_SUFFIXES = ("securityContext", "SecurityContext")
+
+
+def _open_map(key: str, default: dict[str, Any], schema: Any, root: dict[str, Any]) -> bool:
+    """Whether a map takes any key, even though its default is not empty.
+
+    A Kubernetes security context (``*securityContext``/``*SecurityContext``) takes every
+    field of its type. A label or annotation map (named ``*labels``, ``*Labels``,
+    ``*annotations`` or ``*Annotations``, or whose default keys are all label keys such as
+    ``vector.dev/exclude``) holds data keys;
+    a map whose schema says ``additionalProperties: true`` (or gives a schema for them) is
+    declared open by the chart.
+    """
+    if key.endswith(_DATA_MAP_SUFFIXES + _KUBERNETES_MAP_SUFFIXES):
+        return True
+    if all("/" in k or "." in k for k in default):
+        return True
+    node = _deref(schema, root) if schema is not None else None
+    return isinstance(node, dict) and node.get("additionalProperties", False) not in (False, None)
+
+
 def unknown_keys(chart: ChartFiles, values: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
     """Keys of ``values`` (the Application's own, before defaults) that ``chart`` ignores.
 
@@ -518,7 +584,12 @@ def unknown_keys(chart: ChartFiles, values: dict[str, Any]) -> list[tuple[tuple[
                 if isinstance(value, dict) and sub_schema is not None:
                     walk(owner, value, {}, sub_schema, here, False)
                 continue
-            if isinstance(value, dict) and isinstance(default, dict) and default:
+            if (
+                isinstance(value, dict)
+                and isinstance(default, dict)
+                and default
+                and not _open_map(str(key), default, sub_schema, root)
+            ):
                 walk(owner, value, default, sub_schema, here, False)
 
     walk(chart, values, chart.defaults, chart.schema, (), True)
@@ -570,11 +641,8 @@ def run_helm_values(
         entry = loaded[ref]
         if entry.chart is None:
             if entry.problem:
-                findings.append(
-                    Finding(
-                        app.document.origin, STEP, entry.problem, app.document.ref, source.field
-                    )
-                )
+                file, document, where = source_field_location(tree, app, source, "targetRevision")
+                findings.append(Finding(file, STEP, entry.problem, document, where))
             else:
                 unavailable.add(f"{ref.label} ({entry.archive.problem})")
             continue
@@ -638,6 +706,8 @@ def _check(
             )
         )
     for path, owner in unknown_keys(chart, given.values):
+        if any(dotted == ".".join(path) for dotted, _ in seen):
+            continue  # the schema already refused this key, at the same place
         findings.append(
             Finding(
                 _blame(given.files, list(path)) or app.document.origin,

@@ -1,4 +1,4 @@
-"""Step 11 (``network``): the rendered NetworkPolicies against the declared flows, by cyclonus.
+"""Step 14 (``network``): the rendered NetworkPolicies against the declared flows, by cyclonus.
 
 Per destination cluster of an environment, from what its Applications deliver (their Git paths
 and chart renders, as in step 10):
@@ -73,7 +73,7 @@ _POD_SECURITY_MODES = ("enforce", "audit", "warn")
 
 #: Namespaces reviewed to run below Pod Security ``restricted``: namespace -> (level, reason).
 #: Every other namespace an Application creates is labelled ``restricted`` for enforce, audit
-#: and warn, or step 11 fails naming it.
+#: and warn, or step 14 fails naming it.
 POD_SECURITY_EXEMPTIONS: dict[str, tuple[str, str]] = {
     "node-exporter": (
         "privileged",

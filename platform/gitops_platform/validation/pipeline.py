@@ -2,22 +2,27 @@
 
 Steps, reported in this order:
 
-===  ==============  ===========================================================================
-0    tree            every file of the tree reads and parses (always run: see below)
-1    freshness       a fresh ``cdk8s synth`` equals the committed tree (own tree only)
-2    yamllint        every YAML file, with the repository's ``.yamllint.yaml``
-3    kustomize       ``kustomize build`` of every folder with a kustomization
-4    kubeconform     ``kubeconform -strict`` on every manifest and rendered output, offline
-5a   helm-values     merged values of every Application's chart against the chart's own files
-5b   helm-charts     ``helm lint`` + ``helm template`` of the charts kept in the repository
-5c   helm-render     every Application's chart rendered as Argo CD would (chart mirror/repos)
-6    policies        the policy set the tree delivers, evaluated by ``gator`` on every object
-7    argocd          what Argo CD would refuse: projects, repos, destinations, kinds, paths...
-8    secrets         detect-secrets on the repository (or the foreign tree)
-9    references      every by-name reference resolves in its environment (charts included)
-10   dry-run         every environment created, dry-run, on a real API server (CEL, Pod Security)
-11   network         NetworkPolicies vs the declared flows: structure, cyclonus truth tables, docs
-===  ==============  ===========================================================================
+===  ================  ===========================================================================
+0    tree              every file of the tree reads and parses (always run: see below)
+1    freshness         a fresh ``cdk8s synth`` equals the committed tree (own tree only)
+2    yamllint          every YAML file, with the repository's ``.yamllint.yaml``
+3    kustomize         ``kustomize build`` of every folder with a kustomization
+4    kubeconform       ``kubeconform -strict`` on every manifest and rendered output, offline
+5a   helm-values       merged values of every Application's chart against the chart's own files
+5b   helm-charts       ``helm lint`` + ``helm template`` of the charts kept in the repository
+5c   helm-render       every Application's chart rendered as Argo CD would (mirror/repos/tree)
+6    policies          the policy set the tree delivers, evaluated by ``gator`` on every object
+7    argocd            what Argo CD would refuse: projects, repos, destinations, kinds, paths...
+8    secrets           detect-secrets on the repository (or the foreign tree)
+9    references        every by-name reference resolves in its environment (charts included);
+                       no object is deployed by two Applications, one default IngressClass
+9b   backstage         Backstage: app-config ${VAR}s defined, entities valid and resolving, ids
+10   dry-run           every environment created, dry-run, on a real API server (CEL, Pod Security)
+11   vector-config     every rendered Vector configuration against Vector's config schema
+12   telemetry-links   data source uids, trace-to-log labels and Backstage proxies resolve
+13   prometheus-rules  ``promtool check rules`` on every PrometheusRule
+14   network           NetworkPolicies vs the declared flows: structure, cyclonus truth tables, docs
+===  ================  ===========================================================================
 
 Each step is a :class:`Step`: a name, a number and a ``run(context)`` returning its
 :class:`~gitops_platform.validation.report.StepResult`. The :class:`Context` holds what several
@@ -49,6 +54,7 @@ from gitops_platform.validation import (
     argo_sync,
     argo_tree,
     argocd,
+    backstage,
     chart_source,
     freshness,
     helm_charts,
@@ -57,10 +63,13 @@ from gitops_platform.validation import (
     kustomize,
     network,
     policies,
+    prometheus_rules,
     reference_sets,
     references,
     secret_scan,
     server_dry_run,
+    telemetry_links,
+    vector_config,
     yaml_lint,
 )
 from gitops_platform.validation.report import (
@@ -414,8 +423,14 @@ def _helm_render(context: Context) -> StepResult:
 
 def _policies(context: Context) -> StepResult:
     gator = context.tool("gator") or context.settings.repo_root / "bin" / "gator"
+    documents = list(context.documents)
+    if not context.wants(helm_charts.RENDER_STEP):
+        # The chart renders are what Argo CD deploys (steps 9 and 10 always read them): the
+        # policy set judges them whichever steps are selected.
+        for output in context.chart_renders.outputs:
+            documents.extend(output.documents)
     return policies.run_policies(
-        context.documents,
+        documents,
         policies.delivered_policy(context.tree.documents),
         gator=gator,
         workdir=context.workdir / "gator",
@@ -482,6 +497,31 @@ def _references(context: Context) -> StepResult:
     return result
 
 
+def _backstage(context: Context) -> StepResult:
+    settings = context.settings
+    entities = backstage.load_catalog(settings.tree, context.tree.catalog_files)
+    node = find_tool("node", settings.repo_root, "node_modules/.bin")
+    # the tree's objects, its charts' renders; of the repository's own charts, those the tree
+    # carries (a foreign tree is not checked against this repository's catalog)
+    tree_charts = []
+    for folder in context.tree.chart_dirs:
+        try:
+            tree_charts.append((settings.tree / folder).relative_to(settings.repo_root).as_posix())
+        except ValueError:
+            tree_charts.append(folder)
+    documents = list(context.rendered_documents)
+    if context.wants(helm_charts.RENDER_STEP):
+        documents += [d for o in context.chart_renders.outputs for d in o.documents]
+    if context.wants(helm_charts.CHARTS_STEP):
+        documents += [
+            d
+            for o in context.repo_charts.outputs
+            if any(f"helm template {chart}" in o.origin for chart in tree_charts)
+            for d in o.documents
+        ]
+    return backstage.run_backstage(documents, entities, node, settings.repo_root / "node_modules")
+
+
 def _server_dry_run(context: Context) -> StepResult:
     apiserver, etcd = (context.tool(name) for name in server_dry_run.TOOLS)
     if apiserver is None or etcd is None:
@@ -529,6 +569,35 @@ def _number_key(number: str) -> tuple[int, str]:
     return int(digits), number[len(digits) :]
 
 
+def _render_triples(context: Context) -> list[tuple[str | None, str, Document]]:
+    """``(env, chart name, document)`` of the tree's objects and step 5c's renders."""
+    triples: list[tuple[str | None, str, Document]] = [
+        (None, "", d) for d in context.rendered_documents
+    ]
+    for output in context.chart_renders.outputs:
+        chart = output.chart.split(" ")[0]
+        triples += [(output.env, chart, d) for d in output.documents]
+    return triples
+
+
+def _vector_config(context: Context) -> StepResult:
+    return vector_config.run_vector_config(
+        ((chart, doc) for _env, chart, doc in _render_triples(context)),
+        context.settings.upstream,
+    )
+
+
+def _telemetry_links(context: Context) -> StepResult:
+    return telemetry_links.run_telemetry_links(_render_triples(context), context.tool("vrl"))
+
+
+def _prometheus_rules(context: Context) -> StepResult:
+    documents = [doc for _env, _chart, doc in _render_triples(context)]
+    return prometheus_rules.run_prometheus_rules(
+        documents, context.tool("promtool"), context.workdir / "promtool"
+    )
+
+
 #: Every step, in the order they run (inputs before the steps that check them).
 STEPS: tuple[Step, ...] = (
     Step(freshness.STEP, "1", _freshness, needs_tree=False),
@@ -543,8 +612,12 @@ STEPS: tuple[Step, ...] = (
     Step(argocd.STEP, "7", _argocd, needs_builds=True),
     Step(secret_scan.STEP, "8", _secrets),
     Step(references.STEP, "9", _references, needs_builds=True),
+    Step(backstage.STEP, "9b", _backstage, needs_builds=True),
     Step(server_dry_run.STEP, "10", _server_dry_run, needs_builds=True),
-    Step(network.STEP, "11", _network, needs_builds=True),
+    Step(vector_config.STEP, "11", _vector_config, needs_builds=True),
+    Step(telemetry_links.STEP, "12", _telemetry_links, needs_builds=True),
+    Step(prometheus_rules.STEP, "13", _prometheus_rules, needs_builds=True),
+    Step(network.STEP, "14", _network, needs_builds=True),
 )
 #: Step name to number, in report order.
 NUMBERS: dict[str, str] = {

@@ -3,7 +3,8 @@
 An environment's set is what its Applications deploy (see
 :mod:`~gitops_platform.validation.argo_tree`): the objects of their Git path sources (the tree's
 manifests, or the kustomize output of a folder with a kustomization) and the renders of their
-Helm charts (step 5c). Applications outside any environment are grouped by destination cluster.
+Helm charts (step 5c: from chart repositories, and the chart folders of the tree that Git path
+sources name). Applications outside any environment are grouped by destination cluster.
 Each object is placed where Argo CD puts it: its own ``metadata.namespace``, else the
 Application's destination namespace, and no namespace for cluster-scoped kinds. A tree without
 Applications is one set: its manifests and kustomize outputs, as they are.
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from gitops_platform.layout import RepoPrefix
-from gitops_platform.validation.argo_tree import ArgoApp, ArgoInventory
+from gitops_platform.validation.argo_tree import AppSource, ArgoApp, ArgoInventory
 from gitops_platform.validation.kustomize import Build
 from gitops_platform.validation.references import ObjectSet, Placed
 from gitops_platform.validation.report import Document
@@ -94,17 +95,17 @@ def collect_sets(
         deployed: list[Document] = []
         for rendered in inventory.rendered.get(app.document.ref, []):
             deployed.extend(rendered.documents)
-        charts = [s for s in app.sources if s.chart is not None]
+        charts = [s for s in app.sources if s.chart is not None or _chart_folder(s, tree, paths)]
         rendered_charts = by_app.get(app.document.ref)
         if charts and rendered_charts is None:
-            shown = ", ".join(f"{s.chart} {s.revision}" for s in charts)
+            shown = ", ".join(f"{s.chart or s.path} {s.revision}" for s in charts)
             why = f"chart {shown} of Application {app.name} not rendered"
             objects.unseen[namespace] = "; ".join(
                 filter(None, [objects.unseen.get(namespace), why])
             )
             objects.unseen[""] = "; ".join(filter(None, [objects.unseen.get(""), why]))
         deployed.extend(rendered_charts or [])
-        objects.objects.extend(_placed(deployed, namespace, scopes))
+        objects.objects.extend(_placed(deployed, namespace, scopes, app.name, _cluster(app)))
         objects.values.extend(_values(app, tree, paths, inventory))
     for objects in sets.values():
         objects.values = sorted(dict(objects.values).items())
@@ -116,7 +117,17 @@ def _cluster(app: ArgoApp) -> str:
     return str(destination.get("name") or destination.get("server") or "?")
 
 
-def _placed(documents: Iterable[Document], namespace: str, scopes: Scopes) -> list[Placed]:
+def _chart_folder(source: AppSource, tree: Tree, paths: RepoPrefix) -> bool:
+    """Whether a Git path source of this tree's repository names a chart folder of the tree."""
+    if source.chart is not None or source.path is None:
+        return False
+    folder = paths.to_tree(source.path)
+    return folder is not None and (tree.root / folder / "Chart.yaml").is_file()
+
+
+def _placed(
+    documents: Iterable[Document], namespace: str, scopes: Scopes, app: str = "", cluster: str = ""
+) -> list[Placed]:
     placed: list[Placed] = []
     seen: set[tuple[str, int]] = set()
     for document in documents:
@@ -133,7 +144,7 @@ def _placed(documents: Iterable[Document], namespace: str, scopes: Scopes) -> li
         namespaced = scopes.is_namespaced(group, kind)
         if namespaced is None:  # an unknown kind: as written, namespaced unless it is Cluster*
             namespaced = bool(own) or not kind.startswith("Cluster")
-        placed.append(Placed(document, (own or namespace) if namespaced else ""))
+        placed.append(Placed(document, (own or namespace) if namespaced else "", app, cluster))
     return placed
 
 

@@ -32,6 +32,10 @@ target and a near miss when there is one: the same name under the other kind the
 (``no SecretStore external-secrets/platform-secrets; a ClusterSecretStore of that name exists:
 set kind: ClusterSecretStore``), the same name in another namespace, or a similar name. A near
 miss under the other kind is reported even when the namespace could not be seen whole.
+
+Ownership (:func:`check_ownership`): an object two Applications of one destination cluster
+deploy (Argo CD's ``SharedResourceWarning``) is a finding naming both, and so is a cluster with
+more than one default IngressClass.
 """
 
 from __future__ import annotations
@@ -317,11 +321,16 @@ class Placed:
         document: the object and where it was read or rendered.
         namespace: the namespace it lands in (the Application's destination namespace when it
             names none); ``""`` when cluster-scoped.
+        app: the name of the Application deploying it (``""`` in a tree without Applications).
+        cluster: that Application's destination cluster (``spec.destination.name`` or
+            ``server``; ``""`` when unknown).
 
     """
 
     document: Document
     namespace: str
+    app: str = ""
+    cluster: str = ""
 
     @property
     def obj(self) -> dict[str, Any]:
@@ -865,6 +874,7 @@ def run_references(
     for objects in sets:
         found, count, outside, unseen = check_references(objects, externals)
         findings.extend(found)
+        findings.extend(check_ownership(objects))
         checked += count
         external.update({f"{objects.name}: {k}": v for k, v in outside.items()})
         unverified.update({f"{objects.name}: {k}": v for k, v in unseen.items()})
@@ -887,6 +897,79 @@ def run_references(
     if unverified:  # partly run: never a pass
         return StepResult(STEP, Status.NOT_RUN, [], detail)
     return StepResult(STEP, Status.PASSED, [], detail)
+
+
+#: The annotation marking the cluster's default IngressClass (Kubernetes ``networking/v1``).
+DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
+
+
+def check_ownership(objects: ObjectSet) -> list[Finding]:
+    """Objects two Applications of one cluster deploy, and competing default IngressClasses.
+
+    Argo CD tracks each object by one Application: when two Applications of a destination
+    cluster render the same object (same group, kind, namespace and name), it reports
+    ``SharedResourceWarning`` and the two keep overwriting (and, with pruning, deleting) it
+    (Argo CD 3.5 ``docs/user-guide/resource_tracking.md``). More than one IngressClass annotated
+    ``ingressclass.kubernetes.io/is-default-class: "true"`` makes the API server reject every
+    Ingress without ``ingressClassName`` (Kubernetes ``docs/concepts/services-networking/
+    ingress.md``, "Default IngressClass").
+
+    Args:
+        objects: one environment's objects, each with the Application deploying it.
+
+    Returns:
+        One finding per shared object (naming both Applications) and one per cluster with
+        several default IngressClasses.
+
+    """
+    findings: list[Finding] = []
+    owners: dict[tuple[str, str, str, str, str], dict[str, Placed]] = {}
+    defaults: dict[str, dict[str, Placed]] = {}
+    for placed in objects.objects:
+        if not placed.app or not placed.kind or not placed.name:
+            continue
+        key = (placed.cluster, placed.group, placed.kind, placed.namespace, placed.name)
+        owners.setdefault(key, {}).setdefault(placed.app, placed)
+        if (
+            placed.group == "networking.k8s.io"
+            and placed.kind == "IngressClass"
+            and placed.annotations.get(DEFAULT_CLASS_ANNOTATION, "").lower() == "true"
+        ):
+            defaults.setdefault(placed.cluster, {}).setdefault(placed.name, placed)
+    for (cluster, _, _, _, _), by_app in owners.items():
+        if len(by_app) < 2:
+            continue
+        apps = sorted(by_app)
+        first = by_app[apps[0]]
+        findings.append(
+            Finding(
+                first.document.origin,
+                f"{STEP}/shared-object",
+                f"{first.ref} is deployed by the Applications {', '.join(apps)} "
+                f"{objects.where} (cluster {cluster or '?'}): Argo CD reports "
+                "SharedResourceWarning and they keep overwriting and pruning each other's copy; "
+                "let exactly one Application render it",
+                first.ref,
+            )
+        )
+    for cluster, classes in defaults.items():
+        if len(classes) < 2:
+            continue
+        names = sorted(classes)
+        first = classes[names[0]]
+        shown = ", ".join(f"{n} (Application {classes[n].app})" for n in names)
+        findings.append(
+            Finding(
+                first.document.origin,
+                f"{STEP}/default-ingress-class",
+                f"{len(names)} IngressClasses are annotated {DEFAULT_CLASS_ANNOTATION}: "
+                f'"true" {objects.where} (cluster {cluster or "?"}): {shown}; the API server '
+                "then rejects every Ingress without spec.ingressClassName: keep one default",
+                first.ref,
+                f"metadata.annotations.{DEFAULT_CLASS_ANNOTATION}",
+            )
+        )
+    return findings
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ __all__ = [
     "ACCEPTED_WARNINGS",
     "FIELD_MANAGER",
     "IN_CLUSTER",
+    "POD_SPEC_PATHS",
     "STEP",
     "TOOLS",
     "Cluster",
@@ -79,6 +80,7 @@ __all__ = [
     "Placed",
     "cluster_name",
     "plan_clusters",
+    "pod_security_field",
     "root_documents",
     "run_server_dry_run",
     "upstream_crds",
@@ -759,7 +761,67 @@ class _Session:
             if any(pattern.search(warning) for pattern, _ in ACCEPTED_WARNINGS):
                 self.accepted += 1
                 continue
-            self._finding(document, f"warning (counted as an error): {warning}", None, ref)
+            self._finding(
+                document,
+                f"warning (counted as an error): {warning}",
+                pod_security_field(document.obj, warning),
+                ref,
+            )
+
+
+#: Where each workload kind keeps its Pod spec (Kubernetes' Pod Security admission reads the
+#: same places: ``k8s.io/pod-security-admission/admission``, ``PodSpecExtractor``).
+POD_SPEC_PATHS = {
+    "Pod": "spec",
+    "Deployment": "spec.template.spec",
+    "StatefulSet": "spec.template.spec",
+    "DaemonSet": "spec.template.spec",
+    "ReplicaSet": "spec.template.spec",
+    "ReplicationController": "spec.template.spec",
+    "Job": "spec.template.spec",
+    "PodTemplate": "template.spec",
+    "CronJob": "spec.jobTemplate.spec.template.spec",
+}
+_PSA_CONTAINER = re.compile(r'containers? "([^"]+)"')
+
+
+def pod_security_field(obj: dict[str, Any], warning: str) -> str | None:
+    """The field a Pod Security ``would violate`` warning is about, in the object's pod spec.
+
+    The warning names the containers at fault (``container "api" must set
+    securityContext.allowPrivilegeEscalation=false``): the first one named is located as
+    ``<pod spec>.containers[<i>].securityContext`` (``initContainers``, ``ephemeralContainers``
+    alike); a warning about volumes points at ``<pod spec>.volumes``; any other at the pod's
+    ``securityContext``.
+
+    Args:
+        obj: the object the warning was returned for.
+        warning: the warning's text.
+
+    Returns:
+        The dotted field path, or ``None`` for another warning or a kind without a pod spec.
+
+    """
+    if "would violate PodSecurity" not in warning:
+        return None
+    pod = POD_SPEC_PATHS.get(str(obj.get("kind") or ""))
+    if pod is None:
+        return None
+    node: Any = obj
+    for part in pod.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    spec = node if isinstance(node, dict) else {}
+    violations = warning.split(":", 2)[-1]
+    named = _PSA_CONTAINER.search(violations)
+    if named:
+        for group in ("initContainers", "containers", "ephemeralContainers"):
+            containers = spec.get(group)
+            for index, container in enumerate(containers if isinstance(containers, list) else []):
+                if isinstance(container, dict) and container.get("name") == named.group(1):
+                    return f"{pod}.{group}[{index}].securityContext"
+    if "volume" in violations.split("(", 1)[0]:
+        return f"{pod}.volumes"
+    return f"{pod}.securityContext"
 
 
 def _is_crd(obj: dict[str, Any]) -> bool:

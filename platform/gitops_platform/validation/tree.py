@@ -36,7 +36,16 @@ YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "__pycache__"})
 CATALOG_API_PREFIX = "backstage.io/"
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, reading YAML 1.1's ``=`` value key as the string ``=``.
+
+    PyYAML resolves a plain ``=`` to ``tag:yaml.org,2002:value`` but constructs no such tag;
+    prometheus-operator's CRDs list ``=`` among matcher operators (``enum: [..., =, ...]``).
+    """
+
+
+_Loader.add_constructor("tag:yaml.org,2002:value", yaml.SafeLoader.construct_yaml_str)
 
 
 def is_values_path(relpath: str) -> bool:

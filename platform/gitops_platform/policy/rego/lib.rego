@@ -168,6 +168,10 @@ literal_value(value) if {
 	not reference_value(value)
 }
 
+# A number under a credential name is a literal (a PIN, or digits YAML read as a number); a
+# boolean is a switch, never a credential.
+literal_value(value) if is_number(value)
+
 last_segment(name) := segment if {
 	parts := split(name, ".")
 	segment := parts[count(parts) - 1]
@@ -184,13 +188,23 @@ credential_key(path) if {
 	credential_name(path[count(path) - 2])
 }
 
-# Paths (arrays of keys and indices) of credential-like literals in a tree of values: a string
-# under a credential-like key (or in a list under one), or a {name, value} pair (an env entry,
-# a Helm parameter) whose name is credential-like and whose value is a literal.
+# Keys of a mapping under a credential-like key that hold the credential itself.
+credential_holders := {"value", "data"}
+
+# Paths (arrays of keys and indices) of credential-like literals in a tree of values: a literal
+# under a credential-like key (or in a list under one); the value or data of a mapping under one
+# (or of a mapping in a list under one); or a {name, value} pair (an env entry, a Helm
+# parameter) whose name is credential-like and whose value is a literal.
 credential_literals(values) := {path |
 	walk(values, [path, value])
 	literal_value(value)
 	credential_key(path)
+} | {path |
+	walk(values, [path, value])
+	literal_value(value)
+	count(path) >= 2
+	credential_holders[path[count(path) - 1]]
+	credential_key(array.slice(path, 0, count(path) - 1))
 } | {path |
 	walk(values, [parent, pair])
 	is_object(pair)

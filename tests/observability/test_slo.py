@@ -1,0 +1,149 @@
+"""SLOs as code: the generated rules pass promtool, and the burn-rate alerts fire as designed."""
+# ruff: noqa: E501  (promtool test expectations are long one-line strings)
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gitops_platform import InvalidValueError
+from gitops_platform.errors import InvalidObjectError
+from gitops_platform.observability.slo import (
+    BURN_WINDOWS,
+    SLO,
+    default_slos,
+    rule_groups,
+    slo_table,
+)
+from gitops_platform.validation.prometheus_rules import run_prometheus_rules
+from gitops_platform.validation.report import Document, Status
+
+
+def _promtool(promtool: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(promtool), *args], capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+def test_workbook_windows_and_factors() -> None:
+    # SRE workbook, "Alerting on SLOs", table 5-8 (30-day SLO)
+    assert [(w.long, w.short, w.factor, w.severity) for w in BURN_WINDOWS] == [
+        ("1h", "5m", 14.4, "page"),
+        ("6h", "30m", 6.0, "page"),
+        ("1d", "2h", 3.0, "ticket"),
+        ("3d", "6h", 1.0, "ticket"),
+    ]
+
+
+def test_every_slo_of_the_platform_is_there() -> None:
+    names = {s.name for s in default_slos()}
+    assert names == {
+        "backstage-availability",
+        "backstage-latency",
+        "otlp-ingest",
+        "loki-write",
+        "tempo-write",
+        "external-secrets-sync",
+    }
+
+
+def test_generated_rules_pass_promtool_check(tmp_path: Path, promtool: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump({"groups": rule_groups(default_slos())}))
+    run = _promtool(promtool, "check", "rules", "--lint=all", str(path))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "SUCCESS" in run.stdout
+
+
+TEST_FILE = """
+rule_files: [rules.yaml]
+evaluation_interval: 1m
+fuzzy_compare: true
+tests:
+  # 2 % of OTLP events discarded: burn rate 20 over an objective of 99.9 %. After 90 minutes
+  # every window holds only those 90 minutes, so all burn at 20: the 1h/5m page (for 2m), the
+  # 6h/30m page (for 15m) and the 1d/2h ticket (for 1h) fire; the 3d/6h ticket waits for 3h
+  - interval: 1m
+    input_series:
+      - series: 'vector_component_received_events_total{component_id="otlp"}'
+        values: '0+100x120'
+      - series: 'vector_component_discarded_events_total{component_id="loki",intentional="false"}'
+        values: '0+2x120'
+    promql_expr_test:
+      - expr: slo:sli_error:ratio_rate1h{slo="otlp-ingest"}
+        eval_time: 90m
+        exp_samples:
+          - labels: 'slo:sli_error:ratio_rate1h{slo="otlp-ingest",service="otlp-gateway"}'
+            value: 0.02
+    alert_rule_test:
+      - eval_time: 90m
+        alertname: OtlpIngestBudgetBurn
+        exp_alerts:
+          - exp_labels: {severity: ticket, slo: otlp-ingest, long_window: 1d, service: otlp-gateway}
+            exp_annotations:
+              summary: "SLO otlp-ingest burns its error budget 3x too fast"
+              description: "The OTLP gateway delivers what it receives: the error ratio over 1d is 2% (objective 0.999, windows 1d/2h)."
+          - exp_labels: {severity: page, slo: otlp-ingest, long_window: 1h, service: otlp-gateway}
+            exp_annotations:
+              summary: "SLO otlp-ingest burns its error budget 14.4x too fast"
+              description: "The OTLP gateway delivers what it receives: the error ratio over 1h is 2% (objective 0.999, windows 1h/5m)."
+          - exp_labels: {severity: page, slo: otlp-ingest, long_window: 6h, service: otlp-gateway}
+            exp_annotations:
+              summary: "SLO otlp-ingest burns its error budget 6x too fast"
+              description: "The OTLP gateway delivers what it receives: the error ratio over 6h is 2% (objective 0.999, windows 6h/30m)."
+  # 0.05 % discarded: half the budget's pace, no alert
+  - interval: 1m
+    input_series:
+      - series: 'vector_component_received_events_total{component_id="otlp"}'
+        values: '0+10000x120'
+      - series: 'vector_component_discarded_events_total{component_id="loki",intentional="false"}'
+        values: '0+5x120'
+    alert_rule_test:
+      - eval_time: 90m
+        alertname: OtlpIngestBudgetBurn
+        exp_alerts: []
+"""
+
+
+def test_burn_rate_alerts_fire_as_the_workbook_says(tmp_path: Path, promtool: Path) -> None:
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump({"groups": rule_groups(default_slos())}))
+    (tmp_path / "test.yaml").write_text(TEST_FILE)
+    run = _promtool(promtool, "test", "rules", str(tmp_path / "test.yaml"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "SUCCESS" in run.stdout
+
+
+def test_the_rules_step_fails_on_a_broken_expression(tmp_path: Path, promtool: Path) -> None:
+    bad = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PrometheusRule",
+        "metadata": {"name": "bad", "namespace": "observability"},
+        "spec": {
+            "groups": [{"name": "g", "rules": [{"record": "r:x", "expr": "sum(rate(x[5m])"}]}]
+        },
+    }
+    result = run_prometheus_rules([Document("bad.yaml", 0, bad)], promtool, tmp_path)
+    assert result.status is Status.FAILED
+    assert "parse error" in result.findings[0].message
+
+
+def test_slo_objects_are_validated() -> None:
+    with pytest.raises((InvalidValueError, InvalidObjectError)):
+        SLO("Bad Name", "x", 1.5, "errors", "total", "svc")
+
+
+def test_slo_table_lists_every_slo() -> None:
+    table = slo_table(default_slos())
+    assert table.count("\n") == len(default_slos()) + 1
+    assert "| `otlp-ingest` | otlp-gateway | 99.90% | 0.10% (43 min) |" in table
+
+
+def test_readme_shows_the_generated_slo_table() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("<!-- slo-table -->\n", 1)[1].split("\n<!-- /slo-table -->", 1)[0]
+    assert shown == slo_table(default_slos())
