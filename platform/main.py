@@ -44,6 +44,9 @@ REPO_URL = "https://github.com/example-org/gitops-platform.git"
 CLIENTS = ExternalEndpoint(cidrs=("0.0.0.0/0",), ports=(80, 443))
 #: The internet: everything but the private ranges (ACME directories publish no fixed IPs).
 PRIVATE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+#: HTTPS on the internet: the Git host (github.com) and the plugin registry (quay.io) serve
+#: from CDN addresses that change, so the blocks are the internet's.
+INTERNET_HTTPS = ExternalEndpoint(cidrs=("0.0.0.0/0",), ports=(443,), except_cidrs=PRIVATE)
 
 DEV = Environment(
     name="dev",
@@ -57,6 +60,12 @@ DEV = Environment(
         External.KUBE_APISERVER: ExternalEndpoint(cidrs=("10.10.0.0/28",), ports=(6443,)),
         External.VAULT: ExternalEndpoint(cidrs=("10.20.0.0/24",), ports=(443,)),
         External.CLIENTS: CLIENTS,
+        # the nodes' subnet: the kubelet and host-network pods (the node exporter)
+        External.NODES: ExternalEndpoint(cidrs=("10.10.16.0/20",), ports=(10250,)),
+        # the shared PgBouncer pool in front of the organisation's Postgres
+        External.PGBOUNCER: ExternalEndpoint(cidrs=("10.30.0.0/24",), ports=(6432,)),
+        External.GIT_HOST: INTERNET_HTTPS,
+        External.PLUGIN_REGISTRY: INTERNET_HTTPS,
     },
 )
 PRD = Environment(
@@ -73,6 +82,10 @@ PRD = Environment(
             cidrs=("0.0.0.0/0",), ports=(80, 443), except_cidrs=PRIVATE
         ),
         External.CLIENTS: CLIENTS,
+        External.NODES: ExternalEndpoint(cidrs=("10.110.16.0/20",), ports=(10250,)),
+        External.PGBOUNCER: ExternalEndpoint(cidrs=("10.130.0.0/24",), ports=(6432,)),
+        External.GIT_HOST: INTERNET_HTTPS,
+        External.PLUGIN_REGISTRY: INTERNET_HTTPS,
     },
 )
 

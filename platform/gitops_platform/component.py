@@ -43,7 +43,7 @@ from gitops_platform.errors import collect as _collect
 if TYPE_CHECKING:
     from constructs import Construct
 
-    from gitops_platform.network.flows import Flow, Workload
+    from gitops_platform.network.flows import Backend, Flow, Workload
     from gitops_platform.policy.library import Exemption
 
 __all__ = [
@@ -561,6 +561,14 @@ class PlatformComponent:
 
         Each :class:`~gitops_platform.network.flows.Workload` names the rendered workload, the
         pod labels selecting it and the container ports it serves; flows refer to them.
+        """
+        return ()
+
+    def backends(self) -> tuple[Backend, ...]:
+        """The pods and container port behind each :class:`ServiceEndpoint` it provides.
+
+        Consumers declare flows to an endpoint they read from this component with
+        :func:`~gitops_platform.network.flows.service_flow` (default: none).
         """
         return ()
 

@@ -190,6 +190,14 @@ class External(enum.Enum):
     CLIENTS = "clients"
     #: Upstream OpenTelemetry (OTLP) senders or receivers outside the cluster.
     OTLP_UPSTREAM = "otlp-upstream"
+    #: The cluster's nodes: the kubelet and host-network pods (the node exporter), reached on
+    #: the nodes' addresses, which NetworkPolicies see instead of a pod's.
+    NODES = "nodes"
+    #: The Git host serving this repository over HTTPS (Backstage reads catalog files there).
+    GIT_HOST = "git-host"
+    #: The registries Backstage's dynamic-plugin installer pulls from at start (the RHDH
+    #: catalog index image and OCI plugin artifacts on quay.io).
+    PLUGIN_REGISTRY = "plugin-registry"
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Protocol, TypeAlias, runtime_checkable
 
 from gitops_platform import layout
 from gitops_platform.core.environment import Environment, External, ExternalEndpoint
@@ -44,16 +44,21 @@ from gitops_platform.core.naming import check_dns_label
 from gitops_platform.errors import ConfigurationError, InvalidValueError, raise_all
 
 if TYPE_CHECKING:
-    from gitops_platform.component import PlatformComponent
+    from gitops_platform.component import PlatformComponent, ServiceEndpoint
 
 __all__ = [
     "FLOW_ANNOTATION",
     "METRICS_PORT_NAMES",
+    "Backend",
     "Flow",
     "FlowEnd",
+    "IngressController",
     "Port",
     "Workload",
+    "backend_of",
+    "ingress_flow",
     "scrape_flows",
+    "service_flow",
 ]
 
 #: Container port names that serve Prometheus metrics in the platform's charts.
@@ -78,7 +83,11 @@ class Port:
     Attributes:
         number: the container port (1-65535), the one NetworkPolicies match (not the Service's).
         protocol: ``TCP`` (default), ``UDP`` or ``SCTP``.
-        name: the container port's name as the chart renders it (documentation only).
+        name: the container port's name as the chart renders it.
+        metrics: whether the metrics collector scrapes it (:func:`scrape_flows`); default:
+            whether ``name`` is one of :data:`METRICS_PORT_NAMES`. Set it for a port the
+            chart's ServiceMonitor or PodMonitor scrapes under another name (``http``,
+            ``http-web``, ``prom-exporter``...).
 
     Raises:
         InvalidValueError: a port outside 1-65535 or an unknown protocol.
@@ -87,8 +96,11 @@ class Port:
     number: int
     protocol: str = "TCP"
     name: str = ""
+    metrics: bool | None = None
 
     def __post_init__(self) -> None:
+        if self.metrics is None:
+            object.__setattr__(self, "metrics", self.name in METRICS_PORT_NAMES)
         problems: list[InvalidValueError] = []
         number = self.number
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 65535:
@@ -111,6 +123,9 @@ class Workload:
         selector: pod labels that select exactly these pods in the namespace (a subset of
             the labels the chart renders on the pod template).
         ports: the container ports the pods serve (a flow to any other port is refused).
+        host_network: the pods run in the node's network namespace (``hostNetwork: true``):
+            NetworkPolicies do not select them and their peers see the node's address, so a
+            flow to them is a flow to ``External.NODES`` (what :func:`scrape_flows` declares).
 
     Raises:
         InvalidValueError: a bad name, an empty selector, a bad label or port.
@@ -120,6 +135,7 @@ class Workload:
     name: str
     selector: Mapping[str, str]
     ports: tuple[Port, ...] = ()
+    host_network: bool = False
     namespace: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -260,10 +276,102 @@ class Flow:
         return env.endpoint(end) if isinstance(end, External) else None
 
 
+@dataclass(frozen=True)
+class Backend:
+    """The pods behind one of a component's :class:`~gitops_platform.component.ServiceEndpoint`.
+
+    Attributes:
+        endpoint: the typed endpoint consumers read (Service name, namespace, Service port).
+        workload: the pods the Service selects.
+        port: the container port the Service port forwards to (what NetworkPolicies match).
+    """
+
+    endpoint: ServiceEndpoint
+    workload: Workload
+    port: int
+
+
+def backend_of(components: Iterable[PlatformComponent], endpoint: ServiceEndpoint) -> Backend:
+    """The workload and container port behind ``endpoint``, from the component providing it.
+
+    Each component lists its endpoints' backends (``PlatformComponent.backends()``); the one
+    whose endpoint has the same Service, namespace and Service port answers (the path does not
+    matter: ``/api/v1/write`` and the query API are the same pods and port).
+
+    Args:
+        components: the platform's components (``ctx.components``).
+        endpoint: an endpoint read from a component (``stack.grafana``, ``gateway.otlp_http``).
+
+    Returns:
+        The backend.
+
+    Raises:
+        ConfigurationError: no component of the platform provides ``endpoint``.
+    """
+    key = (endpoint.service, endpoint.namespace, endpoint.port)
+    for component in components:
+        for backend in component.backends():
+            known = backend.endpoint
+            if (known.service, known.namespace, known.port) == key:
+                return backend
+    raise ConfigurationError(
+        f"{endpoint.service}.{endpoint.namespace}:{endpoint.port}",
+        "endpoint",
+        endpoint.url,
+        "an endpoint of a component of this platform (listed by its backends())",
+    )
+
+
+def service_flow(
+    source: Workload,
+    components: Iterable[PlatformComponent],
+    endpoint: ServiceEndpoint,
+    reason: str,
+) -> Flow:
+    """A flow from ``source`` to the pods and container port behind ``endpoint``.
+
+    Raises:
+        ConfigurationError: no component provides ``endpoint`` (see :func:`backend_of`).
+        InvalidValueError: the flow itself is refused (see :class:`Flow`).
+    """
+    backend = backend_of(components, endpoint)
+    return Flow(source, backend.workload, ports=(backend.port,), reason=reason)
+
+
+@runtime_checkable
+class IngressController(Protocol):
+    """An ingress component whose pods forward the requests it routes (e.g. ``Traefik``)."""
+
+    @property
+    def controller(self) -> Workload:
+        """The ingress controller's pods: the source of every flow to an exposed service."""
+        ...  # pragma: no cover
+
+
+def ingress_flow(ingress: object, target: Workload, port: int, reason: str) -> Flow:
+    """The flow from ``ingress``'s controller to ``target``'s container ``port``.
+
+    A component exposing a Service through an Ingress declares it for its backend, so only
+    exposed services admit the ingress controller, on the port the Ingress routes to.
+
+    Raises:
+        ConfigurationError: ``ingress`` does not declare its controller's pods.
+        InvalidValueError: the flow itself is refused (see :class:`Flow`).
+    """
+    if not isinstance(ingress, IngressController):
+        raise ConfigurationError(
+            f"{target.namespace}/{target.name}",
+            "ingress",
+            type(ingress).__name__,
+            "an ingress component with a `controller` Workload (e.g. Traefik)",
+        )
+    return Flow(ingress.controller, target, ports=(port,), reason=reason)
+
+
 def scrape_flows(
     scraper: Workload,
     components: Iterable[PlatformComponent],
-    port_names: tuple[str, ...] = METRICS_PORT_NAMES,
+    nodes: External = External.NODES,
 ) -> tuple[Flow, ...]:
     """Flows from ``scraper`` (Prometheus) to every metrics port of ``components``' workloads.
 
@@ -272,19 +380,32 @@ def scrape_flows(
     scraped without another declaration.
 
     Args:
-        scraper: the scraping workload.
+        scraper: the scraping workload (its own metrics ports included: it scrapes itself).
         components: the platform's components (``ctx.components``).
-        port_names: the container port names that serve metrics.
+        nodes: where host-network workloads are reached (their pods have the node's address).
 
     Returns:
-        One flow per workload serving a port named in ``port_names`` (the scraper's own
-        workload excluded), with those ports.
+        One flow per workload serving ports marked ``metrics``, with those ports; for the
+        host-network workloads, one flow to ``nodes`` with all of their metrics ports.
     """
     flows: list[Flow] = []
+    host_ports: set[int] = set()
     for component in components:
         for workload in component.workloads():
-            ports = tuple(p.number for p in workload.ports if p.name in port_names)
-            same = (workload.namespace, workload.name) == (scraper.namespace, scraper.name)
-            if ports and not same:
-                flows.append(Flow(scraper, workload, ports=ports, reason="scrapes metrics"))
+            ports = tuple(p.number for p in workload.ports if p.metrics)
+            if not ports:
+                continue
+            if workload.host_network:
+                host_ports.update(ports)
+                continue
+            flows.append(Flow(scraper, workload, ports=ports, reason="scrapes metrics"))
+    if host_ports:
+        flows.append(
+            Flow(
+                scraper,
+                nodes,
+                ports=tuple(sorted(host_ports)),
+                reason="scrapes host-network exporters on the nodes' addresses",
+            )
+        )
     return tuple(flows)

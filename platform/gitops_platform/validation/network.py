@@ -9,7 +9,9 @@ and chart renders, as in step 10):
    (a rule without peers, an empty peer, or ``namespaceSelector: {}`` with no pod selector);
    each declared flow's ends select rendered pods, and its target serves each of its ports.
 2. **Simulation**: a probe model of the cluster (every rendered workload with its pod-template
-   labels and container ports, its namespace's labels from ``managedNamespaceMetadata`` plus
+   labels and container ports, and the pods prometheus-operator creates for a ``Prometheus`` or
+   ``Alertmanager`` object (:func:`operator_pods`); its namespace's labels from
+   ``managedNamespaceMetadata`` plus
    ``kubernetes.io/metadata.name``; the cluster DNS ``kube-system/kube-dns``; one pseudo-pod per
    external service the flows name, at the first address of its block, in a pseudo-namespace
    ``external``; and ``external/internet`` at 198.51.100.10 (TEST-NET-2) for the rest of the
@@ -82,6 +84,48 @@ POD_SECURITY_EXEMPTIONS: dict[str, tuple[str, str]] = {
     ),
 }
 _WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
+_OPERATOR_GROUP = "monitoring.coreos.com/"
+
+
+def operator_pods(obj: dict[str, Any]) -> tuple[str, dict[str, str], list[tuple[int, str]]] | None:
+    """The pods prometheus-operator creates for a ``Prometheus`` or ``Alertmanager`` object.
+
+    The operator (not the chart) renders their StatefulSet ``<kind>-<name>``; the labels are
+    the ones it sets (``app.kubernetes.io/name``, ``app.kubernetes.io/instance``,
+    ``app.kubernetes.io/managed-by: prometheus-operator``, ``prometheus``/``alertmanager:
+    <name>``, ``operator.prometheus.io/name`` for Prometheus; kube-prometheus-stack's Services
+    select them by these) plus ``spec.podMetadata.labels``; the ports are the web port
+    (``spec.portName``, 9090 or 9093), Alertmanager's cluster port 9094 (TCP and UDP) and the
+    config reloader's ``reloader-web`` 8080 (absent with ``listenLocal``).
+
+    Returns:
+        ``(workload name, pod labels, ports)``, or ``None`` for any other object.
+    """
+    kind = obj.get("kind")
+    if kind not in ("Prometheus", "Alertmanager"):
+        return None
+    if not str(obj.get("apiVersion", "")).startswith(_OPERATOR_GROUP):
+        return None
+    name = str(_mapping(obj.get("metadata")).get("name"))
+    spec = _mapping(obj.get("spec"))
+    app = kind.lower()
+    labels = {
+        "app.kubernetes.io/name": app,
+        "app.kubernetes.io/instance": name,
+        "app.kubernetes.io/managed-by": "prometheus-operator",
+        app: name,
+    }
+    if kind == "Prometheus":
+        labels["operator.prometheus.io/name"] = name
+        labels["operator.prometheus.io/shard"] = "0"
+    extra = _mapping(_mapping(spec.get("podMetadata")).get("labels"))
+    labels.update({str(k): str(v) for k, v in extra.items()})
+    ports = [(9090 if kind == "Prometheus" else 9093, "TCP")]
+    if kind == "Alertmanager":
+        ports += [(9094, "TCP"), (9094, "UDP")]
+    if not spec.get("listenLocal"):
+        ports.append((8080, "TCP"))
+    return f"{app}-{name}", labels, sorted(ports)
 
 
 @dataclass
@@ -255,6 +299,21 @@ def plan_model(cluster: Cluster) -> NetworkModel:
             policy = {**obj, "metadata": {**meta, "namespace": namespace}}
             model.policies.append((placed.document.origin, policy))
             _declared(model, placed.document.origin, policy)
+            continue
+        operated = operator_pods(obj)
+        if operated is not None:
+            pod_name, pod_labels, pod_ports = operated
+            workloads.append(
+                Pod(
+                    namespace,
+                    pod_name,
+                    pod_labels,
+                    pod_ports,
+                    "",
+                    platform=namespace in model.namespaces,
+                    origin=placed.document.origin,
+                )
+            )
             continue
         if kind not in _WORKLOAD_KINDS:
             continue
