@@ -69,6 +69,8 @@ METRICS_PORT_NAMES = ("metrics", "http-metrics")
 FLOW_ANNOTATION = layout.NETWORK_FLOW_ANNOTATION
 
 _PROTOCOLS = ("TCP", "UDP", "SCTP")
+#: A label value's limit: each policy's name is its ``app.kubernetes.io/name`` label.
+_POLICY_NAME_MAX = 63
 _LABEL_KEY = re.compile(
     r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
     r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
@@ -243,6 +245,18 @@ class Flow:
                             f"({', '.join(map(str, served)) or 'none declared'})",
                         )
                     )
+        for end, suffix in ((self.source, "egress"), (self.target, "ingress")):
+            policy = f"allow-{self.name}-{suffix}"
+            if isinstance(end, Workload) and len(policy) > _POLICY_NAME_MAX:
+                problems.append(
+                    InvalidValueError(
+                        where,
+                        "name",
+                        policy,
+                        f"policy names of at most {_POLICY_NAME_MAX} characters (they are the "
+                        "policies' app.kubernetes.io/name label): shorter Workload names",
+                    )
+                )
         if not isinstance(self.reason, str) or not 0 < len(self.reason.strip()) <= 80:
             problems.append(
                 InvalidValueError(

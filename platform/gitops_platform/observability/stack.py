@@ -307,20 +307,28 @@ class ObservabilityStack(PlatformComponent):
 
     @property
     def operator_pods(self) -> Workload:
-        """prometheus-operator (TLS and admission webhooks off: plain ``http`` 8080)."""
+        """prometheus-operator (TLS and admission webhooks off: plain ``http`` 8080).
+
+        Named ``prometheus-operator`` in the policies (the chart's Deployment is
+        ``kube-prometheus-stack-operator``).
+        """
         return Workload(
             self,
-            "kube-prometheus-stack-operator",
+            "prometheus-operator",
             {"app": "kube-prometheus-stack-operator", "release": "kube-prometheus-stack"},
             (Port(8080, name="http", metrics=True),),
         )
 
     @property
     def kube_state_metrics_pods(self) -> Workload:
-        """kube-state-metrics (``http`` 8080 is what its ServiceMonitor scrapes)."""
+        """kube-state-metrics (``http`` 8080 is what its ServiceMonitor scrapes).
+
+        Named ``kube-state-metrics`` in the policies (the chart's Deployment is
+        ``kube-prometheus-stack-kube-state-metrics``).
+        """
         return Workload(
             self,
-            "kube-prometheus-stack-kube-state-metrics",
+            "kube-state-metrics",
             {
                 "app.kubernetes.io/name": "kube-state-metrics",
                 "app.kubernetes.io/instance": "kube-prometheus-stack",
