@@ -44,7 +44,11 @@ from gitops_platform.errors import (
     SynthError,
     raise_all,
 )
-from gitops_platform.network.policies import application_networks, emit_policies
+from gitops_platform.network.policies import (
+    ApplicationNetwork,
+    application_networks,
+    emit_policies,
+)
 from gitops_platform.output.writer import write_tree
 from gitops_platform.output.yaml_format import dump_documents, dump_values, dump_yaml
 from gitops_platform.rules.credentials import check_no_secret_literals
@@ -259,8 +263,9 @@ class PlatformApp:
                 components,
                 "a list or tuple of PlatformComponent objects, e.g. [CertManager(...), Traefik()]",
             )
-        components = tuple(components)
-        # the platform delivers the NetworkPolicies of application teams' namespaces
+        # the platform delivers the NetworkPolicies of application teams' namespaces: derived
+        # from the teams' components every time (those of a previous app.components included)
+        components = tuple(c for c in components if not isinstance(c, ApplicationNetwork))
         components = (*components, *application_networks(components))
         raise_all("PlatformApp", _check_components(spec, components))
         self.spec = spec
