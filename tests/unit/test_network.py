@@ -232,3 +232,117 @@ def test_scraping_reaches_every_metrics_port_and_nothing_else() -> None:
         "prometheus-to-external-secrets-cert-controller": (8080,),
         "prometheus-to-traefik": (9100,),
     }
+
+
+def test_a_host_network_workload_is_scraped_on_the_nodes_addresses() -> None:
+    from gitops_platform.network.flows import scrape_flows
+
+    traefik = Traefik()
+    prometheus = Workload(traefik, "prometheus", {"app": "prometheus"}, (Port(9090),))
+
+    @dataclass(frozen=True, kw_only=True)
+    class Exporter(PlatformComponent):
+        name: str = "exporter"
+        namespace: str = "exporter"
+
+        def workloads(self) -> tuple[Workload, ...]:
+            ports = (Port(9100, name="http-metrics"), Port(9999, name="other"))
+            return (Workload(self, "exporter", {"app": "exporter"}, ports, host_network=True),)
+
+    [flow] = scrape_flows(prometheus, [Exporter()])
+    assert flow.target is External.NODES
+    assert flow.ports == (9100,)  # the metrics port only
+
+
+def test_a_port_scraped_under_another_name_is_marked_metrics() -> None:
+    assert Port(9402, name="http-metrics").metrics is True
+    assert Port(8080, name="http").metrics is False
+    assert Port(8080, name="http", metrics=True).metrics is True
+
+
+def test_a_flow_whose_policy_name_exceeds_a_label_value_is_refused() -> None:
+    traefik = Traefik()
+    long = Workload(traefik, "a-workload-name-long-enough-to-overflow", {"app": "x"}, (Port(80),))
+    with pytest.raises(InvalidValueError) as caught:
+        Flow(long, External.KUBE_APISERVER, reason="watches")
+    assert "allow-a-workload-name-long-enough-to-overflow-to-kube-apiserver-egress" in str(
+        caught.value
+    )
+    assert "at most 63 characters" in str(caught.value)
+
+
+def test_a_flow_to_a_service_endpoint_reaches_the_container_port_behind_it() -> None:
+    from gitops_platform import ServiceEndpoint
+    from gitops_platform.backstage import BackstageRelease
+    from gitops_platform.network.flows import backend_of
+    from gitops_platform.observability import ObservabilityStack
+    from tests.tree.conftest import load_main
+
+    built = load_main().build().components
+    stack = next(c for c in built if isinstance(c, ObservabilityStack))
+    backstage = next(c for c in built if isinstance(c, BackstageRelease))
+    # Grafana's Service port 80 is its container port 3000: what the policies match
+    backend = backend_of(built, stack.grafana)
+    assert (backend.workload.name, backend.port) == ("grafana", 3000)
+    # the remote-write path and the query API are the same pods and port
+    assert backend_of(built, stack.prometheus_write).workload == stack.prometheus_pods
+    dev = ComponentContext(load_main().SPEC, load_main().SPEC.environments[0], built)
+    proxies = {f.name: f.ports for f in backstage.flows(dev)}
+    assert proxies["backstage-developer-hub-to-grafana"] == (3000,)
+    assert proxies["backstage-developer-hub-to-prometheus"] == (9090,)
+    assert proxies["backstage-developer-hub-to-tempo"] == (3200,)
+    assert proxies["traefik-to-backstage-developer-hub"] == (7007,)
+    assert proxies["backstage-developer-hub-to-pgbouncer"] == (6432,)
+    with pytest.raises(ConfigurationError) as caught:
+        backend_of(built, ServiceEndpoint("nowhere", "observability", 80))
+    assert "an endpoint of a component of this platform" in str(caught.value)
+
+
+def test_an_onboarded_service_declares_a_new_flow_delivered_into_its_namespace() -> None:
+    """The example of docs/network.md: chat-api gains its database."""
+    import dataclasses
+
+    from gitops_platform import OnboardedService, PlatformSpec
+    from tests.tree.conftest import load_main
+
+    main = load_main()
+    services = [
+        dataclasses.replace(
+            c,
+            flows_out=lambda pods, ctx: (
+                Flow(pods, External.POSTGRES, ports=(5432,), reason="its database"),
+            ),
+        )
+        if isinstance(c, OnboardedService)
+        else c
+        for c in main.build().components
+    ]
+    # the environments do not list Postgres yet: refused when the tree is rendered
+    with pytest.raises(ConfigurationError) as caught:
+        PlatformApp(main.SPEC, services).render()
+    assert "External.POSTGRES" in str(caught.value)
+    postgres = ExternalEndpoint(cidrs=("10.40.0.0/24",), ports=(5432,))
+    environments = tuple(
+        dataclasses.replace(e, endpoints={**e.endpoints, External.POSTGRES: postgres})
+        for e in main.SPEC.environments
+    )
+    platform = dataclasses.replace(main.SPEC, environments=environments)
+    assert isinstance(platform, PlatformSpec)
+    files = PlatformApp(platform, services).render()
+    folder = "infra/base/addons/chat-api-network/dev"
+    path = f"{folder}/networkpolicy-allow-chat-api-to-postgres-egress.yaml"
+    policy = by_name([json.loads(json.dumps(d)) for d in _docs(files[path])])[
+        "allow-chat-api-to-postgres-egress"
+    ]
+    assert policy["metadata"]["namespace"] == "chat-api"
+    [rule] = policy["spec"]["egress"]
+    assert rule["to"] == [{"ipBlock": {"cidr": "10.40.0.0/24"}}]
+    assert rule["ports"] == [{"port": 5432, "protocol": "TCP"}]
+    # the OTLP export stays declared beside it
+    assert f"{folder}/networkpolicy-allow-chat-api-to-otlp-gateway-egress.yaml" in files
+
+
+def _docs(text: str) -> list[dict[str, Any]]:
+    import yaml
+
+    return [d for d in yaml.safe_load_all(text) if d]

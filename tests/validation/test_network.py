@@ -119,6 +119,18 @@ def test_an_allow_rule_opening_a_namespace_to_everything_fails(tmp_path: Path) -
     assert all("allow-everything" in f.message for f in opened), messages(result)
 
 
+def test_a_policy_not_generated_from_the_flows_fails(tmp_path: Path) -> None:
+    result = run_step(tree_with(tmp_path, "chart-policy"))
+    assert result.status is Status.FAILED
+    # it opens nothing the flows do not: only the structural check sees it
+    assert len(result.findings) == 1, messages(result)
+    [finding] = result.findings
+    assert finding.document == "NetworkPolicy/traefik/traefik-chart"
+    assert finding.file == "infra/base/addons/ingress/dev/networkpolicy-traefik-chart.yaml"
+    assert "in environment dev, namespace traefik" in finding.message
+    assert "is not generated from declared flows" in finding.message
+
+
 def test_a_declared_flow_the_policies_block_fails(tmp_path: Path) -> None:
     result = run_step(tree_with(tmp_path, "declared-blocked"))
     assert result.status is Status.FAILED

@@ -4,8 +4,10 @@ Per destination cluster of an environment, from what its Applications deliver (t
 and chart renders, as in step 10):
 
 1. **Structure**: every namespace an Application creates and runs pods in has a default deny
-   (a policy with an empty ``podSelector``, both policy types and no rule); no rule opens a
-   namespace to everything
+   (a policy with an empty ``podSelector``, both policy types and no rule); every policy is
+   generated from the declared flows (its ``network.gitops-platform.io/role`` annotation: a
+   chart's own NetworkPolicy switch is never used beside them); no rule opens a namespace to
+   everything
    (a rule without peers, an empty peer, or ``namespaceSelector: {}`` with no pod selector);
    each declared flow's ends select rendered pods, and its target serves each of its ports.
 2. **Simulation**: a probe model of the cluster (every rendered workload with its pod-template
@@ -44,6 +46,7 @@ from gitops_platform.layout import (
     CLUSTER_DNS_LABELS,
     CLUSTER_DNS_NAMESPACE,
     NETWORK_FLOW_ANNOTATION,
+    NETWORK_ROLE_ANNOTATION,
 )
 from gitops_platform.validation.report import Finding, Status, StepResult
 from gitops_platform.validation.server_dry_run import IN_CLUSTER, Cluster
@@ -472,6 +475,18 @@ def _check_structure(model: NetworkModel) -> None:
         namespace = str(meta.get("namespace"))
         by_namespace.setdefault(namespace, []).append(policy)
         spec = policy.get("spec") or {}
+        if NETWORK_ROLE_ANNOTATION not in (meta.get("annotations") or {}):
+            model.findings.append(
+                Finding(
+                    origin,
+                    STEP,
+                    f"in environment {model.cluster}, namespace {namespace}: NetworkPolicy "
+                    f"{meta.get('name')} is not generated from declared flows (no "
+                    f"{NETWORK_ROLE_ANNOTATION} annotation): a chart's own policy switch or a "
+                    "hand-written policy; turn the chart's switch off and declare the flows",
+                    f"NetworkPolicy/{namespace}/{meta.get('name')}",
+                )
+            )
         for direction, peers_key in (("ingress", "from"), ("egress", "to")):
             for index, rule in enumerate(spec.get(direction) or []):
                 why = _opens_everything((rule or {}).get(peers_key))
