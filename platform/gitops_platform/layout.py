@@ -47,6 +47,8 @@ __all__ = [
     "DIST_ENV",
     "HELM_VALUES_API_VERSION",
     "HELM_VALUES_KIND",
+    "HTTP01_SOLVER_LABELS",
+    "HTTP01_SOLVER_PORT",
     "INFRA_FOLDER",
     "INFRA_KUSTOMIZATION",
     "IN_CLUSTER_SERVER",
@@ -114,6 +116,11 @@ NETWORK_ROLE_ANNOTATION = "network.gitops-platform.io/role"
 #: Where the cluster DNS runs and the labels of its pods (CoreDNS keeps kube-dns's label).
 CLUSTER_DNS_NAMESPACE = "kube-system"
 CLUSTER_DNS_LABELS = {"k8s-app": "kube-dns"}
+#: The label cert-manager puts on the pods it creates to answer ACME HTTP-01 challenges, in the
+#: namespace of the Certificate, and the port they serve (cert-manager
+#: ``pkg/issuer/acme/http/pod.go``: ``acmeSolverListenPort``).
+HTTP01_SOLVER_LABELS = {"acme.cert-manager.io/http01-solver": "true"}
+HTTP01_SOLVER_PORT = 8089
 
 # -- Argo CD --------------------------------------------------------------------------------
 

@@ -346,3 +346,50 @@ def _docs(text: str) -> list[dict[str, Any]]:
     import yaml
 
     return [d for d in yaml.safe_load_all(text) if d]
+
+
+def test_an_ingress_certificate_from_acme_admits_the_challenge_solver_in_prd_only() -> None:
+    from gitops_platform import CertManager
+    from gitops_platform.backstage import BackstageRelease
+    from tests.tree.conftest import load_main
+
+    main = load_main()
+    built = main.build().components
+    tls = next(c for c in built if isinstance(c, CertManager))
+    backstage = next(c for c in built if isinstance(c, BackstageRelease))
+    dev, prd = (ComponentContext(main.SPEC, e, built) for e in main.SPEC.environments)
+    assert tls.http01_flows(dev, backstage) == ()  # self-signed in dev: no solver pods
+    [flow] = tls.http01_flows(prd, backstage)
+    assert isinstance(flow.target, Workload)
+    assert flow.target.namespace == "backstage"
+    assert dict(flow.target.selector) == {"acme.cert-manager.io/http01-solver": "true"}
+    assert flow.ports == (8089,)
+    assert isinstance(flow.source, Workload)
+    assert flow.source.name == "traefik"
+
+
+def test_the_model_adds_solver_pods_only_where_an_ingress_names_an_acme_issuer() -> None:
+    from gitops_platform.validation.network import http01_solver_namespaces
+
+    def ingress(namespace: str, issuer: str) -> tuple[str, dict[str, Any]]:
+        meta = {
+            "name": "web",
+            "namespace": namespace,
+            "annotations": {"cert-manager.io/cluster-issuer": issuer},
+        }
+        return (f"{namespace}.yaml", {"kind": "Ingress", "metadata": meta})
+
+    acme = {
+        "kind": "ClusterIssuer",
+        "metadata": {"name": "public"},
+        "spec": {"acme": {"solvers": [{"http01": {"ingress": {"ingressClassName": "traefik"}}}]}},
+    }
+    own = {"kind": "ClusterIssuer", "metadata": {"name": "internal"}, "spec": {"selfSigned": {}}}
+    objects = [
+        ("issuers.yaml", acme),
+        ("issuers.yaml", own),
+        ingress("shop", "public"),
+        ingress("wiki", "internal"),
+        ingress("blog", "missing"),
+    ]
+    assert http01_solver_namespaces(objects) == {"shop": "shop.yaml"}

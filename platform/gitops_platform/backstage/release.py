@@ -348,6 +348,7 @@ class BackstageRelease(PlatformComponent):
         pods, components, obs = self.pods, ctx.components, self.observability
         flows = [
             ingress_flow(self.ingress, pods, 7007, "the portal, routed by the Ingress"),
+            *self.tls.http01_flows(ctx, self),
             Flow(pods, External.KUBE_APISERVER, reason="the Kubernetes plugin reads workloads"),
             service_flow(pods, components, obs.grafana, "the /grafana/api proxy"),
             service_flow(pods, components, obs.prometheus, "the /prometheus/api proxy"),

@@ -34,7 +34,8 @@ from gitops_platform.core.environment import (
 from gitops_platform.core.naming import check_dns_label, check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
 from gitops_platform.errors import InvalidValueError, raise_all
-from gitops_platform.network.flows import Flow, Port, Workload
+from gitops_platform.layout import HTTP01_SOLVER_LABELS, HTTP01_SOLVER_PORT
+from gitops_platform.network.flows import Flow, Port, Workload, ingress_flow
 
 __all__ = ["AcmeIssuer", "CertManager", "SelfSignedIssuer"]
 
@@ -216,6 +217,29 @@ class CertManager(SingleChartComponent):
                 )
             )
         return tuple(flows)
+
+    def http01_flows(self, ctx: ComponentContext, owner: PlatformComponent) -> tuple[Flow, ...]:
+        """The flow an Ingress certificate of ``owner`` needs in ``ctx.env`` (none or one).
+
+        Where the environment's issuer is ACME, cert-manager answers HTTP-01 challenges with
+        solver pods it creates in the namespace of the Certificate (``owner``'s, for the
+        ``cert-manager.io/cluster-issuer`` annotation of its Ingress), serving
+        ``layout.HTTP01_SOLVER_PORT`` behind an Ingress of the issuer's ingress component. A
+        component annotating an Ingress with :attr:`issuer` returns these from its ``flows``,
+        or its namespace's default deny blocks the challenge.
+        """
+        issuer = self.issuers.get(ctx.env.name) if ctx.env is not None else None
+        if not isinstance(issuer, AcmeIssuer):
+            return ()
+        solver = Workload(
+            owner,
+            f"acme-http-solver-{owner.namespace}",
+            HTTP01_SOLVER_LABELS,
+            (Port(HTTP01_SOLVER_PORT, name="http"),),
+        )
+        return (
+            ingress_flow(issuer.ingress, solver, HTTP01_SOLVER_PORT, "ACME HTTP-01 challenges"),
+        )
 
     def uses(self) -> tuple[PlatformComponent, ...]:
         """The ingress components the ACME issuers solve HTTP-01 challenges through."""

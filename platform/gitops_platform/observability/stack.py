@@ -413,6 +413,7 @@ class ObservabilityStack(PlatformComponent):
             ingress_flow(
                 self.ingress, grafana, 3000, "Grafana's UI and API, routed by the Ingress"
             ),
+            *self.tls.http01_flows(ctx, self),
             service_flow(grafana, components, self.prometheus, "the Prometheus data source"),
             service_flow(grafana, components, self.loki_query, "the Loki data source"),
             service_flow(grafana, components, self.tempo_query, "the Tempo data source"),

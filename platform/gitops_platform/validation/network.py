@@ -12,7 +12,9 @@ and chart renders, as in step 10):
    each declared flow's ends select rendered pods, and its target serves each of its ports.
 2. **Simulation**: a probe model of the cluster (every rendered workload with its pod-template
    labels and container ports, and the pods prometheus-operator creates for a ``Prometheus`` or
-   ``Alertmanager`` object (:func:`operator_pods`); its namespace's labels from
+   ``Alertmanager`` object (:func:`operator_pods`), and cert-manager's HTTP-01 solver pods
+   where an Ingress asks an ACME ClusterIssuer for its certificate
+   (:func:`http01_solver_namespaces`); its namespace's labels from
    ``managedNamespaceMetadata`` plus
    ``kubernetes.io/metadata.name``; the cluster DNS ``kube-system/kube-dns``; one pseudo-pod per
    external service the flows name, at the first address of its block, in a pseudo-namespace
@@ -45,6 +47,8 @@ import yaml
 from gitops_platform.layout import (
     CLUSTER_DNS_LABELS,
     CLUSTER_DNS_NAMESPACE,
+    HTTP01_SOLVER_LABELS,
+    HTTP01_SOLVER_PORT,
     NETWORK_FLOW_ANNOTATION,
     NETWORK_ROLE_ANNOTATION,
 )
@@ -88,6 +92,39 @@ POD_SECURITY_EXEMPTIONS: dict[str, tuple[str, str]] = {
 }
 _WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
 _OPERATOR_GROUP = "monitoring.coreos.com/"
+_CLUSTER_ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer"
+#: How the model names the HTTP-01 solver pods of a namespace (cert-manager names each
+#: ``cm-acme-http-solver-<random>``).
+HTTP01_SOLVER = "cm-acme-http-solver"
+
+
+def http01_solver_namespaces(objects: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, str]:
+    """Namespaces where cert-manager will run HTTP-01 solver pods: namespace -> origin.
+
+    Those of the Ingresses annotated ``cert-manager.io/cluster-issuer`` with a ClusterIssuer of
+    the same cluster that solves ACME challenges (``spec.acme.solvers[].http01``): cert-manager's
+    ingress-shim creates the Certificate there, and the solver pods beside it.
+
+    Args:
+        objects: ``(origin, object with its namespace)`` of one cluster.
+    """
+    items = list(objects)
+    acme = {
+        str(_mapping(obj.get("metadata")).get("name"))
+        for _, obj in items
+        if obj.get("kind") == "ClusterIssuer"
+        and any(
+            "http01" in _mapping(s)
+            for s in _mapping(_mapping(obj.get("spec")).get("acme")).get("solvers") or []
+        )
+    }
+    found: dict[str, str] = {}
+    for origin, obj in items:
+        meta = _mapping(obj.get("metadata"))
+        issuer = _mapping(meta.get("annotations")).get(_CLUSTER_ISSUER_ANNOTATION)
+        if obj.get("kind") == "Ingress" and issuer in acme:
+            found.setdefault(str(meta.get("namespace")), origin)
+    return found
 
 
 def operator_pods(obj: dict[str, Any]) -> tuple[str, dict[str, str], list[tuple[int, str]]] | None:
@@ -342,6 +379,32 @@ def plan_model(cluster: Cluster) -> NetworkModel:
                 "",
                 platform=namespace in model.namespaces,
                 origin=placed.document.origin,
+            )
+        )
+    placed_objects = [
+        (
+            p.document.origin,
+            {
+                **p.document.obj,
+                "metadata": {
+                    **_mapping(p.document.obj.get("metadata")),
+                    "namespace": _mapping(p.document.obj.get("metadata")).get("namespace")
+                    or p.namespace,
+                },
+            },
+        )
+        for p in cluster.placed
+    ]
+    for namespace, origin in sorted(http01_solver_namespaces(placed_objects).items()):
+        workloads.append(
+            Pod(
+                namespace,
+                HTTP01_SOLVER,
+                dict(HTTP01_SOLVER_LABELS),
+                [(HTTP01_SOLVER_PORT, "TCP")],
+                "",
+                platform=namespace in model.namespaces,
+                origin=origin,
             )
         )
     workloads.sort(key=lambda p: p.key)
