@@ -69,7 +69,7 @@ class Podinfo(PlatformComponent):
         )
 
     def workloads(self) -> tuple[Workload, ...]:
-        """podinfo's pods (its namespace gets a default deny and these flows)."""
+        """The pods of podinfo (its namespace gets a default deny and these flows)."""
         return (self.pods,)
 
     def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
