@@ -47,6 +47,8 @@ PRIVATE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 #: HTTPS on the internet: the Git host (github.com) and the plugin registry (quay.io) serve
 #: from CDN addresses that change, so the blocks are the internet's.
 INTERNET_HTTPS = ExternalEndpoint(cidrs=("0.0.0.0/0",), ports=(443,), except_cidrs=PRIVATE)
+#: The existing PgBouncer (in front of Patroni) runs in the cluster, namespace `postgres`.
+POSTGRES_NAMESPACE = ExternalEndpoint(namespace="postgres", ports=(6432,))
 
 DEV = Environment(
     name="dev",
@@ -60,10 +62,12 @@ DEV = Environment(
         External.KUBE_APISERVER: ExternalEndpoint(cidrs=("10.10.0.0/28",), ports=(6443,)),
         External.VAULT: ExternalEndpoint(cidrs=("10.20.0.0/24",), ports=(443,)),
         External.CLIENTS: CLIENTS,
-        # the nodes' subnet: the kubelet and host-network pods (the node exporter)
-        External.NODES: ExternalEndpoint(cidrs=("10.10.16.0/20",), ports=(10250,)),
-        # the shared PgBouncer pool in front of the organisation's Postgres
-        External.PGBOUNCER: ExternalEndpoint(cidrs=("10.30.0.0/24",), ports=(6432,)),
+        # the nodes' subnet: host-network pods (the node exporter's 9100) and the kubelet
+        External.NODES: ExternalEndpoint(cidrs=("10.10.16.0/20",), ports=(9100, 10250)),
+        # the shared PgBouncer pool in front of the organisation's Postgres (Patroni), deployed
+        # in the cluster's `postgres` namespace: reached as pgbouncer.postgres.svc, so its peer
+        # is that namespace (NetworkPolicies match the pods behind a Service, not its address)
+        External.PGBOUNCER: POSTGRES_NAMESPACE,
         External.GIT_HOST: INTERNET_HTTPS,
         External.PLUGIN_REGISTRY: INTERNET_HTTPS,
     },
@@ -82,8 +86,8 @@ PRD = Environment(
             cidrs=("0.0.0.0/0",), ports=(80, 443), except_cidrs=PRIVATE
         ),
         External.CLIENTS: CLIENTS,
-        External.NODES: ExternalEndpoint(cidrs=("10.110.16.0/20",), ports=(10250,)),
-        External.PGBOUNCER: ExternalEndpoint(cidrs=("10.130.0.0/24",), ports=(6432,)),
+        External.NODES: ExternalEndpoint(cidrs=("10.110.16.0/20",), ports=(9100, 10250)),
+        External.PGBOUNCER: POSTGRES_NAMESPACE,
         External.GIT_HOST: INTERNET_HTTPS,
         External.PLUGIN_REGISTRY: INTERNET_HTTPS,
     },

@@ -18,6 +18,7 @@ Backstage value is nested under ``upstream.``):
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,7 +36,12 @@ from gitops_platform.component import (
     Release,
     ServiceEndpoint,
 )
-from gitops_platform.core.environment import Environment, External, PlatformSpec
+from gitops_platform.core.environment import (
+    Environment,
+    External,
+    ExternalEndpoint,
+    PlatformSpec,
+)
 from gitops_platform.core.objects import standard_labels
 from gitops_platform.errors import ConfigurationError, InvalidValueError, raise_all
 from gitops_platform.external_secrets.bundle import ExternalSecretBundle, RemoteValue, SecretSpec
@@ -164,8 +170,12 @@ class PostgresConnection:
         port: its port (1-65535).
         database: the database Backstage uses (one schema per plugin).
         user: the database user.
-        service: the external service ``host`` is, whose address blocks the environment lists
-            (:attr:`Environment.endpoints`): the egress Backstage's NetworkPolicy allows.
+        service: the :class:`External` service ``host`` is; the environment's endpoint of it
+            (:attr:`Environment.endpoints`) is the egress Backstage's NetworkPolicy allows,
+            and must fit ``host`` (:meth:`check_peer`): a cluster Service name
+            (``<service>.<namespace>.svc[.cluster.local]``, PgBouncer deployed in the cluster)
+            is an ``ExternalEndpoint(namespace=<namespace>)``, any other host an endpoint with
+            CIDR blocks (an IP address host inside them).
     """
 
     host: str
@@ -201,6 +211,70 @@ class PostgresConnection:
                     )
                 )
         raise_all(where, problems)
+
+    def check_peer(self, path: str, env: Environment) -> None:
+        """Check that ``env``'s endpoint of :attr:`service` is where :attr:`host` is.
+
+        NetworkPolicies match the pods behind a cluster Service (never its ClusterIP), so a
+        host naming a cluster Service needs the endpoint of its namespace, and blocks stand
+        only for a host outside the cluster.
+
+        Args:
+            path: the construct path for messages (``backstage/databases[dev]``).
+            env: the environment whose endpoint is checked.
+
+        Raises:
+            ConfigurationError: the environment lists no endpoint of :attr:`service`, or one
+                that does not fit :attr:`host`.
+        """
+        endpoint = env.endpoint(self.service)
+        listed = f"Environment({env.name}).endpoints[External.{self.service.name}]"
+        cluster = _CLUSTER_SERVICE.fullmatch(self.host)
+        if cluster is not None:
+            namespace = cluster.group("namespace")
+            if endpoint.namespace != namespace:
+                raise ConfigurationError(
+                    path,
+                    "host",
+                    self.host,
+                    f"{listed} = ExternalEndpoint(namespace={namespace!r}, ...): the host is a "
+                    f"cluster Service in namespace {namespace}, whose pods NetworkPolicies "
+                    f"match by namespace (it lists {_shown(endpoint)})",
+                )
+            return
+        if endpoint.namespace:
+            raise ConfigurationError(
+                path,
+                "host",
+                self.host,
+                f"a cluster Service name (<service>.{endpoint.namespace}.svc) since {listed} is "
+                f"the cluster namespace {endpoint.namespace}, or an ExternalEndpoint with the "
+                "CIDR blocks of this host outside the cluster",
+            )
+        try:
+            address = ipaddress.ip_address(self.host)
+        except ValueError:
+            return
+        if not any(address in ipaddress.ip_network(c) for c in endpoint.cidrs):
+            raise ConfigurationError(
+                path,
+                "host",
+                self.host,
+                f"an address inside the blocks of {listed} ({', '.join(endpoint.cidrs)})",
+            )
+
+
+#: ``<service>.<namespace>.svc`` (and ``.svc.cluster.local``): a host resolved to a Service.
+_CLUSTER_SERVICE = re.compile(
+    r"^(?P<service>[a-z0-9]([-a-z0-9]*[a-z0-9])?)\.(?P<namespace>[a-z0-9]([-a-z0-9]*[a-z0-9])?)"
+    r"\.svc(\.cluster\.local)?$"
+)
+
+
+def _shown(endpoint: ExternalEndpoint) -> str:
+    if endpoint.namespace:
+        return f"namespace {endpoint.namespace}"
+    return f"blocks {', '.join(endpoint.cidrs)}"
 
 
 #: After the observability stack (the ServiceMonitor CRD) and the secrets store.
@@ -363,6 +437,7 @@ class BackstageRelease(PlatformComponent):
         ]
         if ctx.env is not None:
             db = self.databases[ctx.env.name]
+            db.check_peer(f"{self.name}/databases[{ctx.env.name}]", ctx.env)
             flows.append(Flow(pods, db.service, ports=(db.port,), reason="its database"))
         return tuple(flows)
 

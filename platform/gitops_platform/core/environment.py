@@ -202,58 +202,120 @@ class External(enum.Enum):
 
 @dataclass(frozen=True)
 class ExternalEndpoint:
-    """Where an :class:`External` service is in one environment: CIDR blocks and TCP ports.
+    """Where an :class:`External` service is in one environment: its peer and TCP ports.
 
-    Becomes a NetworkPolicy ``ipBlock`` peer (one per CIDR, with ``except_cidrs``) and the
-    rule's ports.
+    The peer is either address blocks (a service outside the cluster: one NetworkPolicy
+    ``ipBlock`` per CIDR, with ``except_cidrs``) or, for a service that runs in the cluster
+    in a namespace the platform does not manage (reached by a cluster Service name such as
+    ``pgbouncer.postgres.svc``), that namespace (a ``namespaceSelector`` on its
+    ``kubernetes.io/metadata.name`` label): NetworkPolicies match the pods behind a Service,
+    never its ClusterIP, so an in-cluster service is named by its namespace, not by blocks.
 
     Attributes:
-        cidrs: the IPv4/IPv6 blocks (``"10.0.0.10/32"``); at least one.
+        cidrs: the IPv4/IPv6 blocks (``"10.0.0.10/32"``); empty when ``namespace`` is set.
         ports: the TCP ports (1-65535); at least one.
         except_cidrs: blocks inside ``cidrs`` that are not this service (for the internet,
             ``0.0.0.0/0`` except the private ranges).
+        namespace: the cluster namespace the service runs in (a DNS label), instead of
+            ``cidrs``; default ``""`` (outside the cluster).
 
     Raises:
-        InvalidValueError: a CIDR that does not parse (host bits set included), an empty tuple,
-            a port outside 1-65535, or an exception outside every block.
+        InvalidValueError: one bad field: a CIDR that does not parse (prefix too long, host
+            bits set, not an address), a port outside 1-65535, an exception outside every
+            block, both or neither of ``cidrs`` and ``namespace``.
+        InvalidObjectError: several; every problem is reported at once.
     """
 
-    cidrs: tuple[str, ...]
-    ports: tuple[int, ...]
+    cidrs: tuple[str, ...] = ()
+    ports: tuple[int, ...] = ()
     except_cidrs: tuple[str, ...] = ()
+    namespace: str = ""
 
     def __post_init__(self) -> None:
-        where = "ExternalEndpoint"
-        if not isinstance(self.cidrs, tuple) or not self.cidrs:
-            raise InvalidValueError(where, "cidrs", self.cidrs, "a non-empty tuple of CIDR blocks")
-        nets = [_network(where, "cidrs", c) for c in self.cidrs]
-        for cidr in self.except_cidrs if isinstance(self.except_cidrs, tuple) else ("?",):
-            block = _network(where, "except_cidrs", cidr)
-            if not any(
-                block.version == net.version and block.subnet_of(net)  # type: ignore[arg-type]
-                for net in nets
-            ):
-                raise InvalidValueError(
-                    where, "except_cidrs", cidr, f"a block inside one of {', '.join(self.cidrs)}"
+        where = f"ExternalEndpoint({self.namespace or ', '.join(map(str, self.cidrs or ()))})"
+        problems: list[InvalidValueError] = []
+        nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        if not isinstance(self.cidrs, tuple):
+            problems.append(
+                InvalidValueError(where, "cidrs", self.cidrs, "a tuple of CIDR blocks")
+            )
+        else:
+            for cidr in self.cidrs:
+                net = _network(where, "cidrs", cidr, problems)
+                if net is not None:
+                    nets.append(net)
+        if self.namespace:
+            collect(problems, check_dns_label, where, "namespace", self.namespace)
+            if self.cidrs or self.except_cidrs:
+                problems.append(
+                    ConfigurationError(
+                        where,
+                        "cidrs",
+                        self.cidrs or self.except_cidrs,
+                        "no blocks when namespace is set (an in-cluster service is its "
+                        "namespace; an external one is its blocks)",
+                    )
                 )
+        elif isinstance(self.cidrs, tuple) and not self.cidrs:
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "cidrs",
+                    self.cidrs,
+                    "at least one CIDR block, or namespace= for a service running in the cluster",
+                )
+            )
+        if not isinstance(self.except_cidrs, tuple):
+            problems.append(
+                InvalidValueError(
+                    where, "except_cidrs", self.except_cidrs, "a tuple of CIDR blocks"
+                )
+            )
+        else:
+            for cidr in self.except_cidrs:
+                block = _network(where, "except_cidrs", cidr, problems)
+                if block is not None and not any(
+                    block.version == net.version and block.subnet_of(net)  # type: ignore[arg-type]
+                    for net in nets
+                ):
+                    problems.append(
+                        InvalidValueError(
+                            where,
+                            "except_cidrs",
+                            cidr,
+                            f"a block inside one of {', '.join(map(str, self.cidrs)) or 'cidrs'}",
+                        )
+                    )
         if not isinstance(self.ports, tuple) or not self.ports:
-            raise InvalidValueError(where, "ports", self.ports, "a non-empty tuple of TCP ports")
-        for port in self.ports:
-            if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
-                raise InvalidValueError(where, "ports", port, "an int in 1-65535")
+            problems.append(
+                InvalidValueError(where, "ports", self.ports, "a non-empty tuple of TCP ports")
+            )
+        else:
+            for port in self.ports:
+                if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+                    problems.append(
+                        InvalidValueError(where, "ports", port, "an int in 1-65535 (a number)")
+                    )
+        raise_all(where, problems)
 
 
 def _network(
-    where: str, field_name: str, cidr: object
-) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    where: str, field_name: str, cidr: object, problems: list[InvalidValueError]
+) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     if isinstance(cidr, str):
         try:
             return ipaddress.ip_network(cidr)
         except ValueError:
             pass
-    raise InvalidValueError(
-        where, field_name, cidr, "a CIDR block without host bits, such as 10.0.0.0/24"
+    problems.append(
+        InvalidValueError(
+            where,
+            field_name,
+            cidr,
+            "an IPv4 or IPv6 CIDR block without host bits (10.0.0.0/24, 2001:db8::/32)",
+        )
     )
+    return None
 
 
 @dataclass(frozen=True)

@@ -276,12 +276,23 @@ class Flow:
         """The target ports in ``env``: the workload's ports, or the endpoint's (TCP).
 
         Raises:
-            ConfigurationError: an external target the environment does not list.
+            ConfigurationError: an external target the environment does not list, or a port
+                its endpoint does not serve there.
         """
         target = self.target
         if isinstance(target, Workload):
             return tuple(p for n in self.ports for p in target.ports if p.number == n)
         endpoint = env.endpoint(target)
+        unserved = tuple(n for n in self.ports if n not in endpoint.ports)
+        if unserved:
+            raise ConfigurationError(
+                f"Flow({self.name})",
+                "ports",
+                unserved,
+                f"ports External.{target.name} serves in environment {env.name} "
+                f"({', '.join(map(str, endpoint.ports))}: its ExternalEndpoint's ports), "
+                "or none for all of them",
+            )
         numbers = self.ports or endpoint.ports
         return tuple(Port(n) for n in numbers)
 

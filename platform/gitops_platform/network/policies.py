@@ -123,6 +123,8 @@ def _peer(end: FlowEnd, env: Environment) -> list[dict[str, Any]]:
             }
         ]
     endpoint = env.endpoint(end)
+    if endpoint.namespace:  # a service running in the cluster: its namespace's pods
+        return [{"namespaceSelector": {"matchLabels": {_NAMESPACE_LABEL: endpoint.namespace}}}]
     peers: list[dict[str, Any]] = []
     for cidr in endpoint.cidrs:
         block: dict[str, Any] = {"cidr": cidr}
@@ -144,6 +146,8 @@ def _end_document(end: FlowEnd, env: Environment) -> dict[str, Any]:
     if isinstance(end, Workload):
         return {"namespace": end.namespace, "workload": end.name, "selector": dict(end.selector)}
     endpoint = env.endpoint(end)
+    if endpoint.namespace:
+        return {"external": end.value, "namespace": endpoint.namespace}
     return {
         "external": end.value,
         "cidrs": list(endpoint.cidrs),

@@ -209,7 +209,9 @@ class End:
 
     @property
     def shown(self) -> str:
-        """``<namespace>/<workload>`` or ``external/<service>``."""
+        """``<namespace>/<workload>``, ``external/<service>`` or ``<namespace>/<service>``."""
+        if self.external and self.namespace:
+            return f"{self.namespace}/{self.external}"
         if self.external:
             return f"{EXTERNAL_NAMESPACE}/{self.external}"
         return f"{self.namespace}/{self.workload}"
@@ -224,6 +226,8 @@ class End:
         if self.external:
             if pod.platform:
                 return False
+            if self.namespace:  # a service in a namespace the platform does not manage
+                return pod.namespace == self.namespace
             address = ipaddress.ip_address(pod.ip)
             inside = any(_contains(c, address) for c in self.cidrs)
             return inside and not any(_contains(c, address) for c in self.excepts)
@@ -312,6 +316,7 @@ def _end(data: Any) -> End:
         raise ValueError("an end must be an object")
     if "external" in data:
         return End(
+            namespace=str(data.get("namespace") or ""),
             external=str(data["external"]),
             cidrs=tuple(str(c) for c in data.get("cidrs") or ()),
             excepts=tuple(str(c) for c in data.get("except") or ()),
@@ -425,6 +430,12 @@ def plan_model(cluster: Cluster) -> NetworkModel:
     for flow in model.flows.values():
         for end in (flow.source, flow.target):
             if not end.external or end.external in externals:
+                continue
+            if end.namespace:  # in the cluster: a pod of that namespace, at a pod address
+                model.namespaces.setdefault(end.namespace, {_NAMESPACE_LABEL: end.namespace})
+                index = len(workloads) + len(externals)
+                address = f"10.244.{index // 250}.{index % 250 + 1}"
+                externals[end.external] = Pod(end.namespace, end.external, {}, [], address)
                 continue
             network = ipaddress.ip_network(end.cidrs[0], strict=False) if end.cidrs else None
             if network is None or network.prefixlen == 0:
