@@ -393,3 +393,183 @@ def test_the_model_adds_solver_pods_only_where_an_ingress_names_an_acme_issuer()
         ingress("blog", "missing"),
     ]
     assert http01_solver_namespaces(objects) == {"shop": "shop.yaml"}
+
+
+# -- adversarial inputs: every error names the object, the field, the value and what is allowed
+
+
+def test_an_external_endpoint_reports_every_bad_field_at_once() -> None:
+    from gitops_platform import InvalidObjectError
+
+    with pytest.raises(InvalidObjectError) as info:
+        ExternalEndpoint(cidrs=("10.0.0.0/33", "not-a-cidr", "10.0.0.1/24"), ports=(0, 65536))
+    problems = {(e.field, e.value): e for e in info.value.exceptions}
+    assert set(problems) == {
+        ("cidrs", "10.0.0.0/33"),
+        ("cidrs", "not-a-cidr"),
+        ("cidrs", "10.0.0.1/24"),
+        ("ports", 0),
+        ("ports", 65536),
+    }
+    assert all(isinstance(e, InvalidValueError) for e in info.value.exceptions)
+    assert "IPv4 or IPv6 CIDR block without host bits" in str(problems["cidrs", "not-a-cidr"])
+    assert "an int in 1-65535" in str(problems["ports", 0])
+    assert info.value.path.startswith("ExternalEndpoint(10.0.0.0/33")
+    # a named port is not a number; an exception outside every block is refused
+    with pytest.raises(InvalidValueError) as named:
+        ExternalEndpoint(cidrs=("10.0.0.0/8",), ports=("https",))  # type: ignore[arg-type]
+    assert (named.value.field, named.value.value) == ("ports", "https")
+    with pytest.raises(InvalidValueError, match="a block inside one of 10.0.0.0/8"):
+        ExternalEndpoint(cidrs=("10.0.0.0/8",), ports=(443,), except_cidrs=("11.0.0.0/8",))
+
+
+def test_an_endpoint_is_blocks_or_a_cluster_namespace_never_both_nor_neither() -> None:
+    with pytest.raises(InvalidValueError) as neither:
+        ExternalEndpoint(ports=(443,))
+    assert neither.value.field == "cidrs"
+    assert "namespace= for a service running in the cluster" in str(neither.value)
+    with pytest.raises(ConfigurationError, match="no blocks when namespace is set"):
+        ExternalEndpoint(cidrs=("10.0.0.0/8",), namespace="postgres", ports=(6432,))
+    with pytest.raises(InvalidValueError) as label:
+        ExternalEndpoint(namespace="Postgres_DB", ports=(6432,))
+    assert (label.value.field, label.value.value) == ("namespace", "Postgres_DB")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "value"),
+    [
+        ({"number": 0}, "number", 0),
+        ({"number": 65536}, "number", 65536),
+        ({"number": "http"}, "number", "http"),
+        ({"number": 80, "protocol": "icmp"}, "protocol", "icmp"),
+        ({"number": 80, "protocol": "tcp"}, "protocol", "tcp"),
+    ],
+)
+def test_a_bad_port_or_protocol_is_refused(kwargs: dict[str, Any], field: str, value: Any) -> None:
+    with pytest.raises(InvalidValueError) as info:
+        Port(**kwargs)
+    assert (info.value.field, info.value.value) == (field, value)
+    assert info.value.allowed in ("an int in 1-65535", "TCP, UDP, SCTP")
+
+
+def test_sctp_and_udp_ports_and_ipv6_blocks_render() -> None:
+    assert Port(3868, "SCTP").protocol == "SCTP"
+    ipv6 = ExternalEndpoint(cidrs=("2001:db8::/32",), ports=(443,))
+    traefik = Traefik()
+    env = Environment(
+        "dev",
+        "dev.example.com",
+        Cluster(name="dev"),
+        revision="main",
+        endpoints={External.OTLP_UPSTREAM: ipv6},
+    )
+    flow = Flow(traefik.controller, External.OTLP_UPSTREAM, reason="an IPv6 peer")
+    [egress] = namespace_policies("traefik", [flow], env, "p")[2:]
+    assert egress["spec"]["egress"][0]["to"] == [{"ipBlock": {"cidr": "2001:db8::/32"}}]
+
+
+def test_a_flow_to_an_external_port_its_endpoint_does_not_serve_is_refused() -> None:
+    traefik = Traefik()
+    env = spec().environments[0]
+    flow = Flow(traefik.controller, External.VAULT, ports=(8200, 443), reason="vault")
+    with pytest.raises(ConfigurationError) as info:
+        namespace_policies("traefik", [flow], env, "p")
+    assert info.value.path == "Flow(traefik-to-vault)"
+    assert (info.value.field, info.value.value) == ("ports", (8200,))
+    assert "ports External.VAULT serves in environment dev (443" in str(info.value)
+
+
+def test_a_flow_from_a_component_outside_the_platform_is_refused() -> None:
+    from gitops_platform.network.policies import platform_flows
+
+    outsider = Traefik(name="other-ingress", namespace="elsewhere")
+
+    @dataclass(frozen=True, kw_only=True)
+    class Stray(Api):
+        def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
+            return (Flow(outsider.controller, self.server, ports=(8080,), reason="stray"),)
+
+    app_spec = spec()
+    stray = Stray(ingress=outsider)
+    ctx = ComponentContext(app_spec, app_spec.environments[0], (stray,))
+    with pytest.raises(InvalidValueError) as info:
+        platform_flows([stray], ctx)
+    assert info.value.path == "api/flows"
+    assert info.value.value == "other-ingress"
+    assert "workloads of components of this platform" in str(info.value)
+
+
+def test_an_in_cluster_service_is_reached_through_its_namespace() -> None:
+    traefik = Traefik()
+    env = Environment(
+        "dev",
+        "dev.example.com",
+        Cluster(name="dev"),
+        revision="main",
+        endpoints={External.PGBOUNCER: ExternalEndpoint(namespace="postgres", ports=(6432,))},
+    )
+    flow = Flow(traefik.controller, External.PGBOUNCER, reason="its database")
+    [egress] = namespace_policies("traefik", [flow], env, "p")[2:]
+    assert egress["spec"]["egress"] == [
+        {
+            "to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "postgres"}}}],
+            "ports": [{"port": 6432, "protocol": "TCP"}],
+        }
+    ]
+    document = json.loads(egress["metadata"]["annotations"]["network.gitops-platform.io/flow"])
+    assert document["to"] == {"external": "pgbouncer", "namespace": "postgres"}
+
+
+def _env_with(endpoint: ExternalEndpoint) -> Environment:
+    return Environment(
+        "dev",
+        "dev.example.com",
+        Cluster(name="dev"),
+        revision="main",
+        endpoints={External.PGBOUNCER: endpoint},
+    )
+
+
+def test_the_database_host_and_its_endpoint_must_agree() -> None:
+    from gitops_platform import PostgresConnection
+
+    in_cluster = ExternalEndpoint(namespace="postgres", ports=(6432,))
+    blocks = ExternalEndpoint(cidrs=("10.30.0.0/24",), ports=(6432,))
+    service = PostgresConnection("pgbouncer.postgres.svc", 6432, "backstage", "backstage")
+    service.check_peer("backstage/databases[dev]", _env_with(in_cluster))  # coherent
+    PostgresConnection(
+        "pgbouncer.postgres.svc.cluster.local", 6432, "backstage", "backstage"
+    ).check_peer("x", _env_with(in_cluster))
+    # a cluster Service name with placeholder blocks: the policy would never match its pods
+    with pytest.raises(ConfigurationError) as info:
+        service.check_peer("backstage/databases[dev]", _env_with(blocks))
+    assert info.value.path == "backstage/databases[dev]"
+    assert (info.value.field, info.value.value) == ("host", "pgbouncer.postgres.svc")
+    assert "ExternalEndpoint(namespace='postgres', ...)" in str(info.value)
+    assert "it lists blocks 10.30.0.0/24" in str(info.value)
+    # another namespace than the host's
+    with pytest.raises(ConfigurationError, match="namespace postgres"):
+        service.check_peer("x", _env_with(ExternalEndpoint(namespace="db", ports=(6432,))))
+    # an external host with a cluster namespace endpoint
+    external = PostgresConnection("db.example.com", 6432, "backstage", "backstage")
+    external.check_peer("x", _env_with(blocks))
+    with pytest.raises(ConfigurationError, match=r"a cluster Service name \(<service>.postgres"):
+        external.check_peer("x", _env_with(in_cluster))
+    # an address host must be inside the blocks
+    PostgresConnection("10.30.0.5", 6432, "b", "b").check_peer("x", _env_with(blocks))
+    with pytest.raises(ConfigurationError, match="an address inside the blocks"):
+        PostgresConnection("10.31.0.5", 6432, "b", "b").check_peer("x", _env_with(blocks))
+
+
+def test_the_repository_backstage_reaches_pgbouncer_by_its_namespace() -> None:
+    from gitops_platform.backstage import BackstageRelease
+    from tests.tree.conftest import load_main
+
+    main = load_main()
+    built = main.build().components
+    backstage = next(c for c in built if isinstance(c, BackstageRelease))
+    for env in main.SPEC.environments:
+        db = backstage.databases[env.name]
+        assert db.host == "pgbouncer.postgres.svc"
+        assert env.endpoint(db.service).namespace == "postgres"
+        db.check_peer(f"backstage/databases[{env.name}]", env)
