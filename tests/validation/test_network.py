@@ -8,6 +8,7 @@ one in ``docs/network.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from pathlib import Path
@@ -66,6 +67,10 @@ def test_the_repository_tree_passes_and_its_table_is_the_documented_one() -> Non
     assert "| `external-secrets/external-secrets` | `external/vault` | 443/TCP |" in dev
     assert "`cert-manager/cert-manager` | `external/internet`" not in dev
     assert "| `cert-manager/cert-manager` | `external/internet` | 80/TCP, 443/TCP |" in prd
+    # PgBouncer runs in the cluster (pgbouncer.postgres.svc): reached in its namespace
+    for table in (dev, prd):
+        assert "| `backstage/backstage-developer-hub` | `postgres/pgbouncer` | 6432/TCP |" in table
+        assert "`external/pgbouncer`" not in table
 
 
 def test_a_stale_table_in_the_docs_is_reported(tmp_path: Path) -> None:
@@ -195,3 +200,56 @@ def test_a_namespace_below_restricted_must_be_a_reviewed_exemption(tmp_path: Pat
         "dev", namespaces={"node-exporter": ManagedNamespace("node-exporter", baseline, {})}
     )
     assert len(network.pod_security_findings(lowered)) == 1
+
+
+def test_a_deleted_default_deny_fails(tmp_path: Path) -> None:
+    tree = tree_with(tmp_path, None)
+    (tree / "infra/base/addons/ingress/dev/networkpolicy-default-deny.yaml").unlink()
+    result = run_step(tree)
+    assert result.status is Status.FAILED
+    [missing] = [f for f in result.findings if "no default-deny" in f.message]
+    assert missing.document == "Namespace/traefik"
+
+
+def test_a_deleted_allow_policy_fails(tmp_path: Path) -> None:
+    # the flow's only policy: its declaration goes with it, so the simulated table changes
+    # and differs from the reviewed one in the docs
+    tree = tree_with(tmp_path, None)
+    (tree / "infra/base/addons/ingress/dev/networkpolicy-allow-traefik-to-kube-apiserver-egress.yaml").unlink()
+    settings = dataclasses.replace(
+        Settings.make(tree, repo_root=ROOT, repo_prefix="dist/", freshness=False), own_tree=True
+    )
+    report = validate_tree(settings, resolve_steps([network.STEP]))
+    result = next(r for r in report.results if r.name == network.STEP)
+    assert result.status is Status.FAILED
+    assert [f.message for f in result.findings if "reachability table is stale" in f.message]
+    # a deleted policy whose flow another policy still declares fails on its own
+    tree = tree_with(tmp_path / "second", None)
+    (tree / "infra/base/addons/ingress/dev/networkpolicy-allow-traefik-to-grafana-egress.yaml").unlink()
+    result = run_step(tree)
+    assert result.status is Status.FAILED
+    [blocked] = [f for f in result.findings if "blocked by the rendered policies" in f.message]
+    assert "traefik/traefik -> observability/grafana 3000/TCP" in blocked.message
+    assert "flow traefik-to-grafana" in blocked.message
+
+
+def test_an_egress_rule_open_to_everything_fails(tmp_path: Path) -> None:
+    tree = tree_with(tmp_path, None)
+    (tree / "infra/base/addons/ingress/dev/networkpolicy-allow-all-egress.yaml").write_text(
+        "# known-bad: an egress rule without peers\n"
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+        "metadata:\n  name: allow-all-egress\n  namespace: traefik\n"
+        "  annotations:\n    network.gitops-platform.io/role: flow\n"
+        "spec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - {}\n",
+        encoding="utf-8",
+    )
+    result = run_step(tree)
+    assert result.status is Status.FAILED
+    [structural] = [f for f in result.findings if "opens the namespace to everything" in f.message]
+    assert structural.document == "NetworkPolicy/traefik/allow-all-egress"
+    assert structural.field == "spec.egress[0].to"
+    # the simulation shows what it opens, the internet included
+    assert any(
+        "traefik/traefik -> external/internet" in f.message and "no flow declares it" in f.message
+        for f in result.findings
+    ), messages(result)
