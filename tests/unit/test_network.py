@@ -403,7 +403,10 @@ def test_an_external_endpoint_reports_every_bad_field_at_once() -> None:
 
     with pytest.raises(InvalidObjectError) as info:
         ExternalEndpoint(cidrs=("10.0.0.0/33", "not-a-cidr", "10.0.0.1/24"), ports=(0, 65536))
-    problems = {(e.field, e.value): e for e in info.value.exceptions}
+    assert all(isinstance(e, InvalidValueError) for e in info.value.exceptions)
+    problems = {
+        (e.field, e.value): e for e in info.value.exceptions if isinstance(e, InvalidValueError)
+    }
     assert set(problems) == {
         ("cidrs", "10.0.0.0/33"),
         ("cidrs", "not-a-cidr"),
@@ -419,7 +422,7 @@ def test_an_external_endpoint_reports_every_bad_field_at_once() -> None:
     with pytest.raises(InvalidValueError) as named:
         ExternalEndpoint(cidrs=("10.0.0.0/8",), ports=("https",))  # type: ignore[arg-type]
     assert (named.value.field, named.value.value) == ("ports", "https")
-    with pytest.raises(InvalidValueError, match="a block inside one of 10.0.0.0/8"):
+    with pytest.raises(InvalidValueError, match=r"a block inside one of 10\.0\.0\.0/8"):
         ExternalEndpoint(cidrs=("10.0.0.0/8",), ports=(443,), except_cidrs=("11.0.0.0/8",))
 
 
@@ -512,7 +515,9 @@ def test_an_in_cluster_service_is_reached_through_its_namespace() -> None:
     [egress] = namespace_policies("traefik", [flow], env, "p")[2:]
     assert egress["spec"]["egress"] == [
         {
-            "to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "postgres"}}}],
+            "to": [
+                {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "postgres"}}}
+            ],
             "ports": [{"port": 6432, "protocol": "TCP"}],
         }
     ]
@@ -573,3 +578,36 @@ def test_the_repository_backstage_reaches_pgbouncer_by_its_namespace() -> None:
         assert db.host == "pgbouncer.postgres.svc"
         assert env.endpoint(db.service).namespace == "postgres"
         db.check_peer(f"backstage/databases[{env.name}]", env)
+
+
+def test_alertmanager_reaches_its_receivers_only_where_the_environment_lists_them() -> None:
+    import dataclasses
+
+    from gitops_platform.network.policies import platform_flows
+    from gitops_platform.observability import ObservabilityStack
+    from tests.tree.conftest import load_main
+
+    main = load_main()
+    built = main.build().components
+    dev = main.SPEC.environments[0]
+    name = "alertmanager-to-alert-receivers"
+    closed = platform_flows(built, ComponentContext(main.SPEC, dev, built))
+    assert name not in {f.name for f in closed}
+    receivers = ExternalEndpoint(
+        cidrs=("0.0.0.0/0",), ports=(443, 587), except_cidrs=("10.0.0.0/8",)
+    )
+    opened = dataclasses.replace(
+        dev, endpoints={**dev.endpoints, External.ALERT_RECEIVERS: receivers}
+    )
+    flows = platform_flows(built, ComponentContext(main.SPEC, opened, built))
+    [flow] = [f for f in flows if f.name == name]
+    stack = next(c for c in built if isinstance(c, ObservabilityStack))
+    assert flow.source == stack.alertmanager_pods
+    policies = namespace_policies("observability", flows, opened, "p")
+    [egress] = [p for p in policies if p["metadata"]["name"] == f"allow-{name}-egress"]
+    assert egress["spec"]["egress"] == [
+        {
+            "to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8"]}}],
+            "ports": [{"port": 443, "protocol": "TCP"}, {"port": 587, "protocol": "TCP"}],
+        }
+    ]

@@ -215,7 +215,10 @@ def test_a_deleted_allow_policy_fails(tmp_path: Path) -> None:
     # the flow's only policy: its declaration goes with it, so the simulated table changes
     # and differs from the reviewed one in the docs
     tree = tree_with(tmp_path, None)
-    (tree / "infra/base/addons/ingress/dev/networkpolicy-allow-traefik-to-kube-apiserver-egress.yaml").unlink()
+    (
+        tree
+        / "infra/base/addons/ingress/dev/networkpolicy-allow-traefik-to-kube-apiserver-egress.yaml"
+    ).unlink()
     settings = dataclasses.replace(
         Settings.make(tree, repo_root=ROOT, repo_prefix="dist/", freshness=False), own_tree=True
     )
@@ -225,7 +228,9 @@ def test_a_deleted_allow_policy_fails(tmp_path: Path) -> None:
     assert [f.message for f in result.findings if "reachability table is stale" in f.message]
     # a deleted policy whose flow another policy still declares fails on its own
     tree = tree_with(tmp_path / "second", None)
-    (tree / "infra/base/addons/ingress/dev/networkpolicy-allow-traefik-to-grafana-egress.yaml").unlink()
+    (
+        tree / "infra/base/addons/ingress/dev/networkpolicy-allow-traefik-to-grafana-egress.yaml"
+    ).unlink()
     result = run_step(tree)
     assert result.status is Status.FAILED
     [blocked] = [f for f in result.findings if "blocked by the rendered policies" in f.message]

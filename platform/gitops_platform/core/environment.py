@@ -198,6 +198,9 @@ class External(enum.Enum):
     #: The registries Backstage's dynamic-plugin installer pulls from at start (the RHDH
     #: catalog index image and OCI plugin artifacts on quay.io).
     PLUGIN_REGISTRY = "plugin-registry"
+    #: Where Alertmanager delivers notifications (its receivers: chat webhooks, paging
+    #: services, SMTP relays), configured from Vault; opened only where an environment lists it.
+    ALERT_RECEIVERS = "alert-receivers"
 
 
 @dataclass(frozen=True)
@@ -236,9 +239,7 @@ class ExternalEndpoint:
         problems: list[InvalidValueError] = []
         nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
         if not isinstance(self.cidrs, tuple):
-            problems.append(
-                InvalidValueError(where, "cidrs", self.cidrs, "a tuple of CIDR blocks")
-            )
+            problems.append(InvalidValueError(where, "cidrs", self.cidrs, "a tuple of CIDR blocks"))
         else:
             for cidr in self.cidrs:
                 net = _network(where, "cidrs", cidr, problems)

@@ -405,6 +405,8 @@ class ObservabilityStack(PlatformComponent):
         (:func:`~gitops_platform.network.flows.scrape_flows`: the node exporter on the nodes'
         addresses); Tempo's metrics generator remote-writes to Prometheus; Loki talks to its own
         memberlist ring; with more than one Alertmanager replica, the replicas gossip on 9094.
+        Alertmanager reaches its receivers (configured from Vault) only in an environment that
+        lists ``External.ALERT_RECEIVERS`` (their blocks and ports) in its endpoints.
         """
         api = External.KUBE_APISERVER
         components = ctx.components
@@ -443,6 +445,14 @@ class ObservabilityStack(PlatformComponent):
                     self.alertmanager_pods,
                     ports=(9094,),
                     reason="cluster gossip between the replicas (TCP and UDP)",
+                )
+            )
+        if ctx.env is not None and External.ALERT_RECEIVERS in ctx.env.endpoints:
+            flows.append(
+                Flow(
+                    self.alertmanager_pods,
+                    External.ALERT_RECEIVERS,
+                    reason="delivers notifications to its receivers",
                 )
             )
         return tuple(flows)
