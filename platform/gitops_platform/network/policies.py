@@ -8,8 +8,9 @@ In every namespace the platform creates, for each environment:
 * one allow policy per flow end in the namespace: ``allow-<source>-to-<target>-egress`` where
   the source workload runs, ``allow-<source>-to-<target>-ingress`` where the target workload
   runs. A workload peer is its namespace (``kubernetes.io/metadata.name``) and pod labels; an
-  external peer is the environment's CIDR blocks (``ipBlock``) of that service. Each allow
-  policy carries its flow as JSON in ``network.gitops-platform.io/flow``.
+  external peer is the environment's CIDR blocks (``ipBlock``) of that service, or its
+  namespace (``namespaceSelector``) for a service running in the cluster. Each allow policy
+  carries its flow as JSON in ``network.gitops-platform.io/flow``.
 
 Policies are plain data (:func:`namespace_policies`); :func:`emit_policies` adds a component's
 share to its Application's manifests for the environment, at sync wave -1, so the default deny
