@@ -418,6 +418,10 @@ def test_an_external_endpoint_reports_every_bad_field_at_once() -> None:
     assert "IPv4 or IPv6 CIDR block without host bits" in str(problems["cidrs", "not-a-cidr"])
     assert "an int in 1-65535" in str(problems["ports", 0])
     assert info.value.path.startswith("ExternalEndpoint(10.0.0.0/33")
+    with pytest.raises(InvalidValueError) as text:
+        ExternalEndpoint(cidrs="10.0.0.0/8", ports=(443,))  # type: ignore[arg-type]
+    assert text.value.path == "ExternalEndpoint(10.0.0.0/8)"
+    assert (text.value.field, text.value.allowed) == ("cidrs", "a tuple of CIDR blocks")
     # a named port is not a number; an exception outside every block is refused
     with pytest.raises(InvalidValueError) as named:
         ExternalEndpoint(cidrs=("10.0.0.0/8",), ports=("https",))  # type: ignore[arg-type]

@@ -235,7 +235,8 @@ class ExternalEndpoint:
     namespace: str = ""
 
     def __post_init__(self) -> None:
-        where = f"ExternalEndpoint({self.namespace or ', '.join(map(str, self.cidrs or ()))})"
+        blocks = self.cidrs if isinstance(self.cidrs, tuple) else (self.cidrs,)
+        where = f"ExternalEndpoint({self.namespace or ', '.join(map(str, blocks))})"
         problems: list[InvalidValueError] = []
         nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
         if not isinstance(self.cidrs, tuple):
