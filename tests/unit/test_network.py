@@ -615,3 +615,24 @@ def test_alertmanager_reaches_its_receivers_only_where_the_environment_lists_the
             "ports": [{"port": 443, "protocol": "TCP"}, {"port": 587, "protocol": "TCP"}],
         }
     ]
+
+
+def test_a_flow_with_a_host_network_workload_end_is_refused() -> None:
+    from gitops_platform import NodeExporter
+    from gitops_platform.observability import ObservabilityStack
+    from tests.tree.conftest import load_main
+
+    built = load_main().build().components
+    exporter = next(c for c in built if isinstance(c, NodeExporter))
+    stack = next(c for c in built if isinstance(c, ObservabilityStack))
+    [pods] = exporter.workloads()
+    assert pods.host_network
+    from gitops_platform import InvalidObjectError
+
+    # reported with the other problems of the flow (its long policy names)
+    with pytest.raises(InvalidObjectError) as info:
+        Flow(stack.prometheus_pods, pods, ports=(9100,), reason="scrapes the exporter")
+    [target] = [e for e in info.value.exceptions if getattr(e, "field", "") == "target"]
+    assert isinstance(target, ConfigurationError)
+    assert target.value == f"{pods.namespace}/{pods.name}"
+    assert "External.NODES" in str(target)

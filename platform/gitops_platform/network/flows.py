@@ -195,7 +195,8 @@ class Flow:
 
     Raises:
         InvalidValueError: an end that is neither, both ends external, a port the target
-            workload does not serve, a workload target without ports, or no reason.
+            workload does not serve, a workload target without ports, a host-network
+            workload end (use ``External.NODES``), or no reason.
     """
 
     source: FlowEnd
@@ -219,6 +220,19 @@ class Flow:
                     where, "target", self.target.value, "a Workload when the source is external"
                 )
             )
+        for attr in ("source", "target"):
+            end = getattr(self, attr)
+            if isinstance(end, Workload) and end.host_network:
+                problems.append(
+                    ConfigurationError(
+                        where,
+                        attr,
+                        f"{end.namespace}/{end.name}",
+                        "a workload with its own pod address: host-network pods have the "
+                        "node's, which NetworkPolicies neither select nor match by pod labels "
+                        "(a flow to them is a flow to External.NODES)",
+                    )
+                )
         if not isinstance(self.ports, tuple) or not all(
             isinstance(p, int) and not isinstance(p, bool) for p in self.ports
         ):
