@@ -23,6 +23,7 @@ from gitops_platform import (
     ObservabilityStack,
     OnboardedService,
     PlatformApp,
+    PlatformCatalog,
     PlatformError,
     PlatformSpec,
     PostgresConnection,
@@ -62,6 +63,7 @@ SPEC = PlatformSpec(
 )
 
 
+PLATFORM_TEAM = Team("team-platform", display_name="Platform team")
 CHAT_TEAM = Team("team-chat", display_name="Chat team")
 CHAT = System("chat", owner=CHAT_TEAM, description="Real-time chat")
 
@@ -134,6 +136,8 @@ def build() -> PlatformApp:
                         "pgbouncer.postgres.svc", 6432, "backstage", "backstage"
                     ),
                 },
+                # the platform's System and services, with the runbooks as their TechDocs
+                platform_catalog=PlatformCatalog(owner=PLATFORM_TEAM),
             ),
             OnboardedService(
                 name="chat-api",
