@@ -37,7 +37,9 @@ def test_a_wrong_objective_in_the_document_fails(rule: dict[str, object]) -> Non
     text = (DOCS / SLO_DOC).read_text()
     row = "| `otlp-ingest` | otlp-gateway | 99.90% |"
     assert row in text
-    problems = slo_document_problems(text.replace(row, "| `otlp-ingest` | otlp-gateway | 99.95% |"), rule)
+    problems = slo_document_problems(
+        text.replace(row, "| `otlp-ingest` | otlp-gateway | 99.95% |"), rule
+    )
     assert problems == [
         "SLO `otlp-ingest`: the document says objective '99.95%', the rules imply '99.90%'"
     ]
@@ -45,10 +47,14 @@ def test_a_wrong_objective_in_the_document_fails(rule: dict[str, object]) -> Non
 
 def test_an_alert_missing_from_the_document_fails(rule: dict[str, object]) -> None:
     lines = (DOCS / SLO_DOC).read_text().splitlines()
-    dropped = [ln for ln in lines if ln.startswith("| `loki-write` | `LokiWriteBudgetBurn` | page | 1h |")]
+    dropped = [
+        ln for ln in lines if ln.startswith("| `loki-write` | `LokiWriteBudgetBurn` | page | 1h |")
+    ]
     assert len(dropped) == 1
     problems = slo_document_problems("\n".join(ln for ln in lines if ln not in dropped), rule)
-    assert problems == ["alert `LokiWriteBudgetBurn` (`loki-write`, 1h) is in the rules but not in the document"]
+    assert problems == [
+        "alert `LokiWriteBudgetBurn` (`loki-write`, 1h) is in the rules but not in the document"
+    ]
 
 
 def test_rules_that_changed_without_the_document_fail(rule: dict[str, object]) -> None:
@@ -64,7 +70,10 @@ def test_rules_that_changed_without_the_document_fail(rule: dict[str, object]) -
         r["labels"]["slo"] = "extra"
     changed["spec"]["groups"].append(extra)
     problems = slo_document_problems((DOCS / SLO_DOC).read_text(), changed)
-    assert "SLO `tempo-write`: the document says objective '99.90%', the rules imply '99.50%'" in problems
+    assert (
+        "SLO `tempo-write`: the document says objective '99.90%', the rules imply '99.50%'"
+        in problems
+    )
     assert "SLO `extra` is in the rules but not in the document's summary" in problems
     assert any("error-ratio threshold" in p and "TempoWriteBudgetBurn" in p for p in problems)
     assert (

@@ -1,8 +1,6 @@
-"""Every name, path, label, alert and dashboard the runbooks mention exists in what dist/ deploys."""
+"""Every name, path, label, alert and dashboard the runbooks mention exists in dist/."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 

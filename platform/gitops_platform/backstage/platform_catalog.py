@@ -111,8 +111,6 @@ class PlatformCatalog:
     ) -> Mapping[str, str]:
         """The catalog files: tree path -> YAML text."""
         return {
-            layout.catalog_file(platform.name): dump_documents(
-                self.entities(platform, components)
-            ),
+            layout.catalog_file(platform.name): dump_documents(self.entities(platform, components)),
             layout.catalog_file(self.owner.name): dump_documents([self.owner.entity()]),
         }

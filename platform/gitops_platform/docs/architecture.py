@@ -18,8 +18,8 @@ from typing import Any
 
 from gitops_platform.app import PlatformApp
 from gitops_platform.backstage.onboarding import OnboardedService
-from gitops_platform.bootstrap import app_of_apps, bootstrap_project
 from gitops_platform.backstage.release import BackstageRelease
+from gitops_platform.bootstrap import app_of_apps, bootstrap_project
 from gitops_platform.component import ComponentContext, PlatformComponent, ServiceEndpoint
 from gitops_platform.observability.gateway import VectorGateway
 from gitops_platform.observability.stack import ObservabilityStack
@@ -45,8 +45,7 @@ class Edge:
 
 
 def _node_of(components: Sequence[PlatformComponent], endpoint: ServiceEndpoint) -> str | None:
-    """The node serving ``endpoint``: the release whose name prefixes its Service, else the
-    component of its namespace."""
+    """The node serving ``endpoint``: the release prefixing its Service, else its namespace's."""
     in_namespace = [c for c in components if c.namespace == endpoint.namespace]
     for component in in_namespace:
         for release in component.charts:
@@ -115,9 +114,7 @@ def flow_edges(app: PlatformApp) -> list[Edge]:
     names = {c.name for c in app.components}
     edges: list[Edge] = []
     for component in app.components:
-        hook: Callable[[ComponentContext], Iterable[Any]] | None = getattr(
-            component, "flows", None
-        )
+        hook: Callable[[ComponentContext], Iterable[Any]] | None = getattr(component, "flows", None)
         if hook is None:
             continue
         for flow in hook(ctx):
@@ -146,9 +143,7 @@ def mermaid(app: PlatformApp, edges: Sequence[Edge]) -> str:
         lines.append(f'  subgraph wave_{str(wave).replace("-", "m")}["sync wave {wave}"]')
         lines.append("    direction TB")
         for component in (c for c in app.components if c.delivery.sync_wave == wave):
-            title = (
-                f"{component.name}<br/>ns {component.namespace} · project {component.project}"
-            )
+            title = f"{component.name}<br/>ns {component.namespace} · project {component.project}"
             if len(component.charts) > 1:
                 lines.append(f'    subgraph {_id(component.name)}["{title}"]')
                 for release in component.charts:
@@ -198,8 +193,7 @@ def architecture_document(app: PlatformApp) -> str:
         "",
         "Argo CD applies the components wave by wave (lowest first; the app-of-apps waits for "
         "each wave",
-        "to be healthy). Dashed arrows: a component reads another's typed output (`uses()`). "
-        "Solid",
+        "to be healthy). Dashed arrows: a component reads another's typed output (`uses()`). Solid",
         "arrows: telemetry paths. Thick arrows: declared network flows"
         + (" (none declared)." if not flows else f" ({app.spec.environments[0].name})."),
         "",

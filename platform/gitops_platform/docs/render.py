@@ -22,7 +22,7 @@ from gitops_platform.errors import ConfigurationError
 from gitops_platform.observability.gateway import VectorGateway
 from gitops_platform.observability.stack import ObservabilityStack
 
-__all__ = ["SLO_DOC", "ARCHITECTURE_DOC", "load_app", "render_docs", "stale_docs", "main"]
+__all__ = ["ARCHITECTURE_DOC", "SLO_DOC", "load_app", "main", "render_docs", "stale_docs"]
 
 #: The generated documents, relative to the documentation folder.
 SLO_DOC = "slo.md"

@@ -191,12 +191,11 @@ def slo_document(
         f"{windows}): an alert fires only while both its long and its short window burn the budget",
         "faster than its burn rate, so it clears soon after the cause is fixed.",
         "",
-        "Where they live: the `PrometheusRule` `slo-burn-rates` in namespace "
-        f"`{stack.namespace}`",
+        f"Where they live: the `PrometheusRule` `slo-burn-rates` in namespace `{stack.namespace}`",
         "(`dist/infra/base/addons/observability/prometheusrule-slo-burn-rates.yaml`), delivered by "
         "the",
         "`observability-<env>` Application. Each SLO records its error ratio per window as",
-        "`slo:sli_error:ratio_rate<window>{slo=\"<name>\"}` (query it in Grafana's Prometheus data",
+        '`slo:sli_error:ratio_rate<window>{slo="<name>"}` (query it in Grafana\'s Prometheus data',
         "source); alerts carry the labels `slo`, `service`, `severity` (`page` or `ticket`) and",
         "`long_window`.",
         "",
@@ -287,8 +286,7 @@ def slo_document(
         "  senders (back-pressure) instead of dropping; an application's exporter decides "
         "whether it",
         "  retries or drops.",
-        "- The availability of what the platform depends on and does not run: Vault, the "
-        "Postgres",
+        "- The availability of what the platform depends on and does not run: Vault, the Postgres",
         "  (PgBouncer) behind Backstage, the ACME server, the Git host and Argo CD itself. Their "
         "outages",
         "  count against the SLOs above only through the errors they cause.",
@@ -368,7 +366,9 @@ def slo_document_problems(document: str, rule: Mapping[str, Any]) -> list[str]:
             "error budget": _pct(budget),
             "budget (minutes per window)": f"{budget * _MINUTES:.1f}",
         }
-    expected_alerts = {(r["SLO"], r["alert"], r["long window"]): r for r in alert_rows_of_rules(groups)}
+    expected_alerts = {
+        (r["SLO"], r["alert"], r["long window"]): r for r in alert_rows_of_rules(groups)
+    }
 
     summary: dict[str, dict[str, str]] = {}
     alerts: dict[tuple[str, str, str], dict[str, str]] = {}
@@ -381,7 +381,9 @@ def slo_document_problems(document: str, rule: Mapping[str, Any]) -> list[str]:
                 row = dict(zip(header, cells, strict=False))
                 alerts[(row["SLO"], row["alert"], row["long window"])] = row
     if not summary:
-        problems.append("the document has no SLO summary table (" + " | ".join(_SUMMARY_HEADER) + ")")
+        problems.append(
+            "the document has no SLO summary table (" + " | ".join(_SUMMARY_HEADER) + ")"
+        )
     for name in sorted(set(expected) | set(summary)):
         if name not in summary:
             problems.append(f"SLO {name} is in the rules but not in the document's summary")
@@ -395,16 +397,20 @@ def slo_document_problems(document: str, rule: Mapping[str, Any]) -> list[str]:
                         f"the rules imply {value!r}"
                     )
     for key in sorted(set(expected_alerts) | set(alerts)):
-        slo, alert, window = key
+        slo, alert_name, window = key
         if key not in alerts:
-            problems.append(f"alert {alert} ({slo}, {window}) is in the rules but not in the document")
+            problems.append(
+                f"alert {alert_name} ({slo}, {window}) is in the rules but not in the document"
+            )
         elif key not in expected_alerts:
-            problems.append(f"alert {alert} ({slo}, {window}) is in the document but not in the rules")
+            problems.append(
+                f"alert {alert_name} ({slo}, {window}) is in the document but not in the rules"
+            )
         else:
             for column, value in expected_alerts[key].items():
                 if alerts[key].get(column) != value:
                     problems.append(
-                        f"alert {alert} ({slo}, {window}): the document says {column} "
+                        f"alert {alert_name} ({slo}, {window}): the document says {column} "
                         f"{alerts[key].get(column)!r}, the rules say {value!r}"
                     )
     return problems

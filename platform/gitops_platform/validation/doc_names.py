@@ -38,6 +38,7 @@ an ``Alertmanager`` (``alertmanager-<name>``).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -214,7 +215,10 @@ class NameIndex:
             for name, names in self.envs.items()
             if env is None or name == env or name not in self.environments
         ]
-        expand = (lambda s: s.replace(_ENV, env)) if env is not None else (lambda s: s)
+
+        def expand(text: str) -> str:
+            return text.replace(_ENV, env) if env is not None else text
+
         form = mention.form
         if form == "path":
             return (self.repo_root / expand(mention.text)).exists()
@@ -235,12 +239,13 @@ class NameIndex:
                 key, _, value = expand(mention.text).partition("=")
                 if (key, value) in names.labels:
                     return True
-            elif form == "dashboard" and expand(mention.name) in names.dashboards:
-                return True
-            elif form == "namespace" and expand(mention.name) in names.namespaces:
-                return True
-            elif form == "application" and (
-                ("Application", "argocd", expand(mention.name)) in names.objects
+            elif (
+                (form == "dashboard" and expand(mention.name) in names.dashboards)
+                or (form == "namespace" and expand(mention.name) in names.namespaces)
+                or (
+                    form == "application"
+                    and (("Application", "argocd", expand(mention.name)) in names.objects)
+                )
             ):
                 return True
         return False
@@ -296,7 +301,7 @@ def _commands(line_text: str, line: int) -> Iterator[Mention]:
         if not target.startswith("-"):
             yield Mention(line, "application", target, name=target)
     if words and words[0] == "kubectl":
-        for before, word in zip(words[:-1], words[1:], strict=True):
+        for before, word in itertools.pairwise(words):
             if before in _VALUE_FLAGS or "=" in word or ":" in word:
                 continue
             head, sep, name = word.partition("/")
@@ -327,9 +332,7 @@ def mentions(markdown: str) -> list[Mention]:
     return [m for m in found if not _PLACEHOLDER.search(m.text.replace(_ENV, ""))]
 
 
-def unknown_names(
-    documents: Iterable[tuple[str, str]], index: NameIndex
-) -> tuple[list[str], int]:
+def unknown_names(documents: Iterable[tuple[str, str]], index: NameIndex) -> tuple[list[str], int]:
     """Check every mention of ``documents`` against ``index``.
 
     Args:
