@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 
 from gitops_platform.app import PlatformApp
-from gitops_platform.docs.architecture import architecture_document
+from gitops_platform.component import ComponentContext, PlatformComponent
+from gitops_platform.docs.architecture import architecture_document, flow_edges, mermaid
 from gitops_platform.docs.render import ARCHITECTURE_DOC, SLO_DOC, load_app, render_docs, stale_docs
 from gitops_platform.docs.slo import slo_document_problems
 from tests.conftest import ROOT
@@ -117,3 +119,50 @@ def test_the_picture_follows_the_component_model(app: PlatformApp) -> None:
     assert 'n_chat_api -->|"OTLP :4318"| n_otlp_gateway' in text
     assert 'n_otlp_gateway -->|"logs"| n_observability_loki' in text
     assert 'n_backstage -->|"proxy /grafana/api"| n_observability_grafana' in text
+
+
+@dataclass(frozen=True)
+class _End:
+    name: str
+    component: PlatformComponent | None = None
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class _Flow:
+    source: _End
+    target: _End
+    ports: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Declaring(PlatformComponent):
+    """A component with the ``flows(ctx)`` hook: the picture draws what it returns."""
+
+    name: str = "api"
+    namespace: str = "api"
+
+    def flows(self, ctx: ComponentContext) -> tuple[_Flow, ...]:
+        assert ctx.env is not None
+        server = _End("api-server", self)
+        return (
+            _Flow(server, _End("POSTGRES", value="postgres"), (5432,)),
+            _Flow(_End("gateway", self), server, (8080, 8443)),
+        )
+
+
+def test_declared_flows_are_drawn(app: PlatformApp) -> None:
+    edges = flow_edges(app.spec, [*app.components, _Declaring()])
+    assert [(e.source, e.target, e.label, e.kind) for e in edges] == [
+        ("api", "api", "flow 8080,8443", "flow"),
+        ("api", "external/postgres", "flow 5432", "flow"),
+    ]
+    # the platform's own flows are drawn, or the picture says there are none
+    declared = flow_edges(app.spec, app.components)
+    document = architecture_document(app)
+    assert ("(none declared)" in document) == (not declared)
+    for edge in declared:
+        assert f'|"{edge.label}"|' in document
+    picture = mermaid(app, edges)
+    assert 'n_external_postgres(["postgres"])' in picture
+    assert 'n_api ==>|"flow 5432"| n_external_postgres' in picture

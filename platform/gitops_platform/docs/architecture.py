@@ -21,6 +21,7 @@ from gitops_platform.backstage.onboarding import OnboardedService
 from gitops_platform.backstage.release import BackstageRelease
 from gitops_platform.bootstrap import app_of_apps, bootstrap_project
 from gitops_platform.component import ComponentContext, PlatformComponent, ServiceEndpoint
+from gitops_platform.core.environment import PlatformSpec
 from gitops_platform.observability.gateway import VectorGateway
 from gitops_platform.observability.stack import ObservabilityStack
 
@@ -102,18 +103,18 @@ def telemetry_edges(components: Sequence[PlatformComponent]) -> list[Edge]:
     return edges
 
 
-def flow_edges(app: PlatformApp) -> list[Edge]:
+def flow_edges(spec: PlatformSpec, components: Sequence[PlatformComponent]) -> list[Edge]:
     """The network flows the components declare for the first environment.
 
     A component declares its traffic with a ``flows(ctx)`` method returning flows whose
-    ``source`` and ``target`` ends have a ``component`` (a workload) or are external endpoints
+    ``source`` and ``target`` ends have a ``component`` (a workload) or are external services
     (drawn with their own name); a platform whose components have no such hook has none.
     """
-    env = app.spec.environments[0]
-    ctx = ComponentContext(app.spec, env, app.components)
-    names = {c.name for c in app.components}
+    env = spec.environments[0]
+    ctx = ComponentContext(spec, env, tuple(components))
+    names = {c.name for c in components}
     edges: list[Edge] = []
-    for component in app.components:
+    for component in components:
         hook: Callable[[ComponentContext], Iterable[Any]] | None = getattr(component, "flows", None)
         if hook is None:
             continue
@@ -128,7 +129,8 @@ def _end_node(end: Any, names: set[str]) -> str:
     owner = getattr(end, "component", None)
     if owner is not None and getattr(owner, "name", None) in names:
         return str(owner.name)
-    return f"external/{getattr(end, 'name', end)}"
+    # an external service: an enum member whose value is its name (``postgres``)
+    return f"external/{getattr(end, 'value', None) or getattr(end, 'name', end)}"
 
 
 def _id(node: str) -> str:
@@ -171,7 +173,7 @@ def architecture_document(app: PlatformApp) -> str:
         if used.name != c.name
     ]
     telemetry = telemetry_edges(components)
-    flows = flow_edges(app)
+    flows = flow_edges(app.spec, app.components)
     env_rows = [
         f"| `{env.name}` | `{env.revision}` | `{env.cluster.name or env.cluster.server}` | "
         f"`{env.base_domain}` | `{app_of_apps(app.spec, bootstrap_project(app.spec), env).name}` |"
