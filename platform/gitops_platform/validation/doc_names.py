@@ -64,12 +64,12 @@ KUBECTL_TYPES: Final = {
     "ingress": "Ingress",
     "cm": "ConfigMap",
     "configmap": "ConfigMap",
-    "secret": "Secret",
+    "secret": "Secret",  # pragma: allowlist secret
     "pdb": "PodDisruptionBudget",
     "hpa": "HorizontalPodAutoscaler",
-    "externalsecret": "ExternalSecret",
-    "es": "ExternalSecret",
-    "clustersecretstore": "ClusterSecretStore",
+    "externalsecret": "ExternalSecret",  # pragma: allowlist secret
+    "es": "ExternalSecret",  # pragma: allowlist secret
+    "clustersecretstore": "ClusterSecretStore",  # pragma: allowlist secret
     "certificate": "Certificate",
     "cert": "Certificate",
     "clusterissuer": "ClusterIssuer",
