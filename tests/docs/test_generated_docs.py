@@ -147,7 +147,9 @@ class _Declaring(PlatformComponent):
         server = _End("api-server", self)
         return (
             _Flow(server, _End("POSTGRES", value="postgres"), (5432,)),
-            _Flow(_End("gateway", self), server, (8080, 8443)),
+            _Flow(_End("gateway", self), server, (8443,)),
+            _Flow(_End("gateway", self), server, (8080,)),
+            _Flow(_End("CLIENTS", value="clients"), server, (443,)),
         )
 
 
@@ -156,13 +158,15 @@ def test_declared_flows_are_drawn(app: PlatformApp) -> None:
     assert [(e.source, e.target, e.label, e.kind) for e in edges] == [
         ("api", "api", "flow 8080,8443", "flow"),
         ("api", "external/postgres", "flow 5432", "flow"),
+        ("external/clients", "api", "flow 443", "flow"),
     ]
     # the platform's own flows are drawn, or the picture says there are none
     declared = flow_edges(app.spec, app.components)
     document = architecture_document(app)
-    assert ("(none declared)" in document) == (not declared)
+    assert ("None declared" in document) == (not declared)
     for edge in declared:
         assert f'|"{edge.label}"|' in document
     picture = mermaid(app, edges)
     assert 'n_external_postgres(["postgres"])' in picture
+    assert 'n_external_clients(["clients"])' in picture  # a source end is drawn too
     assert 'n_api ==>|"flow 5432"| n_external_postgres' in picture

@@ -107,27 +107,36 @@ def flow_edges(spec: PlatformSpec, components: Sequence[PlatformComponent]) -> l
     """The network flows the components declare for the first environment.
 
     A component declares its traffic with a ``flows(ctx)`` method returning flows whose
-    ``source`` and ``target`` ends have a ``component`` (a workload) or are external services
-    (drawn with their own name); a platform whose components have no such hook has none.
+    ``source`` and ``target`` ends are workloads (with a ``component``; drawn as the chart
+    release whose name prefixes the workload's, else as the component) or external services
+    (enum members, drawn with their value); a platform whose components have no such hook has
+    none. Flows between the same two nodes are drawn as one arrow listing their ports.
     """
     env = spec.environments[0]
     ctx = ComponentContext(spec, env, tuple(components))
     names = {c.name for c in components}
-    edges: list[Edge] = []
+    ports: dict[tuple[str, str], set[str]] = {}
     for component in components:
         hook: Callable[[ComponentContext], Iterable[Any]] | None = getattr(component, "flows", None)
         if hook is None:
             continue
         for flow in hook(ctx):
-            ends = [_end_node(end, names) for end in (flow.source, flow.target)]
-            ports = ",".join(str(p) for p in getattr(flow, "ports", ()))
-            edges.append(Edge(ends[0], ends[1], f"flow {ports}".strip(), "flow"))
-    return sorted(set(edges), key=lambda e: (e.source, e.target, e.label))
+            pair = (_end_node(flow.source, names), _end_node(flow.target, names))
+            ports.setdefault(pair, set()).update(str(p) for p in getattr(flow, "ports", ()))
+    return [
+        Edge(source, target, " ".join(["flow", ",".join(sorted(numbers, key=int))]).strip(), "flow")
+        for (source, target), numbers in sorted(ports.items())
+    ]
 
 
 def _end_node(end: Any, names: set[str]) -> str:
     owner = getattr(end, "component", None)
     if owner is not None and getattr(owner, "name", None) in names:
+        workload = str(getattr(end, "name", ""))
+        charts = owner.charts
+        for release in charts if len(charts) > 1 else ():
+            if workload.startswith(release.release_name):
+                return _release_node(owner, release.release_name)
         return str(owner.name)
     # an external service: an enum member whose value is its name (``postgres``)
     return f"external/{getattr(end, 'value', None) or getattr(end, 'name', end)}"
@@ -155,7 +164,8 @@ def mermaid(app: PlatformApp, edges: Sequence[Edge]) -> str:
             else:
                 lines.append(f'    {_id(component.name)}["{title}"]')
         lines.append("  end")
-    for node in sorted({e.target for e in edges if e.target.startswith("external/")}):
+    ends = {node for e in edges for node in (e.source, e.target)}
+    for node in sorted(n for n in ends if n.startswith("external/")):
         lines.append(f'  {_id(node)}(["{node.removeprefix("external/")}"])')
     arrows = {"uses": "-.->", "telemetry": "-->", "flow": "==>"}
     for edge in edges:
@@ -196,11 +206,10 @@ def architecture_document(app: PlatformApp) -> str:
         "Argo CD applies the components wave by wave (lowest first; the app-of-apps waits for "
         "each wave",
         "to be healthy). Dashed arrows: a component reads another's typed output (`uses()`). Solid",
-        "arrows: telemetry paths. Thick arrows: declared network flows"
-        + (" (none declared)." if not flows else f" ({app.spec.environments[0].name})."),
+        "arrows: telemetry paths. The network flows the components declare are drawn below.",
         "",
         "```mermaid",
-        mermaid(app, [*uses, *telemetry, *flows]),
+        mermaid(app, [*uses, *telemetry]),
         "```",
         "",
         "## Components",
@@ -216,11 +225,20 @@ def architecture_document(app: PlatformApp) -> str:
         *env_rows,
         "",
     ]
+    out += ["## Declared network flows", ""]
     if flows:
         out += [
-            "## Declared network flows",
+            f"What the components declare in `{app.spec.environments[0].name}` (a component's "
+            "`flows(ctx)`): who opens",
+            "connections to whom, on which ports. The generated policies and the simulated "
+            "reachability",
+            "table: [network](network.md).",
             "",
-            "The reachability table and how to declare a flow: [network](network.md).",
+            "```mermaid",
+            mermaid(app, flows),
+            "```",
             "",
         ]
+    else:
+        out += ["None declared: no component has a `flows(ctx)` hook returning flows.", ""]
     return "\n".join(out)
