@@ -19,7 +19,8 @@ def test_the_tree_carries_the_platform_system_and_its_services() -> None:
     system, *services = entities
     assert (system["kind"], system["metadata"]["name"]) == ("System", "gitops-platform")
     assert system["spec"]["owner"] == "group:default/team-platform"
-    platform = [c.name for c in app.components if c.project == PLATFORM_PROJECT]
+    platform = [c.name for c in app.components if c.project == PLATFORM_PROJECT and c.charts]
+    assert len(platform) == 8
     assert [s["metadata"]["name"] for s in services] == platform
     assert "chat-api" not in platform  # an application team's service is not the platform's
     ref = "url:https://github.com/example-org/gitops-platform/tree/main"

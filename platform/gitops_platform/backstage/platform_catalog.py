@@ -34,7 +34,9 @@ class PlatformCatalog:
     """The platform as Backstage entities: its ``System``, its services, its owning ``Group``.
 
     Rendered as ``catalog/<platform name>/catalog-info.yaml`` (the System, then one Component
-    per component of the ``platform`` project, named like the component) and
+    per component of the ``platform`` project that runs a chart, named like the component;
+    manifests-only components, such as an application namespace's network policies, are
+    parts of others, not services) and
     ``catalog/<owner>/catalog-info.yaml`` (the Group).
 
     Attributes:
@@ -71,7 +73,7 @@ class PlatformCatalog:
     def entities(
         self, platform: PlatformSpec, components: Sequence[PlatformComponent]
     ) -> list[dict[str, Any]]:
-        """The System, then one Component per ``platform``-project component, in order."""
+        """The System, then one Component per ``platform``-project component with a chart."""
         annotations = {TECHDOCS_REF: self.techdocs_ref(platform)}
         system: dict[str, Any] = {
             "apiVersion": CATALOG_API_VERSION,
@@ -102,7 +104,7 @@ class PlatformCatalog:
                 },
             }
             for component in components
-            if component.project == PLATFORM_PROJECT
+            if component.project == PLATFORM_PROJECT and component.charts
         ]
         return [system, *services]
 
