@@ -10,9 +10,11 @@ import yaml
 
 from gitops_platform.app import PlatformApp
 from gitops_platform.component import ComponentContext, PlatformComponent
+from gitops_platform.core.environment import External
 from gitops_platform.docs.architecture import architecture_document, flow_edges, mermaid
 from gitops_platform.docs.render import ARCHITECTURE_DOC, SLO_DOC, load_app, render_docs, stale_docs
 from gitops_platform.docs.slo import slo_document_problems
+from gitops_platform.network.flows import Flow, Port, Workload
 from tests.conftest import ROOT
 
 RULE = ROOT / "dist/infra/base/addons/observability/prometheusrule-slo-burn-rates.yaml"
@@ -121,20 +123,6 @@ def test_the_picture_follows_the_component_model(app: PlatformApp) -> None:
     assert 'n_backstage -->|"proxy /grafana/api"| n_observability_grafana' in text
 
 
-@dataclass(frozen=True)
-class _End:
-    name: str
-    component: PlatformComponent | None = None
-    value: str = ""
-
-
-@dataclass(frozen=True)
-class _Flow:
-    source: _End
-    target: _End
-    ports: tuple[int, ...] = ()
-
-
 @dataclass(frozen=True, kw_only=True)
 class _Declaring(PlatformComponent):
     """A component with the ``flows(ctx)`` hook: the picture draws what it returns."""
@@ -142,14 +130,18 @@ class _Declaring(PlatformComponent):
     name: str = "api"
     namespace: str = "api"
 
-    def flows(self, ctx: ComponentContext) -> tuple[_Flow, ...]:
+    def _workload(self, name: str, *ports: int) -> Workload:
+        return Workload(self, name, {"app.kubernetes.io/name": name}, tuple(map(Port, ports)))
+
+    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
         assert ctx.env is not None
-        server = _End("api-server", self)
+        server = self._workload("api-server", 8080, 8443)
+        gateway = self._workload("gateway")
         return (
-            _Flow(server, _End("POSTGRES", value="postgres"), (5432,)),
-            _Flow(_End("gateway", self), server, (8443,)),
-            _Flow(_End("gateway", self), server, (8080,)),
-            _Flow(_End("CLIENTS", value="clients"), server, (443,)),
+            Flow(server, External.POSTGRES, (5432,), reason="its database"),
+            Flow(gateway, server, (8443,), reason="TLS"),
+            Flow(gateway, server, (8080,), reason="plain"),
+            Flow(External.CLIENTS, server, (8443,), reason="the public"),
         )
 
 
@@ -158,7 +150,7 @@ def test_declared_flows_are_drawn(app: PlatformApp) -> None:
     assert [(e.source, e.target, e.label, e.kind) for e in edges] == [
         ("api", "api", "flow 8080,8443", "flow"),
         ("api", "external/postgres", "flow 5432", "flow"),
-        ("external/clients", "api", "flow 443", "flow"),
+        ("external/clients", "api", "flow 8443", "flow"),
     ]
     # the platform's own flows are drawn, or the picture says there are none
     declared = flow_edges(app.spec, app.components)
