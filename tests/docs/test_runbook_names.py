@@ -57,7 +57,7 @@ def test_each_runbook_names_what_it_acts_on(runbook: str) -> None:
 
 def test_a_runbook_with_unknown_names_fails(index: NameIndex) -> None:
     problems, checked = unknown_names([("bad.md", FIXTURE.read_text())], index)
-    assert checked == 17
+    assert checked == 38
     assert problems == [
         "bad.md:3: alert alertname=BackstageIsOnFire does not exist in any environment",
         "bad.md:3: dashboard /d/no-such-dashboard does not exist in any environment",
@@ -73,6 +73,13 @@ def test_a_runbook_with_unknown_names_fails(index: NameIndex) -> None:
         "bad.md:11: object deploy/portal does not exist in any environment",
         "bad.md:12: object deploy/backstage does not exist in any environment",
         "bad.md:13: label app.kubernetes.io/name=portal does not exist in any environment",
+        "bad.md:17: object deploy/portal-hub does not exist in any environment",
+        "bad.md:18: application portal-prd does not exist in any environment",
+        "bad.md:21: container deploy/backstage-developer-hub -c portal-backend does not exist in "
+        "any environment",
+        "bad.md:23: object deployment portal-hub does not exist in any environment",
+        "bad.md:26: container sts/prometheus-kube-prometheus-stack-prometheus -c thanos does not "
+        "exist in any environment",
     ]
 
 
@@ -92,4 +99,25 @@ def test_the_forms_are_read_from_commands_and_code_spans() -> None:
         ("namespace", "backstage"),
         ("object", "svc/backstage-developer-hub"),
         ("application", "backstage-<env>"),
+    ]
+
+
+def test_commands_in_code_spans_containers_and_the_space_form_are_read() -> None:
+    text = (
+        "`kubectl -n backstage logs deploy/backstage-developer-hub -c backstage-backend` and "
+        "`argocd app get backstage-<env>`\n"
+        "```sh\nkubectl -n argocd rollout restart statefulset argocd-application-controller\n"
+        "kubectl create secret generic x\n"
+        "kubectl -n backstage exec deploy/a --container=b -- cat svc/c\n```\n"
+    )
+    assert [(m.form, m.text) for m in mentions(text)] == [
+        ("namespace", "backstage"),
+        ("object", "deploy/backstage-developer-hub"),
+        ("container", "deploy/backstage-developer-hub -c backstage-backend"),
+        ("application", "backstage-<env>"),
+        ("namespace", "argocd"),
+        ("object", "statefulset argocd-application-controller"),
+        ("namespace", "backstage"),
+        ("object", "deploy/a"),
+        ("container", "deploy/a -c b"),
     ]

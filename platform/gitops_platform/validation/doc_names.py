@@ -22,10 +22,21 @@ fenced code blocks (the commands):
     ``argocd app <verb> <name>``
         an Application;
     ``<type>/<name>`` after ``kubectl`` (``deploy/``, ``sts/``, ``ds/``, ``svc/``,
-    ``externalsecret/``, ``certificate/``...)
+    ``externalsecret/``, ``certificate/``...), or ``<type> <name>`` with a type of
+    :data:`KUBECTL_TYPES`
         an object of that kind in the command's namespace;
+    ``-c <container>``, ``--container <container>``, ``--container=<container>``
+        a container (or init container) of the command's object's pod template;
     ``-l <key>=<value>[,...]``
         labels of deployed objects.
+
+    Everything after a ``--`` (the command run inside a container) is not read.
+
+inline code spans that are commands (``kubectl ...``, ``argocd ...``) are read as the fenced
+ones are.
+
+Objects of the Argo CD installation itself (:data:`ARGOCD_INSTALLATION`: ``argocd-cm``, the
+application controller) are known too: a runbook configures them, the tree does not render them.
 
 ``<env>`` stands for every environment: ``backstage-<env>`` must exist as ``backstage-dev`` in
 ``dev`` and ``backstage-prd`` in ``prd``. A name holding any other ``<placeholder>`` (a commit,
@@ -48,7 +59,14 @@ from typing import Any, Final
 
 from gitops_platform.validation.references import ObjectSet
 
-__all__ = ["KUBECTL_TYPES", "Mention", "NameIndex", "mentions", "unknown_names"]
+__all__ = [
+    "ARGOCD_INSTALLATION",
+    "KUBECTL_TYPES",
+    "Mention",
+    "NameIndex",
+    "mentions",
+    "unknown_names",
+]
 
 #: ``kubectl`` resource types (and short names) the fenced-block form knows, to their kind.
 KUBECTL_TYPES: Final = {
@@ -82,6 +100,21 @@ KUBECTL_TYPES: Final = {
     "prometheus": "Prometheus",
     "alertmanager": "Alertmanager",
 }
+#: Objects of Argo CD's own installation a runbook acts on: (kind, namespace, name). Source:
+#: argo-cd ``manifests/install.yaml`` (v3.5), installed in namespace ``argocd``.
+ARGOCD_INSTALLATION: Final = frozenset(
+    {
+        ("ConfigMap", "argocd", "argocd-cm"),
+        ("StatefulSet", "argocd", "argocd-application-controller"),
+    }
+)
+#: Containers of the StatefulSets the Prometheus operator creates, by the kind that owns them.
+#: Source: prometheus-operator ``pkg/prometheus/statefulset.go`` and
+#: ``pkg/alertmanager/statefulset.go``.
+_OPERATOR_CONTAINERS: Final = {
+    "Prometheus": ("prometheus", "config-reloader", "init-config-reloader"),
+    "Alertmanager": ("alertmanager", "config-reloader", "init-config-reloader"),
+}
 _CLUSTER_KINDS: Final = {
     "ClusterIssuer",
     "ClusterSecretStore",
@@ -104,6 +137,11 @@ _ENV = "<env>"
 _TYPE = re.compile(r"^[a-z]+(\.[a-z]+)*$")
 #: kubectl flags whose value is not a ``<type>/<name>``.
 _VALUE_FLAGS: Final = {"-f", "--filename", "-l", "--selector", "-o", "--output", "-p", "--patch"}
+#: kubectl flags taking a value that is a name checked on its own.
+_NAME_FLAGS: Final = {"-n", "--namespace", "-c", "--container"}
+#: words following ``secret`` in ``kubectl create secret <word>``: a sub-command, not a name.
+_SUBCOMMANDS: Final = {"generic", "tls", "docker-registry"}
+_COMMAND_SPAN = re.compile(r"^(kubectl|argocd) ")
 
 
 @dataclass(frozen=True)
@@ -112,11 +150,12 @@ class Mention:
 
     Attributes:
         line: the 1-based line it is on.
-        form: ``path``, ``object``, ``alert``, ``label``, ``dashboard``, ``namespace`` or
-            ``application``.
+        form: ``path``, ``object``, ``container``, ``alert``, ``label``, ``dashboard``,
+            ``namespace`` or ``application``.
         text: the name as written (with ``<env>`` unexpanded).
-        kind / namespace / name: for ``object``: what must exist (``namespace`` ``""``:
-            cluster-scoped, or any namespace when the form gave none).
+        kind / namespace / name: for ``object`` and ``container``: the object that must exist
+            (``namespace`` ``""``: cluster-scoped, ``"*"``: any namespace, the form gave none).
+        container: for ``container``: the container its pod template must have.
     """
 
     line: int
@@ -125,11 +164,13 @@ class Mention:
     kind: str = ""
     namespace: str = ""
     name: str = ""
+    container: str = ""
 
 
 @dataclass
 class _EnvNames:
     objects: set[tuple[str, str, str]] = field(default_factory=set)
+    containers: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
     namespaces: set[str] = field(default_factory=set)
     labels: set[tuple[str, str]] = field(default_factory=set)
     alerts: set[str] = field(default_factory=set)
@@ -140,6 +181,19 @@ def _labels_of(obj: dict[str, Any]) -> Iterator[tuple[str, str]]:
     for where in (obj.get("metadata"), obj.get("spec", {}).get("template", {}).get("metadata")):
         if isinstance(where, dict) and isinstance(where.get("labels"), dict):
             yield from ((str(k), str(v)) for k, v in where["labels"].items())
+
+
+def _containers_of(obj: dict[str, Any]) -> set[str]:
+    pod = obj.get("spec", {}).get("template", {}).get("spec") or {}
+    if obj.get("kind") == "CronJob":
+        job = obj.get("spec", {}).get("jobTemplate", {}).get("spec", {})
+        pod = job.get("template", {}).get("spec") or {}
+    return {
+        str(c.get("name"))
+        for key in ("containers", "initContainers")
+        for c in pod.get(key) or []
+        if isinstance(c, dict)
+    }
 
 
 def _derived(obj: dict[str, Any], namespace: str) -> Iterator[tuple[str, str, str]]:
@@ -183,6 +237,11 @@ class NameIndex:
                 namespace = "" if kind in _CLUSTER_KINDS else placed.namespace
                 names.objects.add((kind, namespace, name))
                 names.objects.update(_derived(obj, namespace))
+                if containers := _containers_of(obj):
+                    names.containers[(kind, namespace, name)] = containers
+                if kind in _OPERATOR_CONTAINERS:
+                    created = ("StatefulSet", namespace, f"{kind.lower()}-{name}")
+                    names.containers[created] = set(_OPERATOR_CONTAINERS[kind])
                 if namespace:
                     names.namespaces.add(namespace)
                 if kind == "Namespace":
@@ -222,15 +281,27 @@ class NameIndex:
         form = mention.form
         if form == "path":
             return (self.repo_root / expand(mention.text)).exists()
+        kind, name, namespace = mention.kind, expand(mention.name), expand(mention.namespace)
+
+        def same(key: tuple[str, str, str]) -> bool:
+            k, ns, n = key
+            return (
+                kind in (k, k.lower())
+                and n == name
+                and (ns == namespace or namespace == "*" or (not ns and not kind.istitle()))
+            )
+
+        if form == "object" and any(same(key) for key in ARGOCD_INSTALLATION):
+            return True
         for names in sets:
             if form == "object":
-                kind, name = mention.kind, expand(mention.name)
-                namespace = expand(mention.namespace)
+                if any(same(key) for key in names.objects):
+                    return True
+            elif form == "container":
                 if any(
-                    kind in (k, k.lower())
-                    and n == name
-                    and (ns == namespace or namespace == "*" or (not ns and not kind.istitle()))
-                    for k, ns, n in names.objects
+                    mention.container in containers
+                    for key, containers in names.containers.items()
+                    if same(key)
                 ):
                     return True
             elif form == "alert" and expand(mention.name) in names.alerts:
@@ -283,6 +354,8 @@ def _inline(text: str, line: int) -> Mention | None:
 
 def _commands(line_text: str, line: int) -> Iterator[Mention]:
     words = line_text.split()
+    if "--" in words:  # what follows runs inside a container
+        words = words[: words.index("--")]
     namespace = ""
     for i, word in enumerate(words):
         following = words[i + 1] if i + 1 < len(words) else ""
@@ -301,16 +374,43 @@ def _commands(line_text: str, line: int) -> Iterator[Mention]:
         if not target.startswith("-"):
             yield Mention(line, "application", target, name=target)
     if words and words[0] == "kubectl":
-        for before, word in itertools.pairwise(words):
-            if before in _VALUE_FLAGS or "=" in word or ":" in word:
+        subject: Mention | None = None
+        containers: list[str] = []
+        for i, (before, word) in enumerate(itertools.pairwise(words), start=1):
+            following = words[i + 1] if i + 1 < len(words) else ""
+            if before in ("-c", "--container"):
+                containers.append(word)
+                continue
+            if word.startswith("--container="):
+                containers.append(word.split("=", 1)[1])
+                continue
+            if before in _VALUE_FLAGS or before in _NAME_FLAGS or "=" in word or ":" in word:
                 continue
             head, sep, name = word.partition("/")
-            if not (sep and name and "/" not in name and _TYPE.fullmatch(head)):
+            text = word
+            if not sep and head in KUBECTL_TYPES and following and not following.startswith("-"):
+                # the space form: kubectl <verb> <type> <name>
+                if following in _SUBCOMMANDS or "/" in following or "=" in following:
+                    continue
+                name, text = following, f"{word} {following}"
+            elif not (sep and name and "/" not in name and _TYPE.fullmatch(head)):
                 continue
             # a known short name, else the kind itself in lower case (a constraint kind)
             kind = KUBECTL_TYPES.get(head, head)
             scope = "" if kind in _CLUSTER_KINDS else (namespace or "*")
-            yield Mention(line, "object", word, kind, scope, name)
+            subject = Mention(line, "object", text, kind, scope, name)
+            yield subject
+        for container in containers:
+            if subject is not None:
+                yield Mention(
+                    line,
+                    "container",
+                    f"{subject.text} -c {container}",
+                    subject.kind,
+                    subject.namespace,
+                    subject.name,
+                    container,
+                )
 
 
 def mentions(markdown: str) -> list[Mention]:
@@ -325,6 +425,9 @@ def mentions(markdown: str) -> list[Mention]:
             found.extend(_commands(text.split(" #", 1)[0], number))
             continue
         for span in _SPAN.findall(text):
+            if _COMMAND_SPAN.match(span.strip()):
+                found.extend(_commands(span.strip(), number))
+                continue
             mention = _inline(span.strip(), number)
             if mention is not None:
                 found.append(mention)
