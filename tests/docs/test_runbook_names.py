@@ -57,7 +57,7 @@ def test_each_runbook_names_what_it_acts_on(runbook: str) -> None:
 
 def test_a_runbook_with_unknown_names_fails(index: NameIndex) -> None:
     problems, checked = unknown_names([("bad.md", FIXTURE.read_text())], index)
-    assert checked == 38
+    assert checked == 41
     assert problems == [
         "bad.md:3: alert alertname=BackstageIsOnFire does not exist in any environment",
         "bad.md:3: dashboard /d/no-such-dashboard does not exist in any environment",
@@ -80,6 +80,9 @@ def test_a_runbook_with_unknown_names_fails(index: NameIndex) -> None:
         "bad.md:23: object deployment portal-hub does not exist in any environment",
         "bad.md:26: container sts/prometheus-kube-prometheus-stack-prometheus -c thanos does not "
         "exist in any environment",
+        "bad.md:30: cluster staging does not exist in any environment",
+        "bad.md:32: repository https://github.com/example-org/platform.git does not exist in any "
+        "environment",
     ]
 
 

@@ -21,6 +21,10 @@ fenced code blocks (the commands):
         a namespace holding deployed objects;
     ``argocd app <verb> <name>``
         an Application;
+    ``argocd cluster add <context> --name <name>``
+        a cluster an Application's destination names;
+    ``argocd repo add <url>``
+        a repository an Application's source reads;
     ``<type>/<name>`` after ``kubectl`` (``deploy/``, ``sts/``, ``ds/``, ``svc/``,
     ``externalsecret/``, ``certificate/``...), or ``<type> <name>`` with a type of
     :data:`KUBECTL_TYPES`
@@ -151,7 +155,7 @@ class Mention:
     Attributes:
         line: the 1-based line it is on.
         form: ``path``, ``object``, ``container``, ``alert``, ``label``, ``dashboard``,
-            ``namespace`` or ``application``.
+            ``namespace``, ``application``, ``cluster`` or ``repository``.
         text: the name as written (with ``<env>`` unexpanded).
         kind / namespace / name: for ``object`` and ``container``: the object that must exist
             (``namespace`` ``""``: cluster-scoped, ``"*"``: any namespace, the form gave none).
@@ -175,6 +179,8 @@ class _EnvNames:
     labels: set[tuple[str, str]] = field(default_factory=set)
     alerts: set[str] = field(default_factory=set)
     dashboards: set[str] = field(default_factory=set)
+    clusters: set[str] = field(default_factory=set)
+    repositories: set[str] = field(default_factory=set)
 
 
 def _labels_of(obj: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -257,6 +263,13 @@ class NameIndex:
                                 )
                 if kind == "ConfigMap":
                     names.dashboards.update(_dashboard_uids(obj))
+                if kind == "Application":
+                    spec = obj.get("spec") or {}
+                    if destination := (spec.get("destination") or {}).get("name"):
+                        names.clusters.add(str(destination))
+                    for source in [spec.get("source") or {}, *(spec.get("sources") or [])]:
+                        if source.get("repoURL"):
+                            names.repositories.add(str(source["repoURL"]))
 
     @property
     def environments(self) -> list[str]:
@@ -313,6 +326,8 @@ class NameIndex:
             elif (
                 (form == "dashboard" and expand(mention.name) in names.dashboards)
                 or (form == "namespace" and expand(mention.name) in names.namespaces)
+                or (form == "cluster" and expand(mention.name) in names.clusters)
+                or (form == "repository" and mention.name in names.repositories)
                 or (
                     form == "application"
                     and (("Application", "argocd", expand(mention.name)) in names.objects)
@@ -373,6 +388,11 @@ def _commands(line_text: str, line: int) -> Iterator[Mention]:
         target = words[3]
         if not target.startswith("-"):
             yield Mention(line, "application", target, name=target)
+    if words[:3] == ["argocd", "cluster", "add"] and "--name" in words[:-1]:
+        cluster = words[words.index("--name") + 1]
+        yield Mention(line, "cluster", cluster, name=cluster)
+    if words[:3] == ["argocd", "repo", "add"] and len(words) > 3:
+        yield Mention(line, "repository", words[3], name=words[3])
     if words and words[0] == "kubectl":
         subject: Mention | None = None
         containers: list[str] = []
