@@ -1,4 +1,4 @@
-"""The deploy runbook's wave table lists every Application of an environment at its rendered wave."""
+"""The deploy runbook's wave table: every Application of an environment at its rendered wave."""
 
 from __future__ import annotations
 
