@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gitops_platform.validation import reference_sets
@@ -123,4 +125,34 @@ def test_commands_in_code_spans_containers_and_the_space_form_are_read() -> None
         ("namespace", "backstage"),
         ("object", "deploy/a"),
         ("container", "deploy/a -c b"),
+    ]
+
+
+def _url_problems(readme: str, index: NameIndex) -> list[str]:
+    """Each ``https://`` URL of a README table row for an environment that no Ingress serves."""
+    problems = []
+    for row in readme.splitlines():
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) < 2 or cells[0] not in index.environments:
+            continue
+        for host in re.findall(r"https://([-a-z0-9.]+)", row):
+            if host not in index.hosts(cells[0]):
+                problems.append(f"{cells[0]}: https://{host} is no Ingress host of {cells[0]}")
+    return problems
+
+
+def test_the_readme_urls_are_rendered_ingress_hosts(index: NameIndex) -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "https://backstage.platform.example.com" in readme
+    assert _url_problems(readme, index) == []
+    assert "backstage.platform.example.com" in index.hosts("prd")
+
+
+def test_a_readme_url_no_ingress_serves_fails(index: NameIndex) -> None:
+    readme = (
+        "| dev | https://backstage.platform.example.com "
+        "| https://grafana.dev.platform.example.com |"
+    )
+    assert _url_problems(readme, index) == [
+        "dev: https://backstage.platform.example.com is no Ingress host of dev"
     ]

@@ -181,6 +181,7 @@ class _EnvNames:
     dashboards: set[str] = field(default_factory=set)
     clusters: set[str] = field(default_factory=set)
     repositories: set[str] = field(default_factory=set)
+    hosts: set[str] = field(default_factory=set)
 
 
 def _labels_of(obj: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -263,6 +264,12 @@ class NameIndex:
                                 )
                 if kind == "ConfigMap":
                     names.dashboards.update(_dashboard_uids(obj))
+                if kind == "Ingress":
+                    names.hosts.update(
+                        str(r["host"])
+                        for r in obj.get("spec", {}).get("rules") or []
+                        if "host" in r
+                    )
                 if kind == "Application":
                     spec = obj.get("spec") or {}
                     if destination := (spec.get("destination") or {}).get("name"):
@@ -270,6 +277,10 @@ class NameIndex:
                     for source in [spec.get("source") or {}, *(spec.get("sources") or [])]:
                         if source.get("repoURL"):
                             names.repositories.add(str(source["repoURL"]))
+
+    def hosts(self, env: str) -> set[str]:
+        """The hosts ``env``'s Ingresses serve (``spec.rules[].host``)."""
+        return set(self.envs[env].hosts) if env in self.envs else set()
 
     @property
     def environments(self) -> list[str]:
