@@ -59,7 +59,7 @@ def test_each_runbook_names_what_it_acts_on(runbook: str) -> None:
 
 def test_a_runbook_with_unknown_names_fails(index: NameIndex) -> None:
     problems, checked = unknown_names([("bad.md", FIXTURE.read_text())], index)
-    assert checked == 41
+    assert checked == 43
     assert problems == [
         "bad.md:3: alert alertname=BackstageIsOnFire does not exist in any environment",
         "bad.md:3: dashboard /d/no-such-dashboard does not exist in any environment",
@@ -85,6 +85,7 @@ def test_a_runbook_with_unknown_names_fails(index: NameIndex) -> None:
         "bad.md:30: cluster staging does not exist in any environment",
         "bad.md:32: repository https://github.com/example-org/platform.git does not exist in any "
         "environment",
+        "bad.md:35: application portal-<env> does not exist in dev, prd",
     ]
 
 

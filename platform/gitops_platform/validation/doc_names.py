@@ -14,7 +14,9 @@ inline code spans (the whole span):
     ``<label key>=<value>``
         a label of a deployed object, of a pod template, or of an alerting rule;
     ``/d/<uid>``
-        a Grafana dashboard uid (the path after Grafana's host).
+        a Grafana dashboard uid (the path after Grafana's host);
+    ``<name>-<env>``
+        an Application (only Applications carry the environment as a suffix).
 
 fenced code blocks (the commands):
     ``-n <namespace>``, ``--namespace <namespace>``, ``--namespace=<namespace>``
@@ -146,6 +148,7 @@ _NAME_FLAGS: Final = {"-n", "--namespace", "-c", "--container"}
 #: words following ``secret`` in ``kubectl create secret <word>``: a sub-command, not a name.
 _SUBCOMMANDS: Final = {"generic", "tls", "docker-registry"}
 _COMMAND_SPAN = re.compile(r"^(kubectl|argocd) ")
+_APPLICATION = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?-<env>$")
 
 
 @dataclass(frozen=True)
@@ -365,6 +368,8 @@ def _inline(text: str, line: int) -> Mention | None:
         return Mention(line, "path", text)
     if text.startswith("alertname="):
         return Mention(line, "alert", text, name=text.removeprefix("alertname="))
+    if _APPLICATION.fullmatch(text):
+        return Mention(line, "application", text, name=text)
     if match := _DASHBOARD.fullmatch(text):
         return Mention(line, "dashboard", text, name=match.group(1))
     if match := _OBJECT.fullmatch(text):
