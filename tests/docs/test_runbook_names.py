@@ -133,7 +133,7 @@ def _url_problems(readme: str, index: NameIndex) -> list[str]:
     """Each ``https://`` URL of a README table row for an environment that no Ingress serves."""
     problems = []
     for row in readme.splitlines():
-        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        cells = [c.strip().strip("`") for c in row.strip().strip("|").split("|")]
         if len(cells) < 2 or cells[0] not in index.environments:
             continue
         for host in re.findall(r"https://([-a-z0-9.]+)", row):
@@ -142,10 +142,11 @@ def _url_problems(readme: str, index: NameIndex) -> list[str]:
     return problems
 
 
-def test_the_readme_urls_are_rendered_ingress_hosts(index: NameIndex) -> None:
-    readme = (ROOT / "README.md").read_text()
-    assert "https://backstage.platform.example.com" in readme
-    assert _url_problems(readme, index) == []
+@pytest.mark.parametrize("document", ["README.md", "docs/index.md"])
+def test_the_front_door_urls_are_rendered_ingress_hosts(index: NameIndex, document: str) -> None:
+    text = (ROOT / document).read_text()
+    assert "https://backstage.platform.example.com" in text
+    assert _url_problems(text, index) == []
     assert "backstage.platform.example.com" in index.hosts("prd")
 
 
