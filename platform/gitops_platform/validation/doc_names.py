@@ -50,7 +50,7 @@ a key the reader chooses) is not checked. Objects a controller creates at run ti
 deployed one are known too: the ``Certificate`` and ``Secret`` cert-manager creates for an
 annotated ``Ingress``'s TLS entry, the ``Secret`` an ``ExternalSecret`` targets, and the
 ``StatefulSet`` the Prometheus operator creates for a ``Prometheus`` (``prometheus-<name>``) or
-an ``Alertmanager`` (``alertmanager-<name>``).
+an ``Alertmanager`` (``alertmanager-<name>``), with the containers the operator gives it.
 """
 
 from __future__ import annotations
