@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+import yaml
 
 from gitops_platform import (
     ComponentContext,
@@ -18,6 +19,7 @@ from gitops_platform import (
 from gitops_platform.observability import dashboards
 from gitops_platform.observability.datasources import LOKI_UID, PROMETHEUS_UID, TEMPO_UID
 from gitops_platform.observability.labels import LOKI_LABELS, TRACE_TO_LOG_TAGS, loki_label_name
+from tests.conftest import ROOT
 from tests.helpers import spec
 
 
@@ -120,3 +122,21 @@ def test_dashboards_cover_gateway_overview_and_chat_api() -> None:
     chat = boards["service-chat-api"]
     assert "chat-api" in chat["tags"]
     assert dashboards.dashboard_selector("chat-api") == "tags @> 'chat-api'"
+
+
+@pytest.mark.parametrize("env", ["dev", "prd"])
+def test_grafana_root_url_is_the_ingress_host_over_https(env: str) -> None:
+    # The rendered tree: Grafana's own idea of its URL (links, redirects, login callbacks)
+    # must be the host its Ingress serves with TLS, not the chart's http://<domain>:3000/.
+    dist = ROOT / "dist" / "infra"
+    values = yaml.safe_load(
+        (dist / f"platform/values/observability/grafana/{env}.yaml").read_text()
+    )
+    ingress = yaml.safe_load(
+        (dist / f"base/addons/observability/{env}/ingress-grafana.yaml").read_text()
+    )
+    [rule] = ingress["spec"]["rules"]
+    [tls] = ingress["spec"]["tls"]
+    assert tls["hosts"] == [rule["host"]]
+    server = values["grafana.ini"]["server"]
+    assert server == {"domain": rule["host"], "root_url": f"https://{rule['host']}/"}

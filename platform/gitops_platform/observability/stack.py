@@ -228,9 +228,13 @@ class ObservabilityStack(PlatformComponent):
         """The Secret (name, key) in :attr:`namespace` holding Backstage's Grafana token."""
         return (self.BACKSTAGE_TOKEN_SECRET, "token")
 
+    def grafana_host(self, base_domain: str) -> str:
+        """Grafana's public host in an environment (``grafana.<base domain>``)."""
+        return f"grafana.{base_domain}"
+
     def grafana_url(self, base_domain: str) -> str:
         """Grafana's public URL in an environment (``https://grafana.<base domain>``)."""
-        return f"https://grafana.{base_domain}"
+        return f"https://{self.grafana_host(base_domain)}"
 
     # -- charts ----------------------------------------------------------------------------
 
@@ -457,7 +461,17 @@ class ObservabilityStack(PlatformComponent):
 
     def _grafana(self, ctx: ComponentContext, part_of: str) -> dict[str, Any]:
         if ctx.env is not None:
-            return {"resources": _resources("50m", "128Mi", "512Mi")}
+            # Grafana builds its links, redirects and login callbacks from root_url; its default
+            # (http://<domain>:3000/) is wrong behind the Ingress, which serves HTTPS on 443.
+            return {
+                "resources": _resources("50m", "128Mi", "512Mi"),
+                "grafana.ini": {
+                    "server": {
+                        "domain": self.grafana_host(ctx.env.base_domain),
+                        "root_url": self.grafana_url(ctx.env.base_domain) + "/",
+                    }
+                },
+            }
         return {
             "extraLabels": {"app.kubernetes.io/part-of": part_of},
             "testFramework": {"enabled": False},
@@ -588,7 +602,7 @@ class ObservabilityStack(PlatformComponent):
         obj.add_json_patch(JsonPatch.add("/spec", rule["spec"]))
 
     def _ingress(self, scope: Construct, part_of: str, base_domain: str) -> None:
-        host = f"grafana.{base_domain}"
+        host = self.grafana_host(base_domain)
         issuer: IssuerRef = self.tls.issuer
         obj = ApiObject(
             scope,
