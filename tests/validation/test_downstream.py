@@ -9,20 +9,25 @@ GitHub annotations.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from gitops_platform.cli import main
-from gitops_platform.validation import freshness
+from gitops_platform.errors import UpstreamDataError
+from gitops_platform.validation import freshness, prometheus_rules, upstream_data
 from gitops_platform.validation.pipeline import validate_tree
 from gitops_platform.validation.report import (
+    Document,
     Finding,
     Status,
     StepResult,
@@ -33,6 +38,9 @@ from gitops_platform.validation.report import (
 )
 from gitops_platform.validation.settings import Settings, default_file
 from gitops_platform.validation.tools import (
+    INSTALL_HINT,
+    VRL_HINT,
+    VRL_VERSION,
     install_tools,
     kube_module,
     kube_tools,
@@ -424,3 +432,154 @@ def test_an_unsupported_node_is_named_with_how_to_set_jsii_node(tmp_path: Path) 
     assert "JSII_NODE" in problem
     good = ROOT / "node_modules" / ".bin" / "node"
     assert node_problem({"JSII_NODE": str(good), "PATH": ""}) == ""
+
+
+# -- a repository without observability: the observability checks have nothing to check ------
+
+OBSERVABILITY_STEPS = ("vector-config", "telemetry-links", "prometheus-rules")
+
+
+def test_observability_checks_pass_with_nothing_to_check_on_a_tree_without_it(
+    tmp_path: Path,
+) -> None:
+    # The good fixture delivers no Vector gateway, no Grafana and no PrometheusRule: each
+    # check ran, found nothing of its kind, and says so; none is "skipped" or "not run".
+    report = validate_tree(
+        Settings.make(
+            FIXTURES / "good", repo_root=ROOT, freshness=False, upstream=UPSTREAM, cache=CACHE
+        ),
+        set(OBSERVABILITY_STEPS),
+    )
+    results = {r.name: r for r in report.results if r.name in OBSERVABILITY_STEPS}
+    assert {name: r.status for name, r in results.items()} == dict.fromkeys(
+        OBSERVABILITY_STEPS, Status.PASSED
+    )
+    assert all(r.detail.startswith("nothing to check: no ") for r in results.values())
+    assert not any(r.skipped for r in results.values())
+
+
+def test_a_rule_without_promtool_is_a_root_cause_naming_the_library_command(
+    tmp_path: Path,
+) -> None:
+    rule = Document(
+        "infra/rules.yaml",
+        0,
+        {
+            "apiVersion": "monitoring.coreos.com/v1",
+            "kind": "PrometheusRule",
+            "metadata": {"name": "r", "namespace": "observability"},
+            "spec": {"groups": [{"name": "g", "rules": [{"record": "x", "expr": "up"}]}]},
+        },
+    )
+    result = prometheus_rules.run_prometheus_rules([rule], None, tmp_path)
+    assert result.status is Status.FAILED
+    [finding] = result.findings
+    assert finding.root_cause
+    assert "`gitops-platform tools install`" in finding.message
+    assert "promtool" in INSTALL_HINT
+    assert "make " not in finding.message
+
+
+def _user_facing_strings(module: Path) -> list[tuple[int, str]]:
+    """String literals of a module that are not docstrings (what a user may read)."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    docstrings: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_no_message_of_the_validator_names_a_make_target() -> None:
+    # Downstream repositories have no Makefile: hints name the library's own commands.
+    package = ROOT / "platform" / "gitops_platform" / "validation"
+    offenders = [
+        f"{module.name}:{line}: {text}"
+        for module in sorted(package.glob("*.py"))
+        for line, text in _user_facing_strings(module)
+        if re.search(r"`make [a-z]", text)
+    ]
+    assert offenders == []
+
+
+def test_the_vrl_hint_names_the_version_the_repository_installs() -> None:
+    script = (ROOT / "scripts" / "install_tools.sh").read_text(encoding="utf-8")
+    assert f'"vrl|vrl|{VRL_VERSION}"' in script
+    assert f"cargo install vrl --version {VRL_VERSION} --locked" in VRL_HINT
+
+
+# -- the upstream data: located, or fetched at the pinned digests ------------------------------
+
+
+def _mirror_opener(calls: list[str]) -> Callable[[str], bytes]:
+    """Serve each pinned URL from the shared upstream copy (no network in the tests)."""
+    by_url = {url: relpath for relpath, url, _sha in upstream_data.FILES}
+
+    def opener(url: str) -> bytes:
+        calls.append(url)
+        return (UPSTREAM / by_url[url]).read_bytes()
+
+    return opener
+
+
+def test_fetch_writes_every_pinned_file_and_keeps_the_chart_mirror(tmp_path: Path) -> None:
+    target = tmp_path / "upstream"
+    (target / "chart-repos").mkdir(parents=True)
+    (target / "chart-repos" / "index.yaml").write_text("kept\n")
+    calls: list[str] = []
+    written = upstream_data.fetch_upstream(target, _mirror_opener(calls), echo=lambda _: None)
+    assert sorted(written) == sorted(p for p, _u, _s in upstream_data.FILES)
+    assert all(u.startswith("https://raw.githubusercontent.com/") for u in calls)
+    for relpath in written:
+        assert (target / relpath).read_bytes() == (UPSTREAM / relpath).read_bytes()
+    assert (target / "chart-repos" / "index.yaml").read_text() == "kept\n"
+
+
+def test_fetch_with_a_changed_file_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "upstream"
+    calls: list[str] = []
+    serve = _mirror_opener(calls)
+    last = upstream_data.FILES[-1][1]
+
+    def tampered(url: str) -> bytes:
+        return serve(url) + (b" " if url == last else b"")
+
+    with pytest.raises(UpstreamDataError, match="expected the pinned") as caught:
+        upstream_data.fetch_upstream(target, tampered, echo=lambda _: None)
+    assert last in str(caught.value)
+    assert not target.exists()
+
+
+def test_the_upstream_command_fetches_then_locates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(upstream_data, "_download", _mirror_opener(calls))
+    target = tmp_path / "fetched"
+    run = CliRunner().invoke(
+        main, ["upstream", "--fetch", "--repo-root", str(tmp_path), "--upstream", str(target)]
+    )
+    assert run.exit_code == 0, run.output
+    assert len(calls) == len(upstream_data.FILES)
+    assert f"upstream data: {target} (--upstream)" in run.output
+    assert "crds/         present" in run.output
+
+    def offline(url: str) -> bytes:
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(upstream_data, "_download", offline)
+    failed = CliRunner().invoke(
+        main,
+        ["upstream", "--fetch", "--repo-root", str(tmp_path), "--upstream", str(tmp_path / "x")],
+    )
+    assert failed.exit_code == 1
+    assert "download failed (network unreachable)" in failed.output
+    assert "Traceback" not in failed.output

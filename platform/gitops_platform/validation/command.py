@@ -21,6 +21,7 @@ from pathlib import Path
 
 import click
 
+from gitops_platform.errors import UpstreamDataError
 from gitops_platform.layout import UPSTREAM_ENV
 from gitops_platform.validation.pipeline import (
     NUMBERS,
@@ -42,6 +43,7 @@ from gitops_platform.validation.settings import (
     project_table,
 )
 from gitops_platform.validation.tools import INSTALL_HINT, find_tool, node_problem, tool_names
+from gitops_platform.validation.upstream_data import FETCH_COMMAND, fetch_upstream
 
 __all__ = ["diff", "preflight", "upstream", "validate"]
 
@@ -62,7 +64,7 @@ def preflight(settings: Settings) -> list[str]:
             f"upstream data not found at {settings.upstream}: schemas and the chart mirror come "
             f"from it; point --upstream, ${UPSTREAM_ENV} or the `upstream` key of "
             "[tool.gitops-platform] in pyproject.toml at it (`gitops-platform upstream` shows "
-            "what is found where)"
+            f"what is found where), or download it with `{FETCH_COMMAND}`"
         )
     node = node_problem() if settings.freshness else ""
     if node:
@@ -305,13 +307,24 @@ UPSTREAM_PARTS = (
     help="The repository (default: the Git top level).",
 )
 @click.option("--upstream", type=click.Path(path_type=Path, file_okay=False), default=None)
-def upstream(repo_root: Path | None, upstream: Path | None) -> None:
-    """Locate the upstream reference data: where it is looked for and what is there.
+@click.option(
+    "--fetch",
+    is_flag=True,
+    help="Download the CRDs and the Vector schema at their pinned tags (sha256-checked) into "
+    "the upstream folder first (needs raw.githubusercontent.com).",
+)
+def upstream(repo_root: Path | None, upstream: Path | None, fetch: bool) -> None:
+    """Locate the upstream reference data (or --fetch it): where it is and what is there.
 
-    Exits 1 when the folder or its CRDs are missing.
+    Exits 1 when the folder or its CRDs are missing, or a download fails.
     """
     root = (repo_root or find_repo_root(Path.cwd())).resolve()
     settings = Settings.make(root, repo_root=root, freshness=False, upstream=upstream)
+    if fetch:
+        try:
+            fetch_upstream(settings.upstream, echo=lambda line: click.echo(line, err=True))
+        except UpstreamDataError as error:
+            raise click.ClickException(str(error)) from error
     origin = (
         "--upstream"
         if upstream is not None
@@ -330,5 +343,6 @@ def upstream(repo_root: Path | None, upstream: Path | None) -> None:
     if missing:
         raise click.ClickException(
             f"no upstream data at {settings.upstream}: point --upstream, ${UPSTREAM_ENV} or the "
-            "`upstream` key of [tool.gitops-platform] in pyproject.toml at it"
+            "`upstream` key of [tool.gitops-platform] in pyproject.toml at it, or download it "
+            f"with `{FETCH_COMMAND}`"
         )

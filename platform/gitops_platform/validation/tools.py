@@ -25,6 +25,8 @@ __all__ = [
     "INSTALL_COMMAND",
     "INSTALL_HINT",
     "MIN_NODE_MAJOR",
+    "VRL_HINT",
+    "VRL_VERSION",
     "CommandResult",
     "PinnedTool",
     "find_tool",
@@ -43,7 +45,14 @@ __all__ = [
 INSTALL_COMMAND = "gitops-platform tools install"
 INSTALL_HINT = (
     f"run `{INSTALL_COMMAND}` (builds the pinned helm, kubeconform, gator, kustomize, "
-    f"kube-apiserver and etcd with Go into the user cache, or ${BIN_ENV})"
+    f"promtool, kube-apiserver, kubectl and etcd with Go into the user cache, or ${BIN_ENV})"
+)
+#: The VRL engine's version: the ``vrl`` crate Vector 0.56.0 (the gateway's image) pins.
+VRL_VERSION = "0.33.1"
+#: How to install the VRL engine, a Rust build that ``tools install`` (Go only) leaves out.
+VRL_HINT = (
+    f"build it with Rust's cargo: `cargo install vrl --version {VRL_VERSION} --locked "
+    f"--root <dir>` and put <dir>/bin on PATH (or copy `vrl` into ${BIN_ENV})"
 )
 #: The record of what was installed, one ``name module@version`` line per tool.
 VERSIONS_FILE = ".versions"
