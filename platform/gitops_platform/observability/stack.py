@@ -14,6 +14,7 @@ Chart facts (keys, ports, Service names) are from the charts in the offline mirr
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -34,7 +35,17 @@ from gitops_platform.component import (
     ServiceEndpoint,
 )
 from gitops_platform.core.environment import PlatformSpec, PodSecurity
-from gitops_platform.errors import ConfigurationError, InvalidValueError
+from gitops_platform.core.quantities import (
+    GO_DURATION,
+    GO_DURATION_ALLOWED,
+    PROMETHEUS_DURATION,
+    PROMETHEUS_DURATION_ALLOWED,
+    QUANTITY,
+    QUANTITY_ALLOWED,
+    check_count,
+    check_pattern,
+)
+from gitops_platform.errors import ConfigurationError, DuplicateError, InvalidValueError, raise_all
 from gitops_platform.external_secrets.operator import ExternalSecrets
 from gitops_platform.networking.cert_manager import CertManager
 from gitops_platform.observability import dashboards, datasources
@@ -48,6 +59,9 @@ __all__ = [
     "ObservabilityStack",
     "StackSizing",
 ]
+
+#: A Vault KV key path (no placeholder: the stack's keys are shared by every environment).
+_VAULT_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
 
 GRAFANA_CHARTS = "https://grafana-community.github.io/helm-charts"
 PROMETHEUS_CHARTS = "https://prometheus-community.github.io/helm-charts"
@@ -98,6 +112,35 @@ class StackSizing:
     metrics_storage: str = "10Gi"
     persistence: bool = False
     alertmanager_replicas: int = 1
+
+    def __post_init__(self) -> None:
+        where = "StackSizing"
+        problems: list[InvalidValueError] = []
+        for name in ("logs_retention", "metrics_retention"):
+            check_pattern(
+                problems,
+                where,
+                name,
+                getattr(self, name),
+                PROMETHEUS_DURATION,
+                PROMETHEUS_DURATION_ALLOWED,
+            )
+        check_pattern(
+            problems,
+            where,
+            "traces_retention",
+            self.traces_retention,
+            GO_DURATION,
+            GO_DURATION_ALLOWED,
+        )
+        for name in ("logs_storage", "traces_storage", "metrics_storage"):
+            check_pattern(problems, where, name, getattr(self, name), QUANTITY, QUANTITY_ALLOWED)
+        if not isinstance(self.persistence, bool):
+            problems.append(
+                InvalidValueError(where, "persistence", self.persistence, "True or False")
+            )
+        check_count(problems, where, "alertmanager_replicas", self.alertmanager_replicas, 1, 5)
+        raise_all(where, problems)
 
 
 def _resources(cpu: str, memory: str, limit: str) -> dict[str, Any]:
@@ -153,24 +196,67 @@ class ObservabilityStack(PlatformComponent):
     alertmanager_vault_key: str = "observability/alertmanager-config"
 
     def validate(self, platform: PlatformSpec) -> None:
-        """Every ``sizing`` key names an environment of the platform.
+        """Check the stack's settings against the platform, reporting every problem at once.
+
+        Every ``sizing`` key names an environment and holds a :class:`StackSizing`; the Vault
+        keys are remote key paths; SLO names are unique (each names its recording rules and
+        alerts); the delivery applies server side.
 
         Raises:
-            ConfigurationError: for a key that is no environment.
+            ConfigurationError: a key that is no environment, or a sizing of another type.
+            DuplicateError: two SLOs of one name.
+            InvalidValueError: a Vault key that is not a path; client-side apply.
+            InvalidObjectError: several of these at once.
         """
+        where = f"ObservabilityStack({self.name})"
         names = [e.name for e in platform.environments]
-        for key in self.sizing:
+        problems: list[InvalidValueError] = []
+        for key, size in self.sizing.items():
             if key not in names:
-                raise ConfigurationError(
-                    "ObservabilityStack", "sizing", key, f"an environment name: {names}"
+                problems.append(
+                    ConfigurationError(where, "sizing", key, f"an environment name: {names}")
                 )
+            elif not isinstance(size, StackSizing):
+                problems.append(ConfigurationError(where, f"sizing[{key}]", size, "a StackSizing"))
+        for field_name in (
+            "admin_vault_key",
+            "backstage_token_vault_key",
+            "alertmanager_vault_key",
+        ):
+            value = getattr(self, field_name)
+            if not isinstance(value, str) or not _VAULT_KEY.fullmatch(value):
+                problems.append(
+                    InvalidValueError(
+                        where,
+                        field_name,
+                        # a key that is not a path may be a pasted value: never repeat it
+                        "<not a path>",
+                        "a remote key path such as observability/grafana-admin (letters, "
+                        "digits, _ . - /)",
+                    )
+                )
+        if not isinstance(self.slos, tuple) or not all(isinstance(o, SLO) for o in self.slos):
+            problems.append(InvalidValueError(where, "slos", self.slos, "a tuple of SLO"))
+        else:
+            seen: set[str] = set()
+            for slo in self.slos:
+                if slo.name in seen:
+                    problems.append(
+                        DuplicateError(
+                            where, "slos", slo.name, "unique SLO names (each names its rules)"
+                        )
+                    )
+                seen.add(slo.name)
         if not self.delivery.server_side_apply:
-            raise InvalidValueError(
-                "ObservabilityStack",
-                "delivery.server_side_apply",
-                False,
-                "True: kube-prometheus-stack's CRDs exceed the client-side apply annotation",
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "delivery.server_side_apply",
+                    False,
+                    "True: kube-prometheus-stack's CRDs exceed the client-side apply annotation",
+                )
             )
+        raise_all(where, problems)
 
     def uses(self) -> tuple[PlatformComponent, ...]:
         """The secrets, certificates and ingress components whose outputs it reads."""
