@@ -434,6 +434,42 @@ def test_an_unsupported_node_is_named_with_how_to_set_jsii_node(tmp_path: Path) 
     assert node_problem({"JSII_NODE": str(good), "PATH": ""}) == ""
 
 
+def test_the_library_warns_before_jsii_starts_on_an_unsupported_node(tmp_path: Path) -> None:
+    # Not only the command line: composing constructs warns once, with the fix, before jsii
+    # starts (importing the core is the first thing every construct module does).
+    old = tmp_path / "node"
+    old.write_text("#!/bin/sh\necho v20.20.2\n")
+    old.chmod(0o755)
+    probe = (
+        "import warnings, sys\n"
+        "warnings.simplefilter('error')\n"
+        "try:\n"
+        "    import gitops_platform.core.environment\n"
+        "except Warning as w:\n"
+        "    print(type(w).__name__, w)\n"
+        "    sys.exit(3)\n"
+        "print('no warning')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "GITOPS_PLATFORM_NODE_CHECK"}
+    env["PYTHONPATH"] = str(ROOT / "platform")
+    for node, expected in (
+        (old, 3),
+        (ROOT / "node_modules" / ".bin" / "node", 0),
+    ):
+        env["JSII_NODE"] = str(node)
+        run = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+        )
+        assert run.returncode == expected, run.stdout + run.stderr
+    env["JSII_NODE"] = str(old)
+    run = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+    )
+    assert run.stdout.startswith("UnsupportedNodeWarning ")
+    assert "Node.js v20.20.2, which jsii does not support" in run.stdout
+    assert "export JSII_NODE=" in run.stdout
+
+
 # -- a repository without observability: the observability checks have nothing to check ------
 
 OBSERVABILITY_STEPS = ("vector-config", "telemetry-links", "prometheus-rules")
