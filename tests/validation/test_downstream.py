@@ -619,3 +619,33 @@ def test_the_upstream_command_fetches_then_locates(
     assert failed.exit_code == 1
     assert "download failed (network unreachable)" in failed.output
     assert "Traceback" not in failed.output
+
+
+# -- bad command-line arguments: a usage error naming the argument and what is allowed ---------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "--steps", "bogus"], "unknown step 'bogus'"),
+        (["validate", "--steps", "14"], "9b, 10, 11, 12, 13; 5 or helm for 5a-5c"),
+        (
+            ["validate", "--repo-prefix", "../../etc"],
+            "invalid repo-prefix '../../etc': the tree's folder inside its repository",
+        ),
+    ],
+)
+def test_bad_validate_arguments_are_usage_errors(args: list[str], message: str) -> None:
+    run = CliRunner().invoke(main, [*args, "--repo-root", str(ROOT)])
+    assert run.exit_code == 2, run.output
+    assert message in run.output
+    assert run.exception is None or isinstance(run.exception, SystemExit)
+
+
+def test_tools_install_into_a_folder_that_cannot_be_created(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder\n")
+    run = CliRunner().invoke(main, ["tools", "install", "--bin", str(blocker / "bin")])
+    assert run.exit_code == 1
+    assert f"cannot install the tools into {blocker / 'bin'}" in run.output
+    assert isinstance(run.exception, SystemExit)

@@ -165,16 +165,19 @@ def validate(
     if path is None and table.get("tree"):
         path = root / str(table["tree"])
     tree = path if path is not None else root / prefix.strip("/")
-    settings = Settings.make(
-        tree,
-        repo_root=root,
-        repo_prefix=prefix,
-        freshness=freshness,
-        upstream=upstream,
-        cache=cache,
-        chart_mirror=chart_mirror,
-        strict=strict,
-    )
+    try:
+        settings = Settings.make(
+            tree,
+            repo_root=root,
+            repo_prefix=prefix,
+            freshness=freshness,
+            upstream=upstream,
+            cache=cache,
+            chart_mirror=chart_mirror,
+            strict=strict,
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
     text = output_format == "text"
     causes = preflight(settings)
     if text:
