@@ -649,3 +649,33 @@ def test_tools_install_into_a_folder_that_cannot_be_created(tmp_path: Path) -> N
     assert run.exit_code == 1
     assert f"cannot install the tools into {blocker / 'bin'}" in run.output
     assert isinstance(run.exception, SystemExit)
+
+
+def test_without_kustomize_the_steps_reading_its_builds_are_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # kustomize cannot run: the steps that read the kustomize builds must not report
+    # "passed: no Application deploys a Helm chart" on an input that was never built.
+    empty = tmp_path / "no-tools"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(empty))
+    monkeypatch.delenv("GITOPS_PLATFORM_BIN", raising=False)
+    report = validate_tree(
+        Settings.make(
+            FIXTURES / "good",
+            repo_root=tmp_path,
+            freshness=False,
+            upstream=UPSTREAM,
+            cache=tmp_path / "cache",
+        ),
+        {"kustomize", "helm-values", "helm-render", "argocd", "references"},
+    )
+    by_name = {r.name: r for r in report.results}
+    assert by_name["kustomize"].status is not Status.PASSED
+    for name in ("helm-values", "helm-render", "argocd", "references"):
+        assert by_name[name].status is Status.NOT_RUN, by_name[name]
+        assert by_name[name].detail.startswith(
+            "its input was not built: kustomize is not installed"
+        )
+    assert report.failed or "INCOMPLETE" in report.render().splitlines()[-1]
