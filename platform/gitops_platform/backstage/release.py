@@ -63,6 +63,8 @@ BACKSTAGE_IMAGE = ("quay.io", "rhdh-community/rhdh", "1.10.0")
 CATALOG_INDEX_IMAGE = ("quay.io", "rhdh/plugin-catalog-index", "1.10.0")
 
 _RELEASE_TAG = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9]+)?$")
+#: Where Backstage's Grafana token is kept when no stack names its key.
+_GRAFANA_TOKEN = RemoteValue("{env}/backstage/grafana", "token")
 #: A DNS host name (lower case, at least two labels).
 _HOST = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
@@ -149,12 +151,16 @@ class BackstageObservability:
         tempo: Tempo's query front end (proxied at ``/api/proxy/tempo/api``).
         grafana_host: Grafana's public host name (``grafana.domain``, the links users open);
             ``None``: ``grafana.<environment base domain>``.
+        grafana_token: where the Grafana service-account token Backstage's proxy sends is kept
+            in the secret backend (``ObservabilityStack.backstage_token``: the stack's Vault
+            key, so it is kept in one place); default ``{env}/backstage/grafana``, ``token``.
     """
 
     grafana: ServiceEndpoint
     prometheus: ServiceEndpoint
     tempo: ServiceEndpoint
     grafana_host: str | None = None
+    grafana_token: RemoteValue = _GRAFANA_TOKEN
 
     def __post_init__(self) -> None:
         where = "BackstageObservability"
@@ -163,6 +169,15 @@ class BackstageObservability:
             value = getattr(self, name)
             if not isinstance(value, ServiceEndpoint):
                 problems.append(InvalidValueError(where, name, value, "a ServiceEndpoint"))
+        if not isinstance(self.grafana_token, RemoteValue):
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "grafana_token",
+                    "<not a RemoteValue>",
+                    "a RemoteValue (ObservabilityStack.backstage_token), never the token itself",
+                )
+            )
         if self.grafana_host is not None and (
             not isinstance(self.grafana_host, str) or not _HOST.fullmatch(self.grafana_host)
         ):
@@ -462,7 +477,7 @@ class BackstageRelease(PlatformComponent):
                 SecretSpec(
                     GRAFANA_SECRET,
                     self.namespace,
-                    {"token": RemoteValue("{env}/backstage/grafana", "token")},
+                    {"token": self.observability.grafana_token},
                     template={"GRAFANA_TOKEN": "{{ .token }}"},
                 ),
             ),

@@ -46,6 +46,7 @@ from gitops_platform.core.quantities import (
     check_pattern,
 )
 from gitops_platform.errors import ConfigurationError, DuplicateError, InvalidValueError, raise_all
+from gitops_platform.external_secrets.bundle import RemoteValue
 from gitops_platform.external_secrets.operator import ExternalSecrets
 from gitops_platform.networking.cert_manager import CertManager
 from gitops_platform.observability import dashboards, datasources
@@ -167,7 +168,8 @@ class ObservabilityStack(PlatformComponent):
         slos: the SLOs whose burn-rate alerts the stack delivers.
         admin_vault_key: the Vault key holding ``admin-user`` and ``admin-password``.
         backstage_token_vault_key: the Vault key holding ``token``, a Grafana service-account
-            token (Viewer) for Backstage's Grafana plugin.
+            token (Viewer) for Backstage's Grafana plugin; Backstage reads it from there
+            (:attr:`backstage_token`), into its own namespace.
         loki_version / tempo_version / kps_version / grafana_version: chart versions.
     """
 
@@ -190,7 +192,6 @@ class ObservabilityStack(PlatformComponent):
 
     #: Secret names (not values): the ExternalSecrets' targets.
     ADMIN_SECRET: ClassVar[str] = "grafana-admin"  # noqa: S105 (a Secret name)
-    BACKSTAGE_TOKEN_SECRET: ClassVar[str] = "grafana-backstage-token"  # noqa: S105
     DASHBOARDS_CONFIGMAP: ClassVar[str] = "grafana-dashboards"
     ALERTMANAGER_SECRET: ClassVar[str] = "alertmanager-kube-prometheus-stack-alertmanager"  # noqa: S105
     alertmanager_vault_key: str = "observability/alertmanager-config"
@@ -310,9 +311,13 @@ class ObservabilityStack(PlatformComponent):
         return self.loki_push
 
     @property
-    def backstage_token_secret(self) -> tuple[str, str]:
-        """The Secret (name, key) in :attr:`namespace` holding Backstage's Grafana token."""
-        return (self.BACKSTAGE_TOKEN_SECRET, "token")
+    def backstage_token(self) -> RemoteValue:
+        """Where Backstage's Grafana token is kept: ``backstage_token_vault_key``, ``token``.
+
+        ``BackstageObservability(grafana_token=stack.backstage_token)`` reads it into the
+        Backstage namespace; the stack itself has no use for it, so it creates no Secret.
+        """
+        return RemoteValue(self.backstage_token_vault_key, "token")
 
     def grafana_host(self, base_domain: str) -> str:
         """Grafana's public host in an environment (``grafana.<base domain>``)."""
@@ -632,7 +637,6 @@ class ObservabilityStack(PlatformComponent):
         }
         for secret, key in (
             (self.ADMIN_SECRET, self.admin_vault_key),
-            (self.BACKSTAGE_TOKEN_SECRET, self.backstage_token_vault_key),
             (self.ALERTMANAGER_SECRET, self.alertmanager_vault_key),
         ):
             obj = ApiObject(
