@@ -25,7 +25,7 @@ Compose a platform::
         }),
         ExternalSecrets(stores={e.name: VaultStore("https://vault.example.com") for e in ...}),
         ingress,
-    ]).synth("dist")
+    ]).synth()  # dist/ (or $GITOPS_PLATFORM_DIST)
 
 Write a component of your own as a frozen, keyword-only dataclass subclass of
 :class:`PlatformComponent`: its charts (:class:`ChartRelease`, :class:`LocalChart`), their

@@ -679,3 +679,20 @@ def test_without_kustomize_the_steps_reading_its_builds_are_not_run(
             "its input was not built: kustomize is not installed"
         )
     assert report.failed or "INCOMPLETE" in report.render().splitlines()[-1]
+
+
+def test_docs_and_examples_call_synth_without_a_folder() -> None:
+    # synth() renders where the spec says (dist/, or $GITOPS_PLATFORM_DIST); an example that
+    # passes a folder teaches the habit that once made a re-render write into a checked tree.
+    sources = [
+        *sorted((ROOT / "platform" / "gitops_platform").rglob("*.py")),
+        *sorted((ROOT / "examples").rglob("*.py")),
+        ROOT / "README.md",
+    ]
+    offenders = [
+        f"{path.relative_to(ROOT)}: {line.strip()}"
+        for path in sources
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.search(r"\.synth\(\s*[\"']", line)
+    ]
+    assert offenders == []
