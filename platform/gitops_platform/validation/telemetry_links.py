@@ -329,6 +329,7 @@ def _label_links(env: str, objects: EnvObjects, vrl: Path | None) -> list[Findin
                 STEP,
                 "the vrl CLI is not installed: the gateway's labels cannot be computed, so "
                 f"the Grafana label links are unchecked; {VRL_HINT}",
+                root_cause=True,
             )
         ]
     labels: set[str] = set()
