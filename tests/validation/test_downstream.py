@@ -696,3 +696,12 @@ def test_docs_and_examples_call_synth_without_a_folder() -> None:
         if re.search(r"\.synth\(\s*[\"']", line)
     ]
     assert offenders == []
+
+
+def test_a_promotion_preview_of_an_unknown_environment_names_the_known_ones() -> None:
+    run = CliRunner().invoke(
+        main, ["diff", "--env", "qa", "HEAD", "HEAD", "--repo-root", str(ROOT)]
+    )
+    assert run.exit_code == 1
+    assert "no Application of environment 'qa' at HEAD or HEAD" in run.output
+    assert "the environments of those trees: dev, prd" in run.output

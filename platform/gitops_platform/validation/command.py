@@ -273,25 +273,30 @@ def diff(
         raise click.UsageError(str(error)) from error
     prefix = repo_prefix if repo_prefix is not None else str(table.get("repo-prefix", "dist/"))
     views = []
+    known: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="gitops-diff-") as scratch:
         for index, ref in enumerate((ref_a, ref_b)):
             work = Path(scratch) / str(index)
             try:
                 tree = tree_at(root, ref, prefix, work / "repo")
+                settings = Settings.make(
+                    tree,
+                    repo_root=root,
+                    repo_prefix=prefix,
+                    freshness=False,
+                    upstream=upstream,
+                    cache=cache,
+                    chart_mirror=chart_mirror,
+                )
             except ValueError as error:
                 raise click.ClickException(str(error)) from error
-            settings = Settings.make(
-                tree,
-                repo_root=root,
-                repo_prefix=prefix,
-                freshness=False,
-                upstream=upstream,
-                cache=cache,
-                chart_mirror=chart_mirror,
-            )
+            known |= {p.name for p in (tree / "infra" / "clusters").glob("*") if p.is_dir()}
             views.append(environment_view(settings, env, work / "scratch"))
     if not views[0].apps and not views[1].apps:
-        raise click.ClickException(f"no Application of environment {env!r} at {ref_a} or {ref_b}")
+        raise click.ClickException(
+            f"no Application of environment {env!r} at {ref_a} or {ref_b}; the environments "
+            f"of those trees: {', '.join(sorted(known)) or 'none'}"
+        )
     click.echo(diff_views(views[0], views[1], ref_a, ref_b))
 
 
