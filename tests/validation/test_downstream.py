@@ -705,3 +705,16 @@ def test_a_promotion_preview_of_an_unknown_environment_names_the_known_ones() ->
     assert run.exit_code == 1
     assert "no Application of environment 'qa' at HEAD or HEAD" in run.output
     assert "the environments of those trees: dev, prd" in run.output
+
+
+def test_a_cache_folder_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder\n")
+    args = [
+        "validate", str(FIXTURES / "good"), "--repo-root", str(ROOT), "--no-freshness",
+        "--steps", "kubeconform", "--cache", str(blocker / "cache"),
+    ]  # fmt: skip
+    run = CliRunner().invoke(main, args)
+    assert run.exit_code == 2, run.output
+    assert f"invalid cache folder {blocker / 'cache'}" in run.output
+    assert isinstance(run.exception, SystemExit)

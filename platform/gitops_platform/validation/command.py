@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 
 from gitops_platform.errors import UpstreamDataError
-from gitops_platform.layout import UPSTREAM_ENV
+from gitops_platform.layout import CACHE_ENV, UPSTREAM_ENV
 from gitops_platform.validation.pipeline import (
     NUMBERS,
     STEP_NAMES,
@@ -178,6 +178,7 @@ def validate(
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from error
+    _writable_cache(settings.cache)
     text = output_format == "text"
     causes = preflight(settings)
     if text:
@@ -290,6 +291,7 @@ def diff(
                 )
             except ValueError as error:
                 raise click.ClickException(str(error)) from error
+            _writable_cache(settings.cache)
             known |= {p.name for p in (tree / "infra" / "clusters").glob("*") if p.is_dir()}
             views.append(environment_view(settings, env, work / "scratch"))
     if not views[0].apps and not views[1].apps:
@@ -298,6 +300,21 @@ def diff(
             f"of those trees: {', '.join(sorted(known)) or 'none'}"
         )
     click.echo(diff_views(views[0], views[1], ref_a, ref_b))
+
+
+def _writable_cache(cache: Path) -> None:
+    """Refuse a cache folder that cannot be created or written (a usage error, not a crash)."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        probe = cache / ".write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as error:
+        raise click.UsageError(
+            f"invalid cache folder {cache}: {error.strerror or error}; --cache, "
+            f"${CACHE_ENV} or the `cache` key of [tool.gitops-platform] must name a folder "
+            "this user can create and write"
+        ) from error
 
 
 #: What the pipeline reads from the upstream data folder, and which steps need it.
