@@ -718,3 +718,25 @@ def test_a_cache_folder_that_cannot_be_written_is_a_usage_error(tmp_path: Path) 
     assert run.exit_code == 2, run.output
     assert f"invalid cache folder {blocker / 'cache'}" in run.output
     assert isinstance(run.exception, SystemExit)
+
+
+def test_make_synth_says_in_one_line_whether_dist_changed() -> None:
+    # case 7: the synth target prints no staging paths, only whether dist/ changed
+    before = _snapshot(ROOT / "dist")
+    run = subprocess.run(
+        ["make", "-s", "--no-print-directory", "synth"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    [line] = run.stdout.splitlines()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--", "dist"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.splitlines()
+    # against the committed tree: unchanged on a clean checkout, else the count to review
+    expected = f"dist/ changed: {len(status)} files (" if status else "dist/ unchanged"
+    assert line.startswith(expected), line
+    assert _snapshot(ROOT / "dist") == before
