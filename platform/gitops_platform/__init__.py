@@ -40,6 +40,12 @@ Or use the Argo CD constructs on their own in any cdk8s chart: :class:`AppProjec
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from gitops_platform.node import warn_if_unsupported
+
+# Before any construct module loads jsii (through cdk8s or constructs): an unsupported Node.js
+# is named once, with how to set JSII_NODE (gitops_platform.node.UnsupportedNodeWarning).
+warn_if_unsupported()
+
 if TYPE_CHECKING:
     from gitops_platform.app import PlatformApp
     from gitops_platform.argocd.application import (

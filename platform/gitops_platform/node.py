@@ -66,7 +66,8 @@ _checked = False
 def warn_if_unsupported() -> None:
     """Warn once per process (:class:`UnsupportedNodeWarning`) when jsii's Node.js is too old.
 
-    Called before the constructs load jsii; set ``GITOPS_PLATFORM_NODE_CHECK=0`` to skip it.
+    Called by the package's ``__init__``, before any module loads jsii; set
+    ``GITOPS_PLATFORM_NODE_CHECK=0`` to skip it.
     """
     global _checked
     if _checked or os.environ.get("GITOPS_PLATFORM_NODE_CHECK") == "0":

@@ -436,7 +436,7 @@ def test_an_unsupported_node_is_named_with_how_to_set_jsii_node(tmp_path: Path) 
 
 def test_the_library_warns_before_jsii_starts_on_an_unsupported_node(tmp_path: Path) -> None:
     # Not only the command line: composing constructs warns once, with the fix, before jsii
-    # starts (importing the core is the first thing every construct module does).
+    # starts (the package's __init__ runs before any module that loads jsii).
     old = tmp_path / "node"
     old.write_text("#!/bin/sh\necho v20.20.2\n")
     old.chmod(0o755)
@@ -444,9 +444,9 @@ def test_the_library_warns_before_jsii_starts_on_an_unsupported_node(tmp_path: P
         "import warnings, sys\n"
         "warnings.simplefilter('error')\n"
         "try:\n"
-        "    import gitops_platform.core.environment\n"
+        "    from gitops_platform.argocd.project import AppProject\n"
         "except Warning as w:\n"
-        "    print(type(w).__name__, w)\n"
+        "    print(type(w).__name__, w, 'jsii loaded:', 'jsii' in sys.modules)\n"
         "    sys.exit(3)\n"
         "print('no warning')\n"
     )
@@ -468,6 +468,7 @@ def test_the_library_warns_before_jsii_starts_on_an_unsupported_node(tmp_path: P
     assert run.stdout.startswith("UnsupportedNodeWarning ")
     assert "Node.js v20.20.2, which jsii does not support" in run.stdout
     assert "export JSII_NODE=" in run.stdout
+    assert run.stdout.rstrip().endswith("jsii loaded: False")
 
 
 # -- a repository without observability: the observability checks have nothing to check ------
