@@ -86,6 +86,8 @@ if TYPE_CHECKING:
     from gitops_platform.core.environment import (
         Cluster,
         Environment,
+        External,
+        ExternalEndpoint,
         PlatformSpec,
         PodSecurity,
         Sizing,
@@ -107,6 +109,7 @@ if TYPE_CHECKING:
         SecretSpec,
     )
     from gitops_platform.external_secrets.operator import ExternalSecrets, VaultStore
+    from gitops_platform.network.flows import Flow, Port, Workload
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
     from gitops_platform.observability import (
@@ -141,6 +144,9 @@ _EXPORTS: dict[str, str] = {
     "DynamicPlugin": "gitops_platform.backstage",
     "Environment": "gitops_platform.core.environment",
     "Exemption": "gitops_platform.policy.library",
+    "External": "gitops_platform.core.environment",
+    "ExternalEndpoint": "gitops_platform.core.environment",
+    "Flow": "gitops_platform.network.flows",
     "ExternalSecretBundle": "gitops_platform.external_secrets.bundle",  # pragma: allowlist secret
     "ExternalSecrets": "gitops_platform.external_secrets.operator",  # pragma: allowlist secret
     "GatewaySizing": "gitops_platform.observability",
@@ -163,6 +169,7 @@ _EXPORTS: dict[str, str] = {
     "PlatformError": "gitops_platform.errors",
     "PlatformSpec": "gitops_platform.core.environment",
     "PodSecurity": "gitops_platform.core.environment",
+    "Port": "gitops_platform.network.flows",
     "PostgresConnection": "gitops_platform.backstage",
     "ProjectProps": "gitops_platform.argocd.project",
     "Release": "gitops_platform.component",
@@ -184,6 +191,7 @@ _EXPORTS: dict[str, str] = {
     "VectorGateway": "gitops_platform.observability",
     "UpstreamDataError": "gitops_platform.errors",
     "VaultStore": "gitops_platform.external_secrets.operator",
+    "Workload": "gitops_platform.network.flows",
     "CONTROLLER_KINDS": "gitops_platform.component",
     "WEBHOOK_KINDS": "gitops_platform.component",
     "PolicySet": "gitops_platform.policy.library",
@@ -214,8 +222,11 @@ __all__ = [
     "DynamicPlugin",
     "Environment",
     "Exemption",
+    "External",
+    "ExternalEndpoint",
     "ExternalSecretBundle",
     "ExternalSecrets",
+    "Flow",
     "Gatekeeper",
     "GatewaySizing",
     "GitSource",
@@ -237,6 +248,7 @@ __all__ = [
     "PlatformSpec",
     "PodSecurity",
     "PolicySet",
+    "Port",
     "PostgresConnection",
     "ProjectProps",
     "Release",
@@ -258,6 +270,7 @@ __all__ = [
     "UpstreamDataError",
     "VaultStore",
     "VectorGateway",
+    "Workload",
 ]
 
 

@@ -44,6 +44,11 @@ from gitops_platform.errors import (
     SynthError,
     raise_all,
 )
+from gitops_platform.network.policies import (
+    ApplicationNetwork,
+    application_networks,
+    emit_policies,
+)
 from gitops_platform.output.writer import write_tree
 from gitops_platform.output.yaml_format import dump_documents, dump_values, dump_yaml
 from gitops_platform.rules.credentials import check_no_secret_literals
@@ -258,7 +263,10 @@ class PlatformApp:
                 components,
                 "a list or tuple of PlatformComponent objects, e.g. [CertManager(...), Traefik()]",
             )
-        components = tuple(components)
+        # the platform delivers the NetworkPolicies of application teams' namespaces: derived
+        # from the teams' components every time (those of a previous app.components included)
+        components = tuple(c for c in components if not isinstance(c, ApplicationNetwork))
+        components = (*components, *application_networks(components))
         raise_all("PlatformApp", _check_components(spec, components))
         self.spec = spec
         self.components = components
@@ -375,7 +383,8 @@ class PlatformApp:
         """Render the component's manifests for ``ctx``; return the folder if any was emitted."""
         folder = layout.addons_folder(component.name, ctx.env.name if ctx.env else None)
         hook: Callable[[Construct, ComponentContext], object] = component.manifests
-        result = hook(self._tree.folder(folder), ctx)
+        scope = self._tree.folder(folder)
+        result = hook(scope, ctx)
         if result is not None:
             raise InvalidValueError(
                 f"{component.name}/manifests",
@@ -383,6 +392,8 @@ class PlatformApp:
                 result,
                 "None: manifests() adds objects under its scope and returns nothing",
             )
+        # the namespace's NetworkPolicies for this environment, from the declared flows
+        emit_policies(scope, component, ctx)
         return [folder] if self._tree.keep_if_filled(folder) else []
 
     def _component(self, component: PlatformComponent, project: ProjectProps) -> list[str]:

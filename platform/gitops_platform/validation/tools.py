@@ -45,7 +45,8 @@ __all__ = [
 INSTALL_COMMAND = "gitops-platform tools install"
 INSTALL_HINT = (
     f"run `{INSTALL_COMMAND}` (builds the pinned helm, kubeconform, gator, kustomize, "
-    f"promtool, kube-apiserver, kubectl and etcd with Go into the user cache, or ${BIN_ENV})"
+    f"promtool, cyclonus, kube-apiserver, kubectl and etcd with Go into the user cache, or "
+    f"${BIN_ENV})"
 )
 #: The VRL engine's version: the ``vrl`` crate Vector 0.56.0 (the gateway's image) pins.
 VRL_VERSION = "0.33.1"
