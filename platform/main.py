@@ -25,6 +25,7 @@ from gitops_platform import (
     ObservabilityStack,
     OnboardedService,
     PlatformApp,
+    PlatformCatalog,
     PlatformError,
     PlatformSpec,
     PostgresConnection,
@@ -96,6 +97,7 @@ SPEC = PlatformSpec(
 )
 
 
+PLATFORM_TEAM = Team("team-platform", display_name="Platform team")
 CHAT_TEAM = Team("team-chat", display_name="Chat team")
 CHAT = System("chat", owner=CHAT_TEAM, description="Real-time chat")
 
@@ -171,6 +173,8 @@ def build() -> PlatformApp:
                         "pgbouncer.postgres.svc", 6432, "backstage", "backstage"
                     ),
                 },
+                # the platform's System and services, with the runbooks as their TechDocs
+                platform_catalog=PlatformCatalog(owner=PLATFORM_TEAM),
             ),
             OnboardedService(
                 name="chat-api",

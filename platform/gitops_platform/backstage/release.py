@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from gitops_platform import layout
 from gitops_platform.argocd.project import GroupKind
+from gitops_platform.backstage.platform_catalog import PlatformCatalog
 from gitops_platform.backstage.plugins import DynamicPlugin
 from gitops_platform.component import (
     ChartRelease,
@@ -272,6 +273,9 @@ class BackstageRelease(PlatformComponent):
         version: the chart version (5.12.10: the RHDH 1.10 line).
         image_tag: the RHDH image tag (also the dynamic-plugin installer's image).
         resources: the Backstage container's resources (defaults: the chart's own).
+        platform_catalog: the platform's own entities (its System and services, with their
+            TechDocs), rendered into ``catalog/`` and registered like the others; ``None``:
+            none.
 
     Raises:
         ConfigurationError: a host outside the environment's domain, a database map that is
@@ -291,6 +295,7 @@ class BackstageRelease(PlatformComponent):
     hosts: Mapping[str, str] = field(default_factory=dict)
     plugins: tuple[DynamicPlugin, ...] = DEFAULT_PLUGINS
     catalog_files: tuple[str, ...] = ()
+    platform_catalog: PlatformCatalog | None = None
     title: str = "Developer Portal"
     version: str = "5.12.10"
     image_tag: str = BACKSTAGE_IMAGE[2]
@@ -345,6 +350,12 @@ class BackstageRelease(PlatformComponent):
                 reason=reason,
             ),
         )
+
+    def files(self, ctx: ComponentContext) -> Mapping[str, str]:
+        """The platform's own catalog entities, when :attr:`platform_catalog` is set."""
+        if self.platform_catalog is None:
+            return {}
+        return self.platform_catalog.files(ctx.platform, ctx.components)
 
     def uses(self) -> tuple[PlatformComponent, ...]:
         """The ingress, certificates and secrets components whose outputs it reads."""
