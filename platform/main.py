@@ -164,7 +164,10 @@ def build() -> PlatformApp:
                 tls=certificates,
                 secrets=secrets,
                 observability=BackstageObservability(
-                    grafana=stack.grafana, prometheus=stack.prometheus, tempo=stack.tempo_query
+                    grafana=stack.grafana,
+                    prometheus=stack.prometheus,
+                    tempo=stack.tempo_query,
+                    grafana_token=stack.backstage_token,
                 ),
                 databases={
                     "dev": PostgresConnection(

@@ -25,7 +25,7 @@ Compose a platform::
         }),
         ExternalSecrets(stores={e.name: VaultStore("https://vault.example.com") for e in ...}),
         ingress,
-    ]).synth("dist")
+    ]).synth()  # dist/ (or $GITOPS_PLATFORM_DIST)
 
 Write a component of your own as a frozen, keyword-only dataclass subclass of
 :class:`PlatformComponent`: its charts (:class:`ChartRelease`, :class:`LocalChart`), their
@@ -39,6 +39,12 @@ Or use the Argo CD constructs on their own in any cdk8s chart: :class:`AppProjec
 
 import importlib
 from typing import TYPE_CHECKING, Any
+
+from gitops_platform.node import warn_if_unsupported
+
+# Before any construct module loads jsii (through cdk8s or constructs): an unsupported Node.js
+# is named once, with how to set JSII_NODE (gitops_platform.node.UnsupportedNodeWarning).
+warn_if_unsupported()
 
 if TYPE_CHECKING:
     from gitops_platform.app import PlatformApp

@@ -250,7 +250,7 @@ class PlatformApp:
     Example:
         >>> traefik = Traefik()
         >>> app = PlatformApp(spec, [CertManager(issuers=...), traefik, Gatekeeper()])
-        >>> app.synth("dist")
+        >>> app.synth()  # the spec's tree_prefix, dist/
     """
 
     def __init__(self, spec: PlatformSpec, components: Sequence[PlatformComponent]) -> None:

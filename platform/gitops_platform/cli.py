@@ -88,6 +88,11 @@ def install(target: Path | None) -> None:
         built = install_tools(folder, echo=lambda line: click.echo(line, err=True))
     except RuntimeError as error:
         raise click.ClickException(str(error)) from error
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot install the tools into {folder}: {error.strerror or error} (--bin or "
+            "$GITOPS_PLATFORM_BIN names a folder this user can create and write)"
+        ) from error
     click.echo(f"{len(built)} built, the tools are in {folder}")
 
 

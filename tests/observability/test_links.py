@@ -145,3 +145,14 @@ def test_a_backstage_proxy_target_outside_the_stack_fails(
     )
     assert result.status is Status.FAILED
     assert any("not a Service of the observability stack" in f.message for f in result.findings)
+
+
+def test_without_the_vrl_engine_the_label_links_fail_with_how_to_build_it(
+    stack: ObservabilityStack,
+) -> None:
+    result = run_telemetry_links(triples(stack, proxy_target=stack.grafana.url), None)
+    assert result.status is Status.FAILED
+    [finding] = result.findings
+    assert finding.root_cause
+    assert "the vrl CLI is not installed" in finding.message
+    assert "cargo install vrl --version 0.33.1 --locked" in finding.message

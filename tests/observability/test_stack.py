@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+import yaml
 
 from gitops_platform import (
     ComponentContext,
@@ -15,9 +16,11 @@ from gitops_platform import (
     StackSizing,
     VectorGateway,
 )
+from gitops_platform.external_secrets.bundle import RemoteValue
 from gitops_platform.observability import dashboards
 from gitops_platform.observability.datasources import LOKI_UID, PROMETHEUS_UID, TEMPO_UID
 from gitops_platform.observability.labels import LOKI_LABELS, TRACE_TO_LOG_TAGS, loki_label_name
+from tests.conftest import ROOT
 from tests.helpers import spec
 
 
@@ -102,7 +105,8 @@ def test_grafana_admin_and_backstage_token_come_from_external_secrets(
         "userKey": "admin-user",
         "passwordKey": "admin-password",  # pragma: allowlist secret (a key name)
     }
-    assert stack.backstage_token_secret == ("grafana-backstage-token", "token")
+    # Backstage's Grafana token is kept once, under the stack's key; only Backstage reads it
+    assert stack.backstage_token == RemoteValue("observability/grafana-backstage-token", "token")
 
 
 def test_dashboards_cover_gateway_overview_and_chat_api() -> None:
@@ -120,3 +124,43 @@ def test_dashboards_cover_gateway_overview_and_chat_api() -> None:
     chat = boards["service-chat-api"]
     assert "chat-api" in chat["tags"]
     assert dashboards.dashboard_selector("chat-api") == "tags @> 'chat-api'"
+
+
+@pytest.mark.parametrize("env", ["dev", "prd"])
+def test_grafana_root_url_is_the_ingress_host_over_https(env: str) -> None:
+    # The rendered tree: Grafana's own idea of its URL (links, redirects, login callbacks)
+    # must be the host its Ingress serves with TLS, not the chart's http://<domain>:3000/.
+    dist = ROOT / "dist" / "infra"
+    values = yaml.safe_load(
+        (dist / f"platform/values/observability/grafana/{env}.yaml").read_text()
+    )
+    ingress = yaml.safe_load(
+        (dist / f"base/addons/observability/{env}/ingress-grafana.yaml").read_text()
+    )
+    [rule] = ingress["spec"]["rules"]
+    [tls] = ingress["spec"]["tls"]
+    assert tls["hosts"] == [rule["host"]]
+    server = values["grafana.ini"]["server"]
+    assert server == {"domain": rule["host"], "root_url": f"https://{rule['host']}/"}
+
+
+def test_backstages_grafana_token_is_read_once_from_the_stacks_key(
+    stack: ObservabilityStack,
+) -> None:
+    # The token is kept under one Vault key (the stack's) and materialised only where it is
+    # used: Backstage's namespace. No ExternalSecret of the tree reads another copy.
+    readers: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "dist" / "infra").rglob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text()):
+            if not doc or doc.get("kind") != "ExternalSecret":
+                continue
+            spec_ = doc["spec"]
+            keys = [d["remoteRef"]["key"] for d in spec_.get("data", [])]
+            keys += [d["extract"]["key"] for d in spec_.get("dataFrom", []) if "extract" in d]
+            for key in keys:
+                readers.setdefault(key, []).append(
+                    f"{doc['metadata']['namespace']}/{doc['metadata']['name']}"
+                )
+    token_key = stack.backstage_token.key
+    assert readers[token_key] == ["backstage/backstage-grafana", "backstage/backstage-grafana"]
+    assert not any("backstage/grafana" in key for key in readers)

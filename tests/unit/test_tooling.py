@@ -11,6 +11,7 @@ from types import ModuleType
 
 import pytest
 
+from gitops_platform.validation import upstream_data
 from tests.conftest import ROOT
 
 UPSTREAM = Path(os.environ.get("GITOPS_PLATFORM_UPSTREAM", ROOT.parent / "shared" / "upstream"))
@@ -27,13 +28,12 @@ def _load(name: str) -> ModuleType:
 
 def test_upstream_pins_match_the_reference_data() -> None:
     assert UPSTREAM.is_dir(), f"upstream data missing at {UPSTREAM} (see its SOURCES.md)"
-    fetch = _load("fetch_upstream")
-    for relpath, url, sha256 in fetch.FILES:
+    for relpath, url, sha256 in upstream_data.FILES:
         local = UPSTREAM / relpath
         assert local.is_file(), relpath
         assert hashlib.sha256(local.read_bytes()).hexdigest() == sha256, relpath
         assert url.startswith("https://raw.githubusercontent.com/")
-    listed = {relpath for relpath, _, _ in fetch.FILES}
+    listed = {relpath for relpath, _, _ in upstream_data.FILES}
     used_crds = {p.relative_to(UPSTREAM).as_posix() for p in UPSTREAM.glob("crds/*/*/*.yaml")}
     assert used_crds - listed <= {
         "crds/kyverno/v1.19.0/kyverno.io_clusterpolicies.yaml",
@@ -78,6 +78,8 @@ def test_commit_messages_are_checked(message: str, ok: bool) -> None:
 def test_semantic_release_computes_the_next_version(tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    # releases are cut from main: check out this revision as main (a branch checkout is not)
+    subprocess.run(["git", "checkout", "-q", "-B", "main"], cwd=clone, check=True)
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "semantic-release"), "--noop", "version", "--print"],
         cwd=clone,

@@ -9,20 +9,25 @@ GitHub annotations.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from gitops_platform.cli import main
-from gitops_platform.validation import freshness
+from gitops_platform.errors import UpstreamDataError
+from gitops_platform.validation import freshness, prometheus_rules, upstream_data
 from gitops_platform.validation.pipeline import validate_tree
 from gitops_platform.validation.report import (
+    Document,
     Finding,
     Status,
     StepResult,
@@ -33,6 +38,9 @@ from gitops_platform.validation.report import (
 )
 from gitops_platform.validation.settings import Settings, default_file
 from gitops_platform.validation.tools import (
+    INSTALL_HINT,
+    VRL_HINT,
+    VRL_VERSION,
     install_tools,
     kube_module,
     kube_tools,
@@ -426,3 +434,312 @@ def test_an_unsupported_node_is_named_with_how_to_set_jsii_node(tmp_path: Path) 
     assert "JSII_NODE" in problem
     good = ROOT / "node_modules" / ".bin" / "node"
     assert node_problem({"JSII_NODE": str(good), "PATH": ""}) == ""
+
+
+def test_the_library_warns_before_jsii_starts_on_an_unsupported_node(tmp_path: Path) -> None:
+    # Not only the command line: composing constructs warns once, with the fix, before jsii
+    # starts (the package's __init__ runs before any module that loads jsii).
+    old = tmp_path / "node"
+    old.write_text("#!/bin/sh\necho v20.20.2\n")
+    old.chmod(0o755)
+    probe = (
+        "import warnings, sys\n"
+        "warnings.simplefilter('error')\n"
+        "try:\n"
+        "    from gitops_platform.argocd.project import AppProject\n"
+        "except Warning as w:\n"
+        "    print(type(w).__name__, w, 'jsii loaded:', 'jsii' in sys.modules)\n"
+        "    sys.exit(3)\n"
+        "print('no warning')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "GITOPS_PLATFORM_NODE_CHECK"}
+    env["PYTHONPATH"] = str(ROOT / "platform")
+    for node, expected in (
+        (old, 3),
+        (ROOT / "node_modules" / ".bin" / "node", 0),
+    ):
+        env["JSII_NODE"] = str(node)
+        run = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+        )
+        assert run.returncode == expected, run.stdout + run.stderr
+    env["JSII_NODE"] = str(old)
+    run = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+    )
+    assert run.stdout.startswith("UnsupportedNodeWarning ")
+    assert "Node.js v20.20.2, which jsii does not support" in run.stdout
+    assert "export JSII_NODE=" in run.stdout
+    assert run.stdout.rstrip().endswith("jsii loaded: False")
+
+
+# -- a repository without observability: the observability checks have nothing to check ------
+
+OBSERVABILITY_STEPS = ("vector-config", "telemetry-links", "prometheus-rules")
+
+
+def test_observability_checks_pass_with_nothing_to_check_on_a_tree_without_it(
+    tmp_path: Path,
+) -> None:
+    # The good fixture delivers no Vector gateway, no Grafana and no PrometheusRule: each
+    # check ran, found nothing of its kind, and says so; none is "skipped" or "not run".
+    report = validate_tree(
+        Settings.make(
+            FIXTURES / "good", repo_root=ROOT, freshness=False, upstream=UPSTREAM, cache=CACHE
+        ),
+        set(OBSERVABILITY_STEPS),
+    )
+    results = {r.name: r for r in report.results if r.name in OBSERVABILITY_STEPS}
+    assert {name: r.status for name, r in results.items()} == dict.fromkeys(
+        OBSERVABILITY_STEPS, Status.PASSED
+    )
+    assert all(r.detail.startswith("nothing to check: no ") for r in results.values())
+    assert not any(r.skipped for r in results.values())
+
+
+def test_a_rule_without_promtool_is_a_root_cause_naming_the_library_command(
+    tmp_path: Path,
+) -> None:
+    rule = Document(
+        "infra/rules.yaml",
+        0,
+        {
+            "apiVersion": "monitoring.coreos.com/v1",
+            "kind": "PrometheusRule",
+            "metadata": {"name": "r", "namespace": "observability"},
+            "spec": {"groups": [{"name": "g", "rules": [{"record": "x", "expr": "up"}]}]},
+        },
+    )
+    result = prometheus_rules.run_prometheus_rules([rule], None, tmp_path)
+    assert result.status is Status.FAILED
+    [finding] = result.findings
+    assert finding.root_cause
+    assert "`gitops-platform tools install`" in finding.message
+    assert "promtool" in INSTALL_HINT
+    assert "make " not in finding.message
+
+
+def _user_facing_strings(module: Path) -> list[tuple[int, str]]:
+    """String literals of a module that are not docstrings (what a user may read)."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    docstrings: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_no_message_of_the_validator_names_a_make_target() -> None:
+    # Downstream repositories have no Makefile: hints name the library's own commands.
+    package = ROOT / "platform" / "gitops_platform" / "validation"
+    offenders = [
+        f"{module.name}:{line}: {text}"
+        for module in sorted(package.glob("*.py"))
+        for line, text in _user_facing_strings(module)
+        if re.search(r"`make [a-z]", text)
+    ]
+    assert offenders == []
+
+
+def test_the_vrl_hint_names_the_version_the_repository_installs() -> None:
+    script = (ROOT / "scripts" / "install_tools.sh").read_text(encoding="utf-8")
+    assert f'"vrl|vrl|{VRL_VERSION}"' in script
+    assert f"cargo install vrl --version {VRL_VERSION} --locked" in VRL_HINT
+
+
+# -- the upstream data: located, or fetched at the pinned digests ------------------------------
+
+
+def _mirror_opener(calls: list[str]) -> Callable[[str], bytes]:
+    """Serve each pinned URL from the shared upstream copy (no network in the tests)."""
+    by_url = {url: relpath for relpath, url, _sha in upstream_data.FILES}
+
+    def opener(url: str) -> bytes:
+        calls.append(url)
+        return (UPSTREAM / by_url[url]).read_bytes()
+
+    return opener
+
+
+def test_fetch_writes_every_pinned_file_and_keeps_the_chart_mirror(tmp_path: Path) -> None:
+    target = tmp_path / "upstream"
+    (target / "chart-repos").mkdir(parents=True)
+    (target / "chart-repos" / "index.yaml").write_text("kept\n")
+    calls: list[str] = []
+    written = upstream_data.fetch_upstream(target, _mirror_opener(calls), echo=lambda _: None)
+    assert sorted(written) == sorted(p for p, _u, _s in upstream_data.FILES)
+    assert all(u.startswith("https://raw.githubusercontent.com/") for u in calls)
+    for relpath in written:
+        assert (target / relpath).read_bytes() == (UPSTREAM / relpath).read_bytes()
+    assert (target / "chart-repos" / "index.yaml").read_text() == "kept\n"
+
+
+def test_fetch_with_a_changed_file_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "upstream"
+    calls: list[str] = []
+    serve = _mirror_opener(calls)
+    last = upstream_data.FILES[-1][1]
+
+    def tampered(url: str) -> bytes:
+        return serve(url) + (b" " if url == last else b"")
+
+    with pytest.raises(UpstreamDataError, match="expected the pinned") as caught:
+        upstream_data.fetch_upstream(target, tampered, echo=lambda _: None)
+    assert last in str(caught.value)
+    assert not target.exists()
+
+
+def test_the_upstream_command_fetches_then_locates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(upstream_data, "_download", _mirror_opener(calls))
+    target = tmp_path / "fetched"
+    run = CliRunner().invoke(
+        main, ["upstream", "--fetch", "--repo-root", str(tmp_path), "--upstream", str(target)]
+    )
+    assert run.exit_code == 0, run.output
+    assert len(calls) == len(upstream_data.FILES)
+    assert f"upstream data: {target} (--upstream)" in run.output
+    assert "crds/         present" in run.output
+
+    def offline(url: str) -> bytes:
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(upstream_data, "_download", offline)
+    failed = CliRunner().invoke(
+        main,
+        ["upstream", "--fetch", "--repo-root", str(tmp_path), "--upstream", str(tmp_path / "x")],
+    )
+    assert failed.exit_code == 1
+    assert "download failed (network unreachable)" in failed.output
+    assert "Traceback" not in failed.output
+
+
+# -- bad command-line arguments: a usage error naming the argument and what is allowed ---------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "--steps", "bogus"], "unknown step 'bogus'"),
+        (["validate", "--steps", "15"], "9b, 10, 11, 12, 13, 14; 5 or helm for 5a-5c"),
+        (
+            ["validate", "--repo-prefix", "../../etc"],
+            "invalid repo-prefix '../../etc': the tree's folder inside its repository",
+        ),
+    ],
+)
+def test_bad_validate_arguments_are_usage_errors(args: list[str], message: str) -> None:
+    run = CliRunner().invoke(main, [*args, "--repo-root", str(ROOT)])
+    assert run.exit_code == 2, run.output
+    assert message in run.output
+    assert run.exception is None or isinstance(run.exception, SystemExit)
+
+
+def test_tools_install_into_a_folder_that_cannot_be_created(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder\n")
+    run = CliRunner().invoke(main, ["tools", "install", "--bin", str(blocker / "bin")])
+    assert run.exit_code == 1
+    assert f"cannot install the tools into {blocker / 'bin'}" in run.output
+    assert isinstance(run.exception, SystemExit)
+
+
+def test_without_kustomize_the_steps_reading_its_builds_are_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # kustomize cannot run: the steps that read the kustomize builds must not report
+    # "passed: no Application deploys a Helm chart" on an input that was never built.
+    empty = tmp_path / "no-tools"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(empty))
+    monkeypatch.delenv("GITOPS_PLATFORM_BIN", raising=False)
+    report = validate_tree(
+        Settings.make(
+            FIXTURES / "good",
+            repo_root=tmp_path,
+            freshness=False,
+            upstream=UPSTREAM,
+            cache=tmp_path / "cache",
+        ),
+        {"kustomize", "helm-values", "helm-render", "argocd", "references"},
+    )
+    by_name = {r.name: r for r in report.results}
+    assert by_name["kustomize"].status is not Status.PASSED
+    for name in ("helm-values", "helm-render", "argocd", "references"):
+        assert by_name[name].status is Status.NOT_RUN, by_name[name]
+        assert by_name[name].detail.startswith(
+            "its input was not built: kustomize is not installed"
+        )
+    assert report.failed or "INCOMPLETE" in report.render().splitlines()[-1]
+
+
+def test_docs_and_examples_call_synth_without_a_folder() -> None:
+    # synth() renders where the spec says (dist/, or $GITOPS_PLATFORM_DIST); an example that
+    # passes a folder teaches the habit that once made a re-render write into a checked tree.
+    sources = [
+        *sorted((ROOT / "platform" / "gitops_platform").rglob("*.py")),
+        *sorted((ROOT / "examples").rglob("*.py")),
+        ROOT / "README.md",
+    ]
+    offenders = [
+        f"{path.relative_to(ROOT)}: {line.strip()}"
+        for path in sources
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.search(r"\.synth\(\s*[\"']", line)
+    ]
+    assert offenders == []
+
+
+def test_a_promotion_preview_of_an_unknown_environment_names_the_known_ones() -> None:
+    run = CliRunner().invoke(
+        main, ["diff", "--env", "qa", "HEAD", "HEAD", "--repo-root", str(ROOT)]
+    )
+    assert run.exit_code == 1
+    assert "no Application of environment 'qa' at HEAD or HEAD" in run.output
+    assert "the environments of those trees: dev, prd" in run.output
+
+
+def test_a_cache_folder_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder\n")
+    args = [
+        "validate", str(FIXTURES / "good"), "--repo-root", str(ROOT), "--no-freshness",
+        "--steps", "kubeconform", "--cache", str(blocker / "cache"),
+    ]  # fmt: skip
+    run = CliRunner().invoke(main, args)
+    assert run.exit_code == 2, run.output
+    assert f"invalid cache folder {blocker / 'cache'}" in run.output
+    assert isinstance(run.exception, SystemExit)
+
+
+def test_make_synth_says_in_one_line_whether_dist_changed() -> None:
+    # case 7: the synth target prints no staging paths, only whether dist/ changed
+    before = _snapshot(ROOT / "dist")
+    run = subprocess.run(
+        ["make", "-s", "--no-print-directory", "synth"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    [line] = run.stdout.splitlines()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--", "dist"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.splitlines()
+    # against the committed tree: unchanged on a clean checkout, else the count to review
+    expected = f"dist/ changed: {len(status)} files (" if status else "dist/ unchanged"
+    assert line.startswith(expected), line
+    assert _snapshot(ROOT / "dist") == before

@@ -30,6 +30,7 @@ from gitops_platform.validation.kustomize import build_all
 from gitops_platform.validation.pipeline import resolve_steps, validate_tree
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
 from gitops_platform.validation.settings import KUBERNETES_VERSION, Settings
+from gitops_platform.validation.tools import INSTALL_HINT
 from gitops_platform.validation.tree import load_tree
 from tests.conftest import ROOT, find_tool
 
@@ -288,7 +289,7 @@ def test_a_timeout_stops_the_step_and_the_server(server_tools: tuple[Path, Path]
 def test_without_the_tools_the_step_is_not_run_and_says_why() -> None:
     result = server_dry_run.run_server_dry_run([], [], None, Path("/bin/true"))
     assert result.status is Status.NOT_RUN
-    assert "kube-apiserver not installed: run `make tools`" in result.detail
+    assert "kube-apiserver not installed: run `gitops-platform tools install`" in result.detail
 
 
 # -- which cluster receives what -------------------------------------------------------------
@@ -451,6 +452,6 @@ def test_a_server_of_another_minor_than_the_clusters_fails(
     result = server_dry_run.run_server_dry_run([cluster], [], apiserver, etcd)
     assert result.status is Status.FAILED
     assert [f.message for f in result.findings] == [
-        f"kube-apiserver {kube_version()} is not Kubernetes 1.34, the clusters' version: run "
-        "`make tools` (tools/kube/go.mod pins it)"
+        f"kube-apiserver {kube_version()} is not Kubernetes 1.34, the clusters' version: "
+        f"{INSTALL_HINT}"
     ]

@@ -85,7 +85,7 @@ def build() -> PlatformApp:
 def main() -> int:
     """Render dist/; on bad input print the library's message and leave dist/ untouched."""
     try:
-        out = build().synth("dist")
+        out = build().synth()
     except PlatformError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

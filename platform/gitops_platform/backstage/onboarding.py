@@ -44,6 +44,8 @@ CATALOG_API_VERSION = "backstage.io/v1alpha1"
 #: Backstage entity names: letters, digits, ``-_.``, 1-63 characters, alphanumeric ends
 #: (``@backstage/catalog-model`` ``KubernetesValidatorFunctions.isValidObjectName``).
 _ENTITY_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+#: A Component's ``spec.type`` as the platform writes it (``service``, ``website``).
+_COMPONENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _LIFECYCLES = ("experimental", "production", "deprecated")
 
 
@@ -192,6 +194,20 @@ class OnboardedService(PlatformComponent):
             problems.append(
                 InvalidValueError(where, "lifecycle", self.lifecycle, ", ".join(_LIFECYCLES))
             )
+        if not isinstance(self.component_type, str) or not _COMPONENT_TYPE.fullmatch(
+            self.component_type
+        ):
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "component_type",
+                    self.component_type,
+                    "a Backstage Component type such as service, website or library "
+                    "(lower case letters, digits and '-')",
+                )
+            )
+        if not isinstance(self.description, str):
+            problems.append(InvalidValueError(where, "description", self.description, "a string"))
         if self.project != APPS_PROJECT:
             problems.append(
                 ConfigurationError(where, "project", self.project, "apps (a team's service)")

@@ -44,6 +44,7 @@ from gitops_platform.core.environment import (
     PlatformSpec,
 )
 from gitops_platform.core.objects import standard_labels
+from gitops_platform.core.quantities import QUANTITY, QUANTITY_ALLOWED, check_pattern
 from gitops_platform.errors import ConfigurationError, InvalidValueError, raise_all
 from gitops_platform.external_secrets.bundle import ExternalSecretBundle, RemoteValue, SecretSpec
 from gitops_platform.network.flows import Flow, Port, Workload, ingress_flow, service_flow
@@ -70,6 +71,16 @@ BACKSTAGE_IMAGE = ("quay.io", "rhdh-community/rhdh", "1.10.0")
 CATALOG_INDEX_IMAGE = ("quay.io", "rhdh/plugin-catalog-index", "1.10.0")
 
 _RELEASE_TAG = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9]+)?$")
+#: Where Backstage's Grafana token is kept when no stack names its key.
+_GRAFANA_TOKEN = RemoteValue("{env}/backstage/grafana", "token")
+#: A DNS host name (lower case, at least two labels).
+_HOST = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+)
+#: A catalog file as a path of the tree (relative, forward slashes, no ``..``), YAML.
+_TREE_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9_./-]+\.ya?ml$")
+#: The container resource names the chart's ``resources`` takes.
+_RESOURCE_NAMES = ("cpu", "memory", "ephemeral-storage")
 
 #: What the Kubernetes plugin reads (RHDH's e2e ClusterRole, ``rhdh-plugin-export-overlays``
 #: ``workspaces/backstage/e2e-tests/tests/config/kubernetes/rbac/cluster-role-k8s.yaml``):
@@ -148,18 +159,45 @@ class BackstageObservability:
         tempo: Tempo's query front end (proxied at ``/api/proxy/tempo/api``).
         grafana_host: Grafana's public host name (``grafana.domain``, the links users open);
             ``None``: ``grafana.<environment base domain>``.
+        grafana_token: where the Grafana service-account token Backstage's proxy sends is kept
+            in the secret backend (``ObservabilityStack.backstage_token``: the stack's Vault
+            key, so it is kept in one place); default ``{env}/backstage/grafana``, ``token``.
     """
 
     grafana: ServiceEndpoint
     prometheus: ServiceEndpoint
     tempo: ServiceEndpoint
     grafana_host: str | None = None
+    grafana_token: RemoteValue = _GRAFANA_TOKEN
 
     def __post_init__(self) -> None:
+        where = "BackstageObservability"
+        problems: list[InvalidValueError] = []
         for name in ("grafana", "prometheus", "tempo"):
             value = getattr(self, name)
             if not isinstance(value, ServiceEndpoint):
-                raise InvalidValueError("BackstageObservability", name, value, "a ServiceEndpoint")
+                problems.append(InvalidValueError(where, name, value, "a ServiceEndpoint"))
+        if not isinstance(self.grafana_token, RemoteValue):
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "grafana_token",
+                    "<not a RemoteValue>",
+                    "a RemoteValue (ObservabilityStack.backstage_token), never the token itself",
+                )
+            )
+        if self.grafana_host is not None and (
+            not isinstance(self.grafana_host, str) or not _HOST.fullmatch(self.grafana_host)
+        ):
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "grafana_host",
+                    self.grafana_host,
+                    "a DNS host name such as grafana.example.com (no scheme, no path), or None",
+                )
+            )
+        raise_all(where, problems)
 
 
 @dataclass(frozen=True)
@@ -457,42 +495,105 @@ class BackstageRelease(PlatformComponent):
         return self.hosts.get(env.name, env.host("backstage"))
 
     def validate(self, platform: PlatformSpec) -> None:
-        """Check the per-environment maps and that each host is inside its domain."""
-        platform.per_environment(
-            "BackstageRelease",
-            "databases",
-            self.databases,
-            PostgresConnection,
-            "a PostgresConnection",
-        )
+        """Check every setting against the platform, reporting every problem at once.
+
+        Raises:
+            ConfigurationError: a host outside its environment's domain or for no environment,
+                a database map that is not one entry per environment.
+            InvalidValueError: a plugin that is no :class:`DynamicPlugin`, an image tag that
+                is no released RHDH tag, an empty title, resources that are not quantities,
+                a catalog file that is not a YAML path of the tree.
+            InvalidObjectError: several of these at once.
+        """
+        where = f"BackstageRelease({self.name})"
         problems: list[InvalidValueError] = []
-        for env in platform.environments:
-            host = self.host(env)
-            if not host.endswith("." + env.base_domain):
-                problems.append(
-                    ConfigurationError(
-                        f"BackstageRelease/{env.name}",
-                        "hosts",
-                        host,
-                        f"a host inside the environment's domain (*.{env.base_domain})",
+        try:
+            platform.per_environment(
+                where, "databases", self.databases, PostgresConnection, "a PostgresConnection"
+            )
+        except InvalidValueError as error:
+            problems.append(error)
+        names = [e.name for e in platform.environments]
+        if not isinstance(self.hosts, Mapping):
+            problems.append(
+                InvalidValueError(where, "hosts", self.hosts, "a mapping of environment to host")
+            )
+        else:
+            for key in self.hosts:
+                if key not in names:
+                    problems.append(
+                        ConfigurationError(where, "hosts", key, f"an environment name: {names}")
                     )
-                )
+            for env in platform.environments:
+                host = self.host(env)
+                if not isinstance(host, str) or not host.endswith("." + env.base_domain):
+                    problems.append(
+                        ConfigurationError(
+                            f"{where}/{env.name}",
+                            "hosts",
+                            host,
+                            f"a host inside the environment's domain (*.{env.base_domain})",
+                        )
+                    )
         if not isinstance(self.plugins, tuple) or not all(
             isinstance(p, DynamicPlugin) for p in self.plugins
         ):
-            problems.append(
-                InvalidValueError("BackstageRelease", "plugins", self.plugins, "DynamicPlugin")
-            )
+            problems.append(InvalidValueError(where, "plugins", self.plugins, "DynamicPlugin"))
         if not isinstance(self.image_tag, str) or not _RELEASE_TAG.fullmatch(self.image_tag):
             problems.append(
                 InvalidValueError(
-                    "BackstageRelease",
+                    where,
                     "image_tag",
                     self.image_tag,
                     "a released RHDH tag such as 1.10.0 (never next, next-1.10 or latest)",
                 )
             )
-        raise_all("BackstageRelease", problems)
+        if not isinstance(self.title, str) or not self.title.strip():
+            problems.append(InvalidValueError(where, "title", self.title, "a non-empty string"))
+        problems += self._resource_problems(where)
+        if not isinstance(self.catalog_files, tuple):
+            problems.append(
+                InvalidValueError(where, "catalog_files", self.catalog_files, "a tuple of paths")
+            )
+        else:
+            for path in self.catalog_files:
+                if not isinstance(path, str) or not _TREE_PATH.fullmatch(path):
+                    problems.append(
+                        InvalidValueError(
+                            where,
+                            "catalog_files",
+                            path,
+                            "a YAML file's path in the tree, relative and without '..' "
+                            "(catalog/<entity>/catalog-info.yaml)",
+                        )
+                    )
+        raise_all(where, problems)
+
+    def _resource_problems(self, where: str) -> list[InvalidValueError]:
+        if not isinstance(self.resources, Mapping):
+            return [
+                InvalidValueError(
+                    where, "resources", self.resources, "a mapping with requests and limits"
+                )
+            ]
+        problems: list[InvalidValueError] = []
+        for kind, amounts in self.resources.items():
+            if kind not in ("requests", "limits") or not isinstance(amounts, Mapping):
+                problems.append(
+                    InvalidValueError(
+                        where, "resources", kind, "requests or limits, each a mapping"
+                    )
+                )
+                continue
+            for name, amount in amounts.items():
+                field_name = f"resources.{kind}.{name}"
+                if name not in _RESOURCE_NAMES:
+                    problems.append(
+                        InvalidValueError(where, field_name, name, ", ".join(_RESOURCE_NAMES))
+                    )
+                else:
+                    check_pattern(problems, where, field_name, amount, QUANTITY, QUANTITY_ALLOWED)
+        return problems
 
     # -- secrets ------------------------------------------------------------------------------
 
@@ -522,7 +623,7 @@ class BackstageRelease(PlatformComponent):
                 SecretSpec(
                     GRAFANA_SECRET,
                     self.namespace,
-                    {"token": RemoteValue("{env}/backstage/grafana", "token")},
+                    {"token": self.observability.grafana_token},
                     template={"GRAFANA_TOKEN": "{{ .token }}"},
                 ),
             ),

@@ -296,8 +296,21 @@ class ExternalSecretBundle:
         )
 
     def add_to(self, scope: Construct, env: str | None) -> None:
-        """Add one ``ExternalSecret`` per spec under ``scope`` (remote keys for ``env``)."""
+        """Add one ``ExternalSecret`` per spec under ``scope`` (remote keys for ``env``).
+
+        Raises:
+            InvalidValueError: ``env`` is no environment the External Secrets component has a
+                store for.
+        """
         from gitops_platform.core.objects import api_object
+
+        if env is not None and env not in self.secrets.stores:
+            raise InvalidValueError(
+                f"ExternalSecretBundle({scope.node.path})",
+                "env",
+                env,
+                f"an environment with a secret store: {', '.join(sorted(self.secrets.stores))}",
+            )
 
         store = self.secrets.store.as_dict()
         for spec in self.specs:

@@ -36,7 +36,8 @@ from gitops_platform.component import (
     ServiceEndpoint,
 )
 from gitops_platform.core.environment import PlatformSpec
-from gitops_platform.errors import ConfigurationError, InvalidValueError
+from gitops_platform.core.quantities import QUANTITY, QUANTITY_ALLOWED, check_count, check_pattern
+from gitops_platform.errors import ConfigurationError, InvalidValueError, raise_all
 from gitops_platform.network.flows import Backend, Flow, Port, Workload, service_flow
 from gitops_platform.observability.labels import LOKI_LABELS, LOKI_STRUCTURED_METADATA
 from gitops_platform.observability.stack import CONTAINER_SECURITY, ObservabilityStack
@@ -88,14 +89,33 @@ class GatewaySizing:
     memory_limit: str = "1Gi"
 
     def __post_init__(self) -> None:
-        if self.buffer_mib * _MI < MIN_DISK_BUFFER:
-            raise InvalidValueError(
-                "GatewaySizing", "buffer_mib", self.buffer_mib, "at least 257 (Vector's minimum)"
+        where = "GatewaySizing"
+        problems: list[InvalidValueError] = []
+        check_count(problems, where, "replicas", self.replicas, 1, 20)
+        if self.max_replicas is not None:
+            check_count(problems, where, "max_replicas", self.max_replicas, 1, 50)
+            if not problems and self.max_replicas < self.replicas:
+                problems.append(
+                    InvalidValueError(
+                        where, "max_replicas", self.max_replicas, f">= replicas ({self.replicas})"
+                    )
+                )
+        if (
+            not isinstance(self.buffer_mib, int)
+            or isinstance(self.buffer_mib, bool)
+            or self.buffer_mib * _MI < MIN_DISK_BUFFER
+        ):
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "buffer_mib",
+                    self.buffer_mib,
+                    "an integer of at least 257 (Vector's minimum)",
+                )
             )
-        if self.max_replicas is not None and self.max_replicas < self.replicas:
-            raise InvalidValueError(
-                "GatewaySizing", "max_replicas", self.max_replicas, f">= replicas ({self.replicas})"
-            )
+        for name in ("cpu_request", "memory_request", "memory_limit"):
+            check_pattern(problems, where, name, getattr(self, name), QUANTITY, QUANTITY_ALLOWED)
+        raise_all(where, problems)
 
     @property
     def buffer_bytes(self) -> int:
@@ -280,15 +300,37 @@ class VectorGateway(PlatformComponent):
     SERVICE: ClassVar[str] = "otlp-gateway"
 
     def validate(self, platform: PlatformSpec) -> None:
-        """Every ``sizing`` key names an environment.
+        """Every ``sizing`` key names an environment; the chart runs the Vector of the config.
 
         Raises:
-            ConfigurationError: for a key that is no environment.
+            ConfigurationError: for a key that is no environment, or a sizing that is no
+                :class:`GatewaySizing`.
+            InvalidValueError: for a chart version other than :data:`VECTOR_VERSION` (the
+                generated configuration's keys are those of that Vector version).
+            InvalidObjectError: for several of these at once.
         """
+        where = f"VectorGateway({self.name})"
         names = [e.name for e in platform.environments]
-        for key in self.sizing:
+        problems: list[InvalidValueError] = []
+        for key, size in self.sizing.items():
             if key not in names:
-                raise ConfigurationError("VectorGateway", "sizing", key, f"one of {names}")
+                problems.append(ConfigurationError(where, "sizing", key, f"one of {names}"))
+            elif not isinstance(size, GatewaySizing):
+                problems.append(
+                    ConfigurationError(where, f"sizing[{key}]", size, "a GatewaySizing")
+                )
+        if self.version != VECTOR_VERSION:
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "version",
+                    self.version,
+                    f"{VECTOR_VERSION}: the configuration is generated for Vector "
+                    f"{VECTOR_VERSION} (its keys differ in 0.55 and 0.57), which that chart "
+                    "version runs; a new version changes VECTOR_VERSION and the generator together",
+                )
+            )
+        raise_all(where, problems)
 
     def uses(self) -> tuple[PlatformComponent, ...]:
         """The stack whose endpoints it writes to."""

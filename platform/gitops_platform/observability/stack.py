@@ -14,6 +14,7 @@ Chart facts (keys, ports, Service names) are from the charts in the offline mirr
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -34,7 +35,18 @@ from gitops_platform.component import (
     ServiceEndpoint,
 )
 from gitops_platform.core.environment import External, PlatformSpec, PodSecurity
-from gitops_platform.errors import ConfigurationError, InvalidValueError
+from gitops_platform.core.quantities import (
+    GO_DURATION,
+    GO_DURATION_ALLOWED,
+    PROMETHEUS_DURATION,
+    PROMETHEUS_DURATION_ALLOWED,
+    QUANTITY,
+    QUANTITY_ALLOWED,
+    check_count,
+    check_pattern,
+)
+from gitops_platform.errors import ConfigurationError, DuplicateError, InvalidValueError, raise_all
+from gitops_platform.external_secrets.bundle import RemoteValue
 from gitops_platform.external_secrets.operator import ExternalSecrets
 from gitops_platform.network.flows import (
     Backend,
@@ -57,6 +69,9 @@ __all__ = [
     "ObservabilityStack",
     "StackSizing",
 ]
+
+#: A Vault KV key path (no placeholder: the stack's keys are shared by every environment).
+_VAULT_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
 
 GRAFANA_CHARTS = "https://grafana-community.github.io/helm-charts"
 PROMETHEUS_CHARTS = "https://prometheus-community.github.io/helm-charts"
@@ -108,6 +123,35 @@ class StackSizing:
     persistence: bool = False
     alertmanager_replicas: int = 1
 
+    def __post_init__(self) -> None:
+        where = "StackSizing"
+        problems: list[InvalidValueError] = []
+        for name in ("logs_retention", "metrics_retention"):
+            check_pattern(
+                problems,
+                where,
+                name,
+                getattr(self, name),
+                PROMETHEUS_DURATION,
+                PROMETHEUS_DURATION_ALLOWED,
+            )
+        check_pattern(
+            problems,
+            where,
+            "traces_retention",
+            self.traces_retention,
+            GO_DURATION,
+            GO_DURATION_ALLOWED,
+        )
+        for name in ("logs_storage", "traces_storage", "metrics_storage"):
+            check_pattern(problems, where, name, getattr(self, name), QUANTITY, QUANTITY_ALLOWED)
+        if not isinstance(self.persistence, bool):
+            problems.append(
+                InvalidValueError(where, "persistence", self.persistence, "True or False")
+            )
+        check_count(problems, where, "alertmanager_replicas", self.alertmanager_replicas, 1, 5)
+        raise_all(where, problems)
+
 
 def _resources(cpu: str, memory: str, limit: str) -> dict[str, Any]:
     return {"requests": {"cpu": cpu, "memory": memory}, "limits": {"memory": limit}}
@@ -133,7 +177,8 @@ class ObservabilityStack(PlatformComponent):
         slos: the SLOs whose burn-rate alerts the stack delivers.
         admin_vault_key: the Vault key holding ``admin-user`` and ``admin-password``.
         backstage_token_vault_key: the Vault key holding ``token``, a Grafana service-account
-            token (Viewer) for Backstage's Grafana plugin.
+            token (Viewer) for Backstage's Grafana plugin; Backstage reads it from there
+            (:attr:`backstage_token`), into its own namespace.
         loki_version / tempo_version / kps_version / grafana_version: chart versions.
     """
 
@@ -156,30 +201,72 @@ class ObservabilityStack(PlatformComponent):
 
     #: Secret names (not values): the ExternalSecrets' targets.
     ADMIN_SECRET: ClassVar[str] = "grafana-admin"  # noqa: S105 (a Secret name)
-    BACKSTAGE_TOKEN_SECRET: ClassVar[str] = "grafana-backstage-token"  # noqa: S105
     DASHBOARDS_CONFIGMAP: ClassVar[str] = "grafana-dashboards"
     ALERTMANAGER_SECRET: ClassVar[str] = "alertmanager-kube-prometheus-stack-alertmanager"  # noqa: S105
     alertmanager_vault_key: str = "observability/alertmanager-config"
 
     def validate(self, platform: PlatformSpec) -> None:
-        """Every ``sizing`` key names an environment of the platform.
+        """Check the stack's settings against the platform, reporting every problem at once.
+
+        Every ``sizing`` key names an environment and holds a :class:`StackSizing`; the Vault
+        keys are remote key paths; SLO names are unique (each names its recording rules and
+        alerts); the delivery applies server side.
 
         Raises:
-            ConfigurationError: for a key that is no environment.
+            ConfigurationError: a key that is no environment, or a sizing of another type.
+            DuplicateError: two SLOs of one name.
+            InvalidValueError: a Vault key that is not a path; client-side apply.
+            InvalidObjectError: several of these at once.
         """
+        where = f"ObservabilityStack({self.name})"
         names = [e.name for e in platform.environments]
-        for key in self.sizing:
+        problems: list[InvalidValueError] = []
+        for key, size in self.sizing.items():
             if key not in names:
-                raise ConfigurationError(
-                    "ObservabilityStack", "sizing", key, f"an environment name: {names}"
+                problems.append(
+                    ConfigurationError(where, "sizing", key, f"an environment name: {names}")
                 )
+            elif not isinstance(size, StackSizing):
+                problems.append(ConfigurationError(where, f"sizing[{key}]", size, "a StackSizing"))
+        for field_name in (
+            "admin_vault_key",
+            "backstage_token_vault_key",
+            "alertmanager_vault_key",
+        ):
+            value = getattr(self, field_name)
+            if not isinstance(value, str) or not _VAULT_KEY.fullmatch(value):
+                problems.append(
+                    InvalidValueError(
+                        where,
+                        field_name,
+                        # a key that is not a path may be a pasted value: never repeat it
+                        "<not a path>",
+                        "a remote key path such as observability/grafana-admin (letters, "
+                        "digits, _ . - /)",
+                    )
+                )
+        if not isinstance(self.slos, tuple) or not all(isinstance(o, SLO) for o in self.slos):
+            problems.append(InvalidValueError(where, "slos", self.slos, "a tuple of SLO"))
+        else:
+            seen: set[str] = set()
+            for slo in self.slos:
+                if slo.name in seen:
+                    problems.append(
+                        DuplicateError(
+                            where, "slos", slo.name, "unique SLO names (each names its rules)"
+                        )
+                    )
+                seen.add(slo.name)
         if not self.delivery.server_side_apply:
-            raise InvalidValueError(
-                "ObservabilityStack",
-                "delivery.server_side_apply",
-                False,
-                "True: kube-prometheus-stack's CRDs exceed the client-side apply annotation",
+            problems.append(
+                InvalidValueError(
+                    where,
+                    "delivery.server_side_apply",
+                    False,
+                    "True: kube-prometheus-stack's CRDs exceed the client-side apply annotation",
+                )
             )
+        raise_all(where, problems)
 
     def uses(self) -> tuple[PlatformComponent, ...]:
         """The secrets, certificates and ingress components whose outputs it reads."""
@@ -233,13 +320,21 @@ class ObservabilityStack(PlatformComponent):
         return self.loki_push
 
     @property
-    def backstage_token_secret(self) -> tuple[str, str]:
-        """The Secret (name, key) in :attr:`namespace` holding Backstage's Grafana token."""
-        return (self.BACKSTAGE_TOKEN_SECRET, "token")
+    def backstage_token(self) -> RemoteValue:
+        """Where Backstage's Grafana token is kept: ``backstage_token_vault_key``, ``token``.
+
+        ``BackstageObservability(grafana_token=stack.backstage_token)`` reads it into the
+        Backstage namespace; the stack itself has no use for it, so it creates no Secret.
+        """
+        return RemoteValue(self.backstage_token_vault_key, "token")
+
+    def grafana_host(self, base_domain: str) -> str:
+        """Grafana's public host in an environment (``grafana.<base domain>``)."""
+        return f"grafana.{base_domain}"
 
     def grafana_url(self, base_domain: str) -> str:
         """Grafana's public URL in an environment (``https://grafana.<base domain>``)."""
-        return f"https://grafana.{base_domain}"
+        return f"https://{self.grafana_host(base_domain)}"
 
     # -- workloads and flows (pod labels: the charts' Service selectors) ---------------------
 
@@ -682,7 +777,17 @@ class ObservabilityStack(PlatformComponent):
 
     def _grafana(self, ctx: ComponentContext, part_of: str) -> dict[str, Any]:
         if ctx.env is not None:
-            return {"resources": _resources("50m", "128Mi", "512Mi")}
+            # Grafana builds its links, redirects and login callbacks from root_url; its default
+            # (http://<domain>:3000/) is wrong behind the Ingress, which serves HTTPS on 443.
+            return {
+                "resources": _resources("50m", "128Mi", "512Mi"),
+                "grafana.ini": {
+                    "server": {
+                        "domain": self.grafana_host(ctx.env.base_domain),
+                        "root_url": self.grafana_url(ctx.env.base_domain) + "/",
+                    }
+                },
+            }
         return {
             "extraLabels": {"app.kubernetes.io/part-of": part_of},
             "testFramework": {"enabled": False},
@@ -757,7 +862,6 @@ class ObservabilityStack(PlatformComponent):
         }
         for secret, key in (
             (self.ADMIN_SECRET, self.admin_vault_key),
-            (self.BACKSTAGE_TOKEN_SECRET, self.backstage_token_vault_key),
             (self.ALERTMANAGER_SECRET, self.alertmanager_vault_key),
         ):
             obj = ApiObject(
@@ -813,7 +917,7 @@ class ObservabilityStack(PlatformComponent):
         obj.add_json_patch(JsonPatch.add("/spec", rule["spec"]))
 
     def _ingress(self, scope: Construct, part_of: str, base_domain: str) -> None:
-        host = f"grafana.{base_domain}"
+        host = self.grafana_host(base_domain)
         issuer: IssuerRef = self.tls.issuer
         obj = ApiObject(
             scope,

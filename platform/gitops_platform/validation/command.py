@@ -21,7 +21,8 @@ from pathlib import Path
 
 import click
 
-from gitops_platform.layout import UPSTREAM_ENV
+from gitops_platform.errors import UpstreamDataError
+from gitops_platform.layout import CACHE_ENV, UPSTREAM_ENV
 from gitops_platform.validation.pipeline import (
     NUMBERS,
     STEP_NAMES,
@@ -42,6 +43,7 @@ from gitops_platform.validation.settings import (
     project_table,
 )
 from gitops_platform.validation.tools import INSTALL_HINT, find_tool, node_problem, tool_names
+from gitops_platform.validation.upstream_data import FETCH_COMMAND, fetch_upstream
 
 __all__ = ["diff", "preflight", "upstream", "validate"]
 
@@ -62,7 +64,7 @@ def preflight(settings: Settings) -> list[str]:
             f"upstream data not found at {settings.upstream}: schemas and the chart mirror come "
             f"from it; point --upstream, ${UPSTREAM_ENV} or the `upstream` key of "
             "[tool.gitops-platform] in pyproject.toml at it (`gitops-platform upstream` shows "
-            "what is found where)"
+            f"what is found where), or download it with `{FETCH_COMMAND}`"
         )
     node = node_problem() if settings.freshness else ""
     if node:
@@ -163,16 +165,20 @@ def validate(
     if path is None and table.get("tree"):
         path = root / str(table["tree"])
     tree = path if path is not None else root / prefix.strip("/")
-    settings = Settings.make(
-        tree,
-        repo_root=root,
-        repo_prefix=prefix,
-        freshness=freshness,
-        upstream=upstream,
-        cache=cache,
-        chart_mirror=chart_mirror,
-        strict=strict,
-    )
+    try:
+        settings = Settings.make(
+            tree,
+            repo_root=root,
+            repo_prefix=prefix,
+            freshness=freshness,
+            upstream=upstream,
+            cache=cache,
+            chart_mirror=chart_mirror,
+            strict=strict,
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    _writable_cache(settings.cache)
     text = output_format == "text"
     causes = preflight(settings)
     if text:
@@ -268,26 +274,47 @@ def diff(
         raise click.UsageError(str(error)) from error
     prefix = repo_prefix if repo_prefix is not None else str(table.get("repo-prefix", "dist/"))
     views = []
+    known: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="gitops-diff-") as scratch:
         for index, ref in enumerate((ref_a, ref_b)):
             work = Path(scratch) / str(index)
             try:
                 tree = tree_at(root, ref, prefix, work / "repo")
+                settings = Settings.make(
+                    tree,
+                    repo_root=root,
+                    repo_prefix=prefix,
+                    freshness=False,
+                    upstream=upstream,
+                    cache=cache,
+                    chart_mirror=chart_mirror,
+                )
             except ValueError as error:
                 raise click.ClickException(str(error)) from error
-            settings = Settings.make(
-                tree,
-                repo_root=root,
-                repo_prefix=prefix,
-                freshness=False,
-                upstream=upstream,
-                cache=cache,
-                chart_mirror=chart_mirror,
-            )
+            _writable_cache(settings.cache)
+            known |= {p.name for p in (tree / "infra" / "clusters").glob("*") if p.is_dir()}
             views.append(environment_view(settings, env, work / "scratch"))
     if not views[0].apps and not views[1].apps:
-        raise click.ClickException(f"no Application of environment {env!r} at {ref_a} or {ref_b}")
+        raise click.ClickException(
+            f"no Application of environment {env!r} at {ref_a} or {ref_b}; the environments "
+            f"of those trees: {', '.join(sorted(known)) or 'none'}"
+        )
     click.echo(diff_views(views[0], views[1], ref_a, ref_b))
+
+
+def _writable_cache(cache: Path) -> None:
+    """Refuse a cache folder that cannot be created or written (a usage error, not a crash)."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        probe = cache / ".write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as error:
+        raise click.UsageError(
+            f"invalid cache folder {cache}: {error.strerror or error}; --cache, "
+            f"${CACHE_ENV} or the `cache` key of [tool.gitops-platform] must name a folder "
+            "this user can create and write"
+        ) from error
 
 
 #: What the pipeline reads from the upstream data folder, and which steps need it.
@@ -305,13 +332,24 @@ UPSTREAM_PARTS = (
     help="The repository (default: the Git top level).",
 )
 @click.option("--upstream", type=click.Path(path_type=Path, file_okay=False), default=None)
-def upstream(repo_root: Path | None, upstream: Path | None) -> None:
-    """Locate the upstream reference data: where it is looked for and what is there.
+@click.option(
+    "--fetch",
+    is_flag=True,
+    help="Download the CRDs and the Vector schema at their pinned tags (sha256-checked) into "
+    "the upstream folder first (needs raw.githubusercontent.com).",
+)
+def upstream(repo_root: Path | None, upstream: Path | None, fetch: bool) -> None:
+    """Locate the upstream reference data (or --fetch it): where it is and what is there.
 
-    Exits 1 when the folder or its CRDs are missing.
+    Exits 1 when the folder or its CRDs are missing, or a download fails.
     """
     root = (repo_root or find_repo_root(Path.cwd())).resolve()
     settings = Settings.make(root, repo_root=root, freshness=False, upstream=upstream)
+    if fetch:
+        try:
+            fetch_upstream(settings.upstream, echo=lambda line: click.echo(line, err=True))
+        except UpstreamDataError as error:
+            raise click.ClickException(str(error)) from error
     origin = (
         "--upstream"
         if upstream is not None
@@ -330,5 +368,6 @@ def upstream(repo_root: Path | None, upstream: Path | None) -> None:
     if missing:
         raise click.ClickException(
             f"no upstream data at {settings.upstream}: point --upstream, ${UPSTREAM_ENV} or the "
-            "`upstream` key of [tool.gitops-platform] in pyproject.toml at it"
+            "`upstream` key of [tool.gitops-platform] in pyproject.toml at it, or download it "
+            f"with `{FETCH_COMMAND}`"
         )

@@ -125,6 +125,13 @@ UNDECLARED_KEYS: tuple[UndeclaredKey, ...] = (
         "backstage.appConfig is rendered whole into the app-config ConfigMap; it is free-form "
         "Backstage configuration, of which values.yaml shows only RHDH's defaults",
     ),
+    UndeclaredKey(
+        "grafana",
+        "grafana.ini.*",
+        "grafana 12.11.1 templates/_config.tpl: every section and key of grafana.ini is "
+        "rendered into the grafana.ini file (range over the map); it is free-form Grafana "
+        "configuration, of which values.yaml shows only the chart's defaults",
+    ),
 )
 
 

@@ -652,7 +652,10 @@ def resolve_steps(selection: Iterable[str]) -> set[str]:
                 or (word in ("5", "helm") and NUMBERS[name].startswith("5"))
             }
             if not matches:
-                raise ValueError(f"unknown step {word!r}; steps: {', '.join(STEP_NAMES)} (or 1-11)")
+                raise ValueError(
+                    f"unknown step {word!r}; steps: {', '.join(STEP_NAMES)} (or their numbers: "
+                    f"{', '.join(NUMBERS[n] for n in STEP_NAMES)}; 5 or helm for 5a-5c)"
+                )
             chosen |= matches
     return chosen or set(STEP_NAMES)
 

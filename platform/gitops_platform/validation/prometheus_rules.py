@@ -15,6 +15,7 @@ from typing import Final
 import yaml
 
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
+from gitops_platform.validation.tools import missing_tool
 
 __all__ = ["STEP", "run_prometheus_rules"]
 
@@ -27,16 +28,17 @@ def run_prometheus_rules(
     """``promtool check rules`` on every PrometheusRule (tree and chart renders).
 
     Returns:
-        ``FAILED`` with promtool's message per broken object; ``NOT_RUN`` without rules.
+        ``FAILED`` with promtool's message per broken object; ``PASSED`` ("nothing to check")
+        without rules.
     """
     rules = [d for d in documents if d.obj.get("kind") == "PrometheusRule"]
     if not rules:
-        return StepResult(STEP, Status.NOT_RUN, [], "no PrometheusRule objects", skipped=True)
+        return StepResult(STEP, Status.PASSED, [], "nothing to check: no PrometheusRule objects")
     if promtool is None:
         return StepResult(
             STEP,
             Status.FAILED,
-            [Finding("bin/promtool", STEP, "promtool is not installed: run `make tools`")],
+            [missing_tool("promtool", STEP)],
             "",
         )
     workdir.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,7 @@ import yaml
 
 from gitops_platform.errors import UpstreamDataError
 from gitops_platform.validation.settings import KUBERNETES_VERSION
+from gitops_platform.validation.upstream_data import FETCH_COMMAND
 
 __all__ = [
     "BUILTIN_CLUSTER_SCOPED",
@@ -335,7 +336,8 @@ def load_upstream_crds(upstream: Path) -> list[tuple[str, dict[str, Any]]]:
             f"no CRD files under {folder}: the upstream reference data (Argo CD, External "
             "Secrets, cert-manager, prometheus-operator and Gatekeeper CRDs at their release "
             "tags, listed with their URLs in crds/SOURCES.md) must be there; point "
-            "GITOPS_PLATFORM_UPSTREAM at a copy, or run `make upstream` where GitHub is reachable"
+            f"GITOPS_PLATFORM_UPSTREAM at a copy, or run `{FETCH_COMMAND}` where GitHub is "
+            "reachable"
         )
     crds: list[tuple[str, dict[str, Any]]] = []
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -67,6 +67,7 @@ from gitops_platform.validation.kube_server import (
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
 from gitops_platform.validation.schemas import constraint_crd, load_upstream_crds
 from gitops_platform.validation.settings import KUBERNETES_VERSION
+from gitops_platform.validation.tools import INSTALL_HINT
 
 __all__ = [
     "ACCEPTED_WARNINGS",
@@ -328,8 +329,7 @@ def run_server_dry_run(
             STEP,
             Status.NOT_RUN,
             [],
-            f"{' and '.join(missing)} not installed: run `make tools` (builds kube-apiserver, "
-            "etcd and kubectl from tools/kube/ through the Go module proxy)",
+            f"{' and '.join(missing)} not installed: {INSTALL_HINT}",
         )
     with sigterm_raises():  # between two servers too: the pipeline's folder is removed
         return _run_clusters(clusters, base_crds, apiserver, etcd, timeout, notes)
@@ -363,7 +363,7 @@ def _run_clusters(
                                 STEP,
                                 f"kube-apiserver {version} is not Kubernetes "
                                 f"{'.'.join(KUBERNETES_VERSION.split('.')[:2])}, the clusters' "
-                                "version: run `make tools` (tools/kube/go.mod pins it)",
+                                f"version: {INSTALL_HINT}",
                             )
                         )
                 session.run(base_crds)

@@ -203,7 +203,8 @@ class Settings:
             The settings.
 
         Raises:
-            ValueError: the ``pyproject.toml`` table does not parse or has unknown keys.
+            ValueError: the ``pyproject.toml`` table does not parse or has unknown keys, or
+                ``repo_prefix`` leaves the repository.
 
         """
         root = (repo_root or find_repo_root(Path.cwd())).resolve()
@@ -214,6 +215,11 @@ class Settings:
             return (root / str(value)).expanduser() if value else None
 
         tree = tree.resolve()
+        if ".." in repo_prefix.split("/") or "\\" in repo_prefix:
+            raise ValueError(
+                f"invalid repo-prefix {repo_prefix!r}: the tree's folder inside its repository, "
+                "a relative path with forward slashes and no '..' (such as dist/)"
+            )
         prefix = repo_prefix.strip("/")
         prefix = f"{prefix}/" if prefix else ""
         own = bool(prefix) and tree == (root / prefix.rstrip("/")).resolve()

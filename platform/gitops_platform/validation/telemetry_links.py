@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from gitops_platform.validation.report import Document, Finding, Status, StepResult
+from gitops_platform.validation.tools import VRL_HINT
 
 __all__ = [
     "SAMPLE_OTLP_LOG",
@@ -326,8 +327,9 @@ def _label_links(env: str, objects: EnvObjects, vrl: Path | None) -> list[Findin
             Finding(
                 doc.origin,
                 STEP,
-                "the vrl CLI is not installed (run `make tools`): the gateway's labels cannot "
-                "be computed, so the Grafana label links are unchecked",
+                "the vrl CLI is not installed: the gateway's labels cannot be computed, so "
+                f"the Grafana label links are unchecked; {VRL_HINT}",
+                root_cause=True,
             )
         ]
     labels: set[str] = set()
@@ -378,7 +380,10 @@ def run_telemetry_links(
     checked = {e: o for e, o in envs.items() if o.datasources or o.app_configs}
     if not checked:
         return StepResult(
-            STEP, Status.NOT_RUN, [], "no Grafana data sources in the renders", skipped=True
+            STEP,
+            Status.PASSED,
+            [],
+            "nothing to check: no Grafana data source or Backstage app-config in the renders",
         )
     findings: list[Finding] = []
     for env, objects in sorted(checked.items()):

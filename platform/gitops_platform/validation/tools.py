@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
@@ -19,12 +18,15 @@ from importlib import resources
 from pathlib import Path
 
 from gitops_platform.layout import BIN_ENV
+from gitops_platform.node import MIN_NODE_MAJOR, node_problem
 from gitops_platform.validation.report import Finding
 
 __all__ = [
     "INSTALL_COMMAND",
     "INSTALL_HINT",
     "MIN_NODE_MAJOR",
+    "VRL_HINT",
+    "VRL_VERSION",
     "CommandResult",
     "PinnedTool",
     "find_tool",
@@ -43,7 +45,15 @@ __all__ = [
 INSTALL_COMMAND = "gitops-platform tools install"
 INSTALL_HINT = (
     f"run `{INSTALL_COMMAND}` (builds the pinned helm, kubeconform, gator, kustomize, "
-    f"kube-apiserver and etcd with Go into the user cache, or ${BIN_ENV})"
+    f"promtool, cyclonus, kube-apiserver, kubectl and etcd with Go into the user cache, or "
+    f"${BIN_ENV})"
+)
+#: The VRL engine's version: the ``vrl`` crate Vector 0.56.0 (the gateway's image) pins.
+VRL_VERSION = "0.33.1"
+#: How to install the VRL engine, a Rust build that ``tools install`` (Go only) leaves out.
+VRL_HINT = (
+    f"build it with Rust's cargo: `cargo install vrl --version {VRL_VERSION} --locked "
+    f"--root <dir>` and put <dir>/bin on PATH (or copy `vrl` into ${BIN_ENV})"
 )
 #: The record of what was installed, one ``name module@version`` line per tool.
 VERSIONS_FILE = ".versions"
@@ -258,41 +268,6 @@ def _check_build(name: str, done: CommandResult) -> None:
         raise RuntimeError(
             f"building {name} failed (the Go module proxy must be reachable): {done.output()}"
         )
-
-
-#: The oldest Node.js major version jsii supports without an end-of-life banner.
-MIN_NODE_MAJOR = 22
-
-
-def node_problem(environ: Mapping[str, str] | None = None) -> str:
-    """Why jsii's Node.js is unsupported, with how to point ``JSII_NODE`` elsewhere (``""``: ok).
-
-    jsii runs ``$JSII_NODE``, else ``node`` on ``PATH``; a Node.js older than
-    :data:`MIN_NODE_MAJOR` prints an end-of-life banner on every run (jsii's supported
-    releases are listed in that banner).
-
-    Args:
-        environ: the environment (default: the process's).
-
-    Returns:
-        A sentence naming the Node.js found and how to use a supported one, or ``""``.
-
-    """
-    env = os.environ if environ is None else environ
-    node = env.get("JSII_NODE") or shutil.which("node", path=env.get("PATH"))
-    hint = (
-        f"install Node.js {MIN_NODE_MAJOR} or newer and set JSII_NODE to its `node` (e.g. "
-        f"`npm install node@{MIN_NODE_MAJOR}` in a folder, then "
-        "export JSII_NODE=$PWD/node_modules/.bin/node)"
-    )
-    if not node:
-        return f"Node.js not found (jsii needs it to run the constructs): {hint}"
-    ran = run_command([node, "--version"], timeout=30)
-    match = re.match(r"v(\d+)\.", ran.stdout.strip())
-    if not ran.ok or match is None or int(match[1]) < MIN_NODE_MAJOR:
-        found = ran.stdout.strip() or ran.output()
-        return f"{node} is Node.js {found}, which jsii does not support: {hint}"
-    return ""
 
 
 def find_tool(name: str, repo_root: Path, folder: str = "bin") -> Path | None:
