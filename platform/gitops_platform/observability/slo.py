@@ -253,7 +253,9 @@ class Alert:
         where = f"Alert {self.name}"
         problems: list[InvalidValueError] = []
         if not isinstance(self.name, str) or not _ALERT_NAME.fullmatch(self.name):
-            problems.append(InvalidValueError(where, "name", self.name, "CamelCase letters, digits"))
+            problems.append(
+                InvalidValueError(where, "name", self.name, "CamelCase letters, digits")
+            )
         if not isinstance(self.for_, str) or not _DURATION.fullmatch(self.for_):
             problems.append(InvalidValueError(where, "for_", self.for_, "a duration such as 15m"))
         if self.severity not in _SEVERITIES:
