@@ -259,7 +259,7 @@ class Alert:
         if not isinstance(self.for_, str) or not _DURATION.fullmatch(self.for_):
             problems.append(InvalidValueError(where, "for_", self.for_, "a duration such as 15m"))
         if self.severity not in _SEVERITIES:
-            problems.append(InvalidValueError(where, "severity", self.severity, _SEVERITIES))
+            problems.append(InvalidValueError(where, "severity", self.severity, "page or ticket"))
         if not isinstance(self.service, str) or not _NAME.fullmatch(self.service):
             problems.append(
                 InvalidValueError(where, "service", self.service, "a-z, 0-9 and dashes")
