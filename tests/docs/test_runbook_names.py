@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gitops_platform.validation import reference_sets
@@ -57,7 +59,7 @@ def test_each_runbook_names_what_it_acts_on(runbook: str) -> None:
 
 def test_a_runbook_with_unknown_names_fails(index: NameIndex) -> None:
     problems, checked = unknown_names([("bad.md", FIXTURE.read_text())], index)
-    assert checked == 17
+    assert checked == 43
     assert problems == [
         "bad.md:3: alert alertname=BackstageIsOnFire does not exist in any environment",
         "bad.md:3: dashboard /d/no-such-dashboard does not exist in any environment",
@@ -73,6 +75,17 @@ def test_a_runbook_with_unknown_names_fails(index: NameIndex) -> None:
         "bad.md:11: object deploy/portal does not exist in any environment",
         "bad.md:12: object deploy/backstage does not exist in any environment",
         "bad.md:13: label app.kubernetes.io/name=portal does not exist in any environment",
+        "bad.md:17: object deploy/portal-hub does not exist in any environment",
+        "bad.md:18: application portal-prd does not exist in any environment",
+        "bad.md:21: container deploy/backstage-developer-hub -c portal-backend does not exist in "
+        "any environment",
+        "bad.md:23: object deployment portal-hub does not exist in any environment",
+        "bad.md:26: container sts/prometheus-kube-prometheus-stack-prometheus -c thanos does not "
+        "exist in any environment",
+        "bad.md:30: cluster staging does not exist in any environment",
+        "bad.md:32: repository https://github.com/example-org/platform.git does not exist in any "
+        "environment",
+        "bad.md:35: application portal-<env> does not exist in dev, prd",
     ]
 
 
@@ -92,4 +105,56 @@ def test_the_forms_are_read_from_commands_and_code_spans() -> None:
         ("namespace", "backstage"),
         ("object", "svc/backstage-developer-hub"),
         ("application", "backstage-<env>"),
+    ]
+
+
+def test_commands_in_code_spans_containers_and_the_space_form_are_read() -> None:
+    text = (
+        "`kubectl -n backstage logs deploy/backstage-developer-hub -c backstage-backend` and "
+        "`argocd app get backstage-<env>`\n"
+        "```sh\nkubectl -n argocd rollout restart statefulset argocd-application-controller\n"
+        "kubectl create secret generic x\n"
+        "kubectl -n backstage exec deploy/a --container=b -- cat svc/c\n```\n"
+    )
+    assert [(m.form, m.text) for m in mentions(text)] == [
+        ("namespace", "backstage"),
+        ("object", "deploy/backstage-developer-hub"),
+        ("container", "deploy/backstage-developer-hub -c backstage-backend"),
+        ("application", "backstage-<env>"),
+        ("namespace", "argocd"),
+        ("object", "statefulset argocd-application-controller"),
+        ("namespace", "backstage"),
+        ("object", "deploy/a"),
+        ("container", "deploy/a -c b"),
+    ]
+
+
+def _url_problems(readme: str, index: NameIndex) -> list[str]:
+    """Each ``https://`` URL of a README table row for an environment that no Ingress serves."""
+    problems = []
+    for row in readme.splitlines():
+        cells = [c.strip().strip("`") for c in row.strip().strip("|").split("|")]
+        if len(cells) < 2 or cells[0] not in index.environments:
+            continue
+        for host in re.findall(r"https://([-a-z0-9.]+)", row):
+            if host not in index.hosts(cells[0]):
+                problems.append(f"{cells[0]}: https://{host} is no Ingress host of {cells[0]}")
+    return problems
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/index.md"])
+def test_the_front_door_urls_are_rendered_ingress_hosts(index: NameIndex, document: str) -> None:
+    text = (ROOT / document).read_text()
+    assert "https://backstage.platform.example.com" in text
+    assert _url_problems(text, index) == []
+    assert "backstage.platform.example.com" in index.hosts("prd")
+
+
+def test_a_readme_url_no_ingress_serves_fails(index: NameIndex) -> None:
+    readme = (
+        "| dev | https://backstage.platform.example.com "
+        "| https://grafana.dev.platform.example.com |"
+    )
+    assert _url_problems(readme, index) == [
+        "dev: https://backstage.platform.example.com is no Ingress host of dev"
     ]

@@ -14,18 +14,35 @@ inline code spans (the whole span):
     ``<label key>=<value>``
         a label of a deployed object, of a pod template, or of an alerting rule;
     ``/d/<uid>``
-        a Grafana dashboard uid (the path after Grafana's host).
+        a Grafana dashboard uid (the path after Grafana's host);
+    ``<name>-<env>``
+        an Application (only Applications carry the environment as a suffix).
 
 fenced code blocks (the commands):
     ``-n <namespace>``, ``--namespace <namespace>``, ``--namespace=<namespace>``
         a namespace holding deployed objects;
     ``argocd app <verb> <name>``
         an Application;
+    ``argocd cluster add <context> --name <name>``
+        a cluster an Application's destination names;
+    ``argocd repo add <url>``
+        a repository an Application's source reads;
     ``<type>/<name>`` after ``kubectl`` (``deploy/``, ``sts/``, ``ds/``, ``svc/``,
-    ``externalsecret/``, ``certificate/``...)
+    ``externalsecret/``, ``certificate/``...), or ``<type> <name>`` with a type of
+    :data:`KUBECTL_TYPES`
         an object of that kind in the command's namespace;
+    ``-c <container>``, ``--container <container>``, ``--container=<container>``
+        a container (or init container) of the command's object's pod template;
     ``-l <key>=<value>[,...]``
         labels of deployed objects.
+
+    Everything after a ``--`` (the command run inside a container) is not read.
+
+inline code spans that are commands (``kubectl ...``, ``argocd ...``) are read as the fenced
+ones are.
+
+Objects of the Argo CD installation itself (:data:`ARGOCD_INSTALLATION`: ``argocd-cm``, the
+application controller) are known too: a runbook configures them, the tree does not render them.
 
 ``<env>`` stands for every environment: ``backstage-<env>`` must exist as ``backstage-dev`` in
 ``dev`` and ``backstage-prd`` in ``prd``. A name holding any other ``<placeholder>`` (a commit,
@@ -33,7 +50,7 @@ a key the reader chooses) is not checked. Objects a controller creates at run ti
 deployed one are known too: the ``Certificate`` and ``Secret`` cert-manager creates for an
 annotated ``Ingress``'s TLS entry, the ``Secret`` an ``ExternalSecret`` targets, and the
 ``StatefulSet`` the Prometheus operator creates for a ``Prometheus`` (``prometheus-<name>``) or
-an ``Alertmanager`` (``alertmanager-<name>``).
+an ``Alertmanager`` (``alertmanager-<name>``), with the containers the operator gives it.
 """
 
 from __future__ import annotations
@@ -48,7 +65,14 @@ from typing import Any, Final
 
 from gitops_platform.validation.references import ObjectSet
 
-__all__ = ["KUBECTL_TYPES", "Mention", "NameIndex", "mentions", "unknown_names"]
+__all__ = [
+    "ARGOCD_INSTALLATION",
+    "KUBECTL_TYPES",
+    "Mention",
+    "NameIndex",
+    "mentions",
+    "unknown_names",
+]
 
 #: ``kubectl`` resource types (and short names) the fenced-block form knows, to their kind.
 KUBECTL_TYPES: Final = {
@@ -82,6 +106,21 @@ KUBECTL_TYPES: Final = {
     "prometheus": "Prometheus",
     "alertmanager": "Alertmanager",
 }
+#: Objects of Argo CD's own installation a runbook acts on: (kind, namespace, name). Source:
+#: argo-cd ``manifests/install.yaml`` (v3.5), installed in namespace ``argocd``.
+ARGOCD_INSTALLATION: Final = frozenset(
+    {
+        ("ConfigMap", "argocd", "argocd-cm"),
+        ("StatefulSet", "argocd", "argocd-application-controller"),
+    }
+)
+#: Containers of the StatefulSets the Prometheus operator creates, by the kind that owns them.
+#: Source: prometheus-operator ``pkg/prometheus/statefulset.go`` and
+#: ``pkg/alertmanager/statefulset.go``.
+_OPERATOR_CONTAINERS: Final = {
+    "Prometheus": ("prometheus", "config-reloader", "init-config-reloader"),
+    "Alertmanager": ("alertmanager", "config-reloader", "init-config-reloader"),
+}
 _CLUSTER_KINDS: Final = {
     "ClusterIssuer",
     "ClusterSecretStore",
@@ -104,6 +143,12 @@ _ENV = "<env>"
 _TYPE = re.compile(r"^[a-z]+(\.[a-z]+)*$")
 #: kubectl flags whose value is not a ``<type>/<name>``.
 _VALUE_FLAGS: Final = {"-f", "--filename", "-l", "--selector", "-o", "--output", "-p", "--patch"}
+#: kubectl flags taking a value that is a name checked on its own.
+_NAME_FLAGS: Final = {"-n", "--namespace", "-c", "--container"}
+#: words following ``secret`` in ``kubectl create secret <word>``: a sub-command, not a name.
+_SUBCOMMANDS: Final = {"generic", "tls", "docker-registry"}
+_COMMAND_SPAN = re.compile(r"^(kubectl|argocd) ")
+_APPLICATION = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?-<env>$")
 
 
 @dataclass(frozen=True)
@@ -112,11 +157,12 @@ class Mention:
 
     Attributes:
         line: the 1-based line it is on.
-        form: ``path``, ``object``, ``alert``, ``label``, ``dashboard``, ``namespace`` or
-            ``application``.
+        form: ``path``, ``object``, ``container``, ``alert``, ``label``, ``dashboard``,
+            ``namespace``, ``application``, ``cluster`` or ``repository``.
         text: the name as written (with ``<env>`` unexpanded).
-        kind / namespace / name: for ``object``: what must exist (``namespace`` ``""``:
-            cluster-scoped, or any namespace when the form gave none).
+        kind / namespace / name: for ``object`` and ``container``: the object that must exist
+            (``namespace`` ``""``: cluster-scoped, ``"*"``: any namespace, the form gave none).
+        container: for ``container``: the container its pod template must have.
     """
 
     line: int
@@ -125,21 +171,39 @@ class Mention:
     kind: str = ""
     namespace: str = ""
     name: str = ""
+    container: str = ""
 
 
 @dataclass
 class _EnvNames:
     objects: set[tuple[str, str, str]] = field(default_factory=set)
+    containers: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
     namespaces: set[str] = field(default_factory=set)
     labels: set[tuple[str, str]] = field(default_factory=set)
     alerts: set[str] = field(default_factory=set)
     dashboards: set[str] = field(default_factory=set)
+    clusters: set[str] = field(default_factory=set)
+    repositories: set[str] = field(default_factory=set)
+    hosts: set[str] = field(default_factory=set)
 
 
 def _labels_of(obj: dict[str, Any]) -> Iterator[tuple[str, str]]:
     for where in (obj.get("metadata"), obj.get("spec", {}).get("template", {}).get("metadata")):
         if isinstance(where, dict) and isinstance(where.get("labels"), dict):
             yield from ((str(k), str(v)) for k, v in where["labels"].items())
+
+
+def _containers_of(obj: dict[str, Any]) -> set[str]:
+    pod = obj.get("spec", {}).get("template", {}).get("spec") or {}
+    if obj.get("kind") == "CronJob":
+        job = obj.get("spec", {}).get("jobTemplate", {}).get("spec", {})
+        pod = job.get("template", {}).get("spec") or {}
+    return {
+        str(c.get("name"))
+        for key in ("containers", "initContainers")
+        for c in pod.get(key) or []
+        if isinstance(c, dict)
+    }
 
 
 def _derived(obj: dict[str, Any], namespace: str) -> Iterator[tuple[str, str, str]]:
@@ -183,6 +247,11 @@ class NameIndex:
                 namespace = "" if kind in _CLUSTER_KINDS else placed.namespace
                 names.objects.add((kind, namespace, name))
                 names.objects.update(_derived(obj, namespace))
+                if containers := _containers_of(obj):
+                    names.containers[(kind, namespace, name)] = containers
+                if kind in _OPERATOR_CONTAINERS:
+                    created = ("StatefulSet", namespace, f"{kind.lower()}-{name}")
+                    names.containers[created] = set(_OPERATOR_CONTAINERS[kind])
                 if namespace:
                     names.namespaces.add(namespace)
                 if kind == "Namespace":
@@ -198,6 +267,23 @@ class NameIndex:
                                 )
                 if kind == "ConfigMap":
                     names.dashboards.update(_dashboard_uids(obj))
+                if kind == "Ingress":
+                    names.hosts.update(
+                        str(r["host"])
+                        for r in obj.get("spec", {}).get("rules") or []
+                        if "host" in r
+                    )
+                if kind == "Application":
+                    spec = obj.get("spec") or {}
+                    if destination := (spec.get("destination") or {}).get("name"):
+                        names.clusters.add(str(destination))
+                    for source in [spec.get("source") or {}, *(spec.get("sources") or [])]:
+                        if source.get("repoURL"):
+                            names.repositories.add(str(source["repoURL"]))
+
+    def hosts(self, env: str) -> set[str]:
+        """The hosts ``env``'s Ingresses serve (``spec.rules[].host``)."""
+        return set(self.envs[env].hosts) if env in self.envs else set()
 
     @property
     def environments(self) -> list[str]:
@@ -222,15 +308,27 @@ class NameIndex:
         form = mention.form
         if form == "path":
             return (self.repo_root / expand(mention.text)).exists()
+        kind, name, namespace = mention.kind, expand(mention.name), expand(mention.namespace)
+
+        def same(key: tuple[str, str, str]) -> bool:
+            k, ns, n = key
+            return (
+                kind in (k, k.lower())
+                and n == name
+                and (ns == namespace or namespace == "*" or (not ns and not kind.istitle()))
+            )
+
+        if form == "object" and any(same(key) for key in ARGOCD_INSTALLATION):
+            return True
         for names in sets:
             if form == "object":
-                kind, name = mention.kind, expand(mention.name)
-                namespace = expand(mention.namespace)
+                if any(same(key) for key in names.objects):
+                    return True
+            elif form == "container":
                 if any(
-                    kind in (k, k.lower())
-                    and n == name
-                    and (ns == namespace or namespace == "*" or (not ns and not kind.istitle()))
-                    for k, ns, n in names.objects
+                    mention.container in containers
+                    for key, containers in names.containers.items()
+                    if same(key)
                 ):
                     return True
             elif form == "alert" and expand(mention.name) in names.alerts:
@@ -242,6 +340,8 @@ class NameIndex:
             elif (
                 (form == "dashboard" and expand(mention.name) in names.dashboards)
                 or (form == "namespace" and expand(mention.name) in names.namespaces)
+                or (form == "cluster" and expand(mention.name) in names.clusters)
+                or (form == "repository" and mention.name in names.repositories)
                 or (
                     form == "application"
                     and (("Application", "argocd", expand(mention.name)) in names.objects)
@@ -268,6 +368,8 @@ def _inline(text: str, line: int) -> Mention | None:
         return Mention(line, "path", text)
     if text.startswith("alertname="):
         return Mention(line, "alert", text, name=text.removeprefix("alertname="))
+    if _APPLICATION.fullmatch(text):
+        return Mention(line, "application", text, name=text)
     if match := _DASHBOARD.fullmatch(text):
         return Mention(line, "dashboard", text, name=match.group(1))
     if match := _OBJECT.fullmatch(text):
@@ -283,6 +385,8 @@ def _inline(text: str, line: int) -> Mention | None:
 
 def _commands(line_text: str, line: int) -> Iterator[Mention]:
     words = line_text.split()
+    if "--" in words:  # what follows runs inside a container
+        words = words[: words.index("--")]
     namespace = ""
     for i, word in enumerate(words):
         following = words[i + 1] if i + 1 < len(words) else ""
@@ -300,17 +404,49 @@ def _commands(line_text: str, line: int) -> Iterator[Mention]:
         target = words[3]
         if not target.startswith("-"):
             yield Mention(line, "application", target, name=target)
+    if words[:3] == ["argocd", "cluster", "add"] and "--name" in words[:-1]:
+        cluster = words[words.index("--name") + 1]
+        yield Mention(line, "cluster", cluster, name=cluster)
+    if words[:3] == ["argocd", "repo", "add"] and len(words) > 3:
+        yield Mention(line, "repository", words[3], name=words[3])
     if words and words[0] == "kubectl":
-        for before, word in itertools.pairwise(words):
-            if before in _VALUE_FLAGS or "=" in word or ":" in word:
+        subject: Mention | None = None
+        containers: list[str] = []
+        for i, (before, word) in enumerate(itertools.pairwise(words), start=1):
+            following = words[i + 1] if i + 1 < len(words) else ""
+            if before in ("-c", "--container"):
+                containers.append(word)
+                continue
+            if word.startswith("--container="):
+                containers.append(word.split("=", 1)[1])
+                continue
+            if before in _VALUE_FLAGS or before in _NAME_FLAGS or "=" in word or ":" in word:
                 continue
             head, sep, name = word.partition("/")
-            if not (sep and name and "/" not in name and _TYPE.fullmatch(head)):
+            text = word
+            if not sep and head in KUBECTL_TYPES and following and not following.startswith("-"):
+                # the space form: kubectl <verb> <type> <name>
+                if following in _SUBCOMMANDS or "/" in following or "=" in following:
+                    continue
+                name, text = following, f"{word} {following}"
+            elif not (sep and name and "/" not in name and _TYPE.fullmatch(head)):
                 continue
             # a known short name, else the kind itself in lower case (a constraint kind)
             kind = KUBECTL_TYPES.get(head, head)
             scope = "" if kind in _CLUSTER_KINDS else (namespace or "*")
-            yield Mention(line, "object", word, kind, scope, name)
+            subject = Mention(line, "object", text, kind, scope, name)
+            yield subject
+        for container in containers:
+            if subject is not None:
+                yield Mention(
+                    line,
+                    "container",
+                    f"{subject.text} -c {container}",
+                    subject.kind,
+                    subject.namespace,
+                    subject.name,
+                    container,
+                )
 
 
 def mentions(markdown: str) -> list[Mention]:
@@ -325,6 +461,9 @@ def mentions(markdown: str) -> list[Mention]:
             found.extend(_commands(text.split(" #", 1)[0], number))
             continue
         for span in _SPAN.findall(text):
+            if _COMMAND_SPAN.match(span.strip()):
+                found.extend(_commands(span.strip(), number))
+                continue
             mention = _inline(span.strip(), number)
             if mention is not None:
                 found.append(mention)
