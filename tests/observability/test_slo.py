@@ -12,8 +12,12 @@ import yaml
 from gitops_platform import InvalidValueError
 from gitops_platform.errors import InvalidObjectError
 from gitops_platform.observability.slo import (
+    ALERTS_RULE,
     BURN_WINDOWS,
     SLO,
+    Alert,
+    alert_rule,
+    default_alerts,
     default_slos,
     rule_groups,
     slo_table,
@@ -147,3 +151,112 @@ def test_readme_shows_the_generated_slo_table() -> None:
     readme = (ROOT / "README.md").read_text()
     shown = readme.split("<!-- slo-table -->\n", 1)[1].split("\n<!-- /slo-table -->", 1)[0]
     assert shown == slo_table(default_slos())
+
+
+CERT_TEST_FILE = """
+rule_files: [rules.yaml]
+evaluation_interval: 1m
+tests:
+  # evaluation starts at Unix time 0: a certificate whose notAfter is 10 days away, one 60 days
+  # away, and a Ready=False certificate next to a Ready=True one, as the ServiceMonitor scrapes
+  # them (the target's namespace, the Certificate's as exported_namespace)
+  - interval: 1m
+    input_series:
+      - series: 'certmanager_certificate_expiration_timestamp_seconds{namespace="cert-manager",exported_namespace="backstage",name="backstage-tls"}'
+        values: '864000x120'
+      - series: 'certmanager_certificate_expiration_timestamp_seconds{namespace="cert-manager",exported_namespace="observability",name="grafana-tls"}'
+        values: '5184000x120'
+      - series: 'certmanager_certificate_ready_status{namespace="cert-manager",exported_namespace="backstage",name="backstage-tls",condition="False"}'
+        values: '1x120'
+      - series: 'certmanager_certificate_ready_status{namespace="cert-manager",exported_namespace="backstage",name="backstage-tls",condition="True"}'
+        values: '0x120'
+      - series: 'certmanager_certificate_ready_status{namespace="cert-manager",exported_namespace="observability",name="grafana-tls",condition="False"}'
+        values: '0x120'
+      - series: 'certmanager_certificate_ready_status{namespace="cert-manager",exported_namespace="observability",name="grafana-tls",condition="True"}'
+        values: '1x120'
+    alert_rule_test:
+      # the condition must hold for 1h: pending, not firing, at 30 minutes
+      - eval_time: 30m
+        alertname: CertificateExpiringSoon
+        exp_alerts: []
+      - eval_time: 90m
+        alertname: CertificateExpiringSoon
+        exp_alerts:
+          - exp_labels: {severity: page, service: cert-manager, exported_namespace: backstage, name: backstage-tls}
+            exp_annotations:
+              summary: "Certificate backstage/backstage-tls expires in less than 14 days"
+              description: "Certificate backstage/backstage-tls expires in 9d 22h 30m 0s and cert-manager has not renewed it (it renews 30 days before expiry)."
+              runbook: "runbooks/certificates.md"
+      - eval_time: 20m
+        alertname: CertificateNotReady
+        exp_alerts: []
+      - eval_time: 40m
+        alertname: CertificateNotReady
+        exp_alerts:
+          - exp_labels: {severity: ticket, service: cert-manager, exported_namespace: backstage, name: backstage-tls}
+            exp_annotations:
+              summary: "Certificate backstage/backstage-tls is not ready"
+              description: "Certificate backstage/backstage-tls has condition Ready=False for 30 minutes: cert-manager cannot issue or renew it."
+              runbook: "runbooks/certificates.md"
+  # every certificate ready, 60 days or more to go: no alert
+  - interval: 1m
+    input_series:
+      - series: 'certmanager_certificate_expiration_timestamp_seconds{namespace="cert-manager",exported_namespace="observability",name="grafana-tls"}'
+        values: '5184000x120'
+      - series: 'certmanager_certificate_ready_status{namespace="cert-manager",exported_namespace="observability",name="grafana-tls",condition="False"}'
+        values: '0x120'
+      - series: 'certmanager_certificate_ready_status{namespace="cert-manager",exported_namespace="observability",name="grafana-tls",condition="True"}'
+        values: '1x120'
+    alert_rule_test:
+      - eval_time: 110m
+        alertname: CertificateExpiringSoon
+        exp_alerts: []
+      - eval_time: 110m
+        alertname: CertificateNotReady
+        exp_alerts: []
+"""
+
+
+def _alert_rules(tmp_path: Path) -> Path:
+    rule = alert_rule(default_alerts(), "observability")
+    assert rule["metadata"]["name"] == ALERTS_RULE
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump({"groups": rule["spec"]["groups"]}))
+    return path
+
+
+def test_certificate_alerts_pass_promtool_check(tmp_path: Path, promtool: Path) -> None:
+    run = _promtool(promtool, "check", "rules", "--lint=all", str(_alert_rules(tmp_path)))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "SUCCESS" in run.stdout
+
+
+def test_certificate_alerts_fire_on_expiry_and_not_ready(tmp_path: Path, promtool: Path) -> None:
+    _alert_rules(tmp_path)
+    (tmp_path / "test.yaml").write_text(CERT_TEST_FILE)
+    run = _promtool(promtool, "test", "rules", str(tmp_path / "test.yaml"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "SUCCESS" in run.stdout
+
+
+def test_certificate_alert_test_fails_when_the_certificate_is_far_from_expiry(
+    tmp_path: Path, promtool: Path
+) -> None:
+    # the same expectations against a certificate 60 days from expiry: promtool must fail
+    _alert_rules(tmp_path)
+    (tmp_path / "test.yaml").write_text(CERT_TEST_FILE.replace("864000x120", "5184000x120", 1))
+    run = _promtool(promtool, "test", "rules", str(tmp_path / "test.yaml"))
+    assert run.returncode != 0
+    assert "CertificateExpiringSoon" in run.stdout + run.stderr
+
+
+def test_alert_objects_are_validated() -> None:
+    with pytest.raises((InvalidValueError, InvalidObjectError)):
+        Alert("not-camel", "up == 0", "soon", "urgent", "svc", "s", "d", "r")
+
+
+def test_every_alert_names_a_runbook_that_exists() -> None:
+    from tests.conftest import ROOT
+
+    for alert in default_alerts():
+        assert (ROOT / "docs" / alert.runbook).is_file(), alert

@@ -12,9 +12,14 @@ from typing import Any
 from cdk8s import ApiObject, ApiObjectMetadata, JsonPatch
 from constructs import Construct
 
-__all__ = ["SYNC_WAVE", "api_object", "standard_labels"]
+__all__ = ["SKIP_DRY_RUN", "SYNC_OPTIONS", "SYNC_WAVE", "api_object", "standard_labels"]
 
 SYNC_WAVE = "argocd.argoproj.io/sync-wave"
+#: Argo CD's per-resource sync options annotation.
+SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
+#: The sync option for a custom resource whose CRD may not exist yet at dry-run time (Argo CD
+#: ``docs/user-guide/sync-options.md``).
+SKIP_DRY_RUN = "SkipDryRunOnMissingResource=true"
 MANAGED_BY = "gitops-platform"
 
 

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from gitops_platform.component import ServiceEndpoint
 from gitops_platform.core.environment import Environment
-from gitops_platform.observability.slo import BURN_WINDOWS, SLO, rule_groups
+from gitops_platform.observability.slo import ALERTS_RULE, BURN_WINDOWS, SLO, Alert, rule_groups
 from gitops_platform.observability.stack import ObservabilityStack, StackSizing
 
 __all__ = ["SLO_PERIOD_DAYS", "alert_rows_of_rules", "slo_document", "slo_document_problems"]
@@ -157,6 +157,36 @@ def _retention(environments: Sequence[Environment], stack: ObservabilityStack) -
     )
 
 
+def _threshold_alerts(alerts: Sequence[Alert], namespace: str) -> list[str]:
+    """The section on the alerts that are not burn rates (none: no section)."""
+    if not alerts:
+        return []
+    out = [
+        "## Other alerts",
+        "",
+        f"Threshold alerts on components' own metrics, in the `PrometheusRule` `{ALERTS_RULE}`",
+        f"(namespace `{namespace}`); they carry the labels `service` and `severity` and a "
+        "`runbook`",
+        "annotation.",
+        "",
+    ]
+    out += _table(
+        ("alert", "service", "severity", "for", "condition", "runbook"),
+        [
+            (
+                f"`{a.name}`",
+                a.service,
+                a.severity,
+                a.for_,
+                f"`{a.expr}`",
+                f"[{a.runbook.removeprefix('runbooks/')}]({a.runbook})",
+            )
+            for a in alerts
+        ],
+    )
+    return [*out, ""]
+
+
 def slo_document(
     stack: ObservabilityStack,
     environments: Sequence[Environment],
@@ -250,6 +280,7 @@ def slo_document(
                 ],
             )
             out += [""]
+    out += _threshold_alerts(stack.alerts, stack.namespace)
     out += [
         "## What the platform promises",
         "",

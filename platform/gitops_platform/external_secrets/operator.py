@@ -182,17 +182,32 @@ class ExternalSecrets(SingleChartComponent):
         )
 
     def base_values(self, platform: PlatformSpec) -> dict[str, Any]:
-        """CRDs installed by the chart, common labels, metrics on."""
+        """CRDs installed by the chart, common labels, metrics scraped.
+
+        The chart's ServiceMonitors (operator, webhook, certificate controller: port ``metrics``
+        of their metrics Services) are rendered only where the cluster serves
+        ``monitoring.coreos.com/v1/ServiceMonitor`` (``renderMode: skipIfMissing``, external-secrets
+        chart 2.9.0 ``values.yaml``): the operator syncs before the observability stack installs
+        that CRD, so its first sync has none, and Argo CD renders them once the CRD exists.
+        Prometheus selects every ServiceMonitor (the stack's selectors are empty), no label is
+        needed.
+        """
         return {
             "installCRDs": True,
             "commonLabels": {"app.kubernetes.io/part-of": platform.name},
-            "serviceMonitor": {"enabled": False},
+            "serviceMonitor": {"enabled": True, "renderMode": "skipIfMissing"},
             "metrics": {"service": {"enabled": True}},
             # the namespace's NetworkPolicies come from the declared flows
             # (gitops_platform.network); the chart's own would be a second, partial set
             "networkPolicy": {"enabled": False},
-            "webhook": {"networkPolicy": {"enabled": False}},
-            "certController": {"networkPolicy": {"enabled": False}},
+            "webhook": {
+                "networkPolicy": {"enabled": False},
+                "metrics": {"service": {"enabled": True}},
+            },
+            "certController": {
+                "networkPolicy": {"enabled": False},
+                "metrics": {"service": {"enabled": True}},
+            },
         }
 
     def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from gitops_platform.core.environment import (
     check_environment_mapping,
 )
 from gitops_platform.core.naming import check_dns_label, check_https_url
-from gitops_platform.core.objects import SYNC_WAVE, standard_labels
+from gitops_platform.core.objects import SKIP_DRY_RUN, SYNC_OPTIONS, SYNC_WAVE, standard_labels
 from gitops_platform.errors import InvalidValueError, raise_all
 from gitops_platform.layout import HTTP01_SOLVER_LABELS, HTTP01_SOLVER_PORT
 from gitops_platform.network.flows import Flow, Port, Workload, ingress_flow
@@ -95,8 +95,13 @@ class AcmeIssuer:
 Issuer = SelfSignedIssuer | AcmeIssuer
 
 
-#: How Argo CD delivers CertManager by default.
-_DELIVERY = Delivery(sync_wave=-3, ignore_differences=WEBHOOK_CA_BUNDLES)
+#: How Argo CD delivers CertManager by default: wave 0, after the observability stack (-1)
+#: that installs the ServiceMonitor CRD its chart's ServiceMonitor needs (the chart renders it
+#: whether or not the cluster serves the kind, and an object of a kind the cluster lacks fails
+#: the sync and leaves the Application ``Missing``, which would hold the app-of-apps at this
+#: wave). Nothing before wave 0 creates cert-manager objects: the issuer annotation of the
+#: stack's Ingress is read by cert-manager once it runs.
+_DELIVERY = Delivery(sync_wave=0, ignore_differences=WEBHOOK_CA_BUNDLES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -271,7 +276,10 @@ class CertManager(SingleChartComponent):
                 "leaderElection": {"namespace": self.namespace},
             },
             "enableCertificateOwnerRef": True,
-            "prometheus": {"enabled": True, "servicemonitor": {"enabled": False}},
+            # the chart's ServiceMonitor scrapes the controller, webhook and CA injector
+            # (targetPort http-metrics, 9402); Prometheus selects every ServiceMonitor (the
+            # stack's selectors are empty). Its CRD comes from the stack, an earlier wave
+            "prometheus": {"enabled": True, "servicemonitor": {"enabled": True}},
             # the namespace's NetworkPolicies come from the declared flows
             # (gitops_platform.network); the chart's own would be a second, partial set
             "networkPolicy": {"enabled": False},
@@ -331,7 +339,7 @@ class CertManager(SingleChartComponent):
                 annotations={
                     SYNC_WAVE: "1",
                     # the CRD arrives in the same sync, from the chart
-                    "argocd.argoproj.io/sync-options": "SkipDryRunOnMissingResource=true",
+                    SYNC_OPTIONS: SKIP_DRY_RUN,
                 },
             ),
             spec=spec,

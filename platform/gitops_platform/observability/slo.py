@@ -16,9 +16,27 @@ from typing import Any, Final
 
 from gitops_platform.errors import InvalidValueError, raise_all
 
-__all__ = ["BURN_WINDOWS", "SLO", "BurnWindow", "default_slos", "prometheus_rule", "slo_table"]
+__all__ = [
+    "ALERTS_RULE",
+    "BURN_WINDOWS",
+    "CERTIFICATE_EXPIRY_DAYS",
+    "SLO",
+    "Alert",
+    "BurnWindow",
+    "alert_rule",
+    "default_alerts",
+    "default_slos",
+    "prometheus_rule",
+    "slo_table",
+]
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+_ALERT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{0,60}$")
+_DURATION = re.compile(r"^[1-9][0-9]*[smhd]$")
+_SEVERITIES = ("page", "ticket")
+
+#: The ``PrometheusRule`` holding the alerts that are not SLO burn rates.
+ALERTS_RULE: Final = "platform-alerts"
 
 
 @dataclass(frozen=True)
@@ -201,6 +219,138 @@ def slo_table(slos: tuple[SLO, ...]) -> str:
             f"{slo.budget:.2%} ({minutes:.0f} min) | {slo.description} |"
         )
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A threshold alert on a component's own metrics (not an SLO's burn rate).
+
+    Attributes:
+        name: the alert's name (``alertname``), CamelCase.
+        expr: the PromQL condition; every series it returns is one alert.
+        for_: how long the condition must hold (Prometheus duration, e.g. ``15m``).
+        severity: ``page`` or ``ticket`` (the Alertmanager routing of ``docs/slo.md``).
+        service: the component it belongs to (the ``service`` label).
+        summary: one line, may use ``{{ $labels.<name> }}`` and ``{{ $value }}``.
+        description: what it means and where to look, same templating.
+        runbook: the runbook's path under ``docs/`` (the ``runbook`` annotation).
+
+    Raises:
+        InvalidObjectError | InvalidValueError: for a bad name, duration, severity or an empty
+            expression, summary or runbook.
+    """
+
+    name: str
+    expr: str
+    for_: str
+    severity: str
+    service: str
+    summary: str
+    description: str
+    runbook: str
+
+    def __post_init__(self) -> None:
+        where = f"Alert {self.name}"
+        problems: list[InvalidValueError] = []
+        if not isinstance(self.name, str) or not _ALERT_NAME.fullmatch(self.name):
+            problems.append(
+                InvalidValueError(where, "name", self.name, "CamelCase letters, digits")
+            )
+        if not isinstance(self.for_, str) or not _DURATION.fullmatch(self.for_):
+            problems.append(InvalidValueError(where, "for_", self.for_, "a duration such as 15m"))
+        if self.severity not in _SEVERITIES:
+            problems.append(InvalidValueError(where, "severity", self.severity, "page or ticket"))
+        if not isinstance(self.service, str) or not _NAME.fullmatch(self.service):
+            problems.append(
+                InvalidValueError(where, "service", self.service, "a-z, 0-9 and dashes")
+            )
+        for attr in ("expr", "summary", "description", "runbook"):
+            value = getattr(self, attr)
+            if not isinstance(value, str) or not value.strip():
+                problems.append(InvalidValueError(where, attr, value, "a non-empty string"))
+        raise_all(where, problems)
+
+    def rule(self) -> dict[str, Any]:
+        """The alerting rule (one entry of a rule group's ``rules``)."""
+        return {
+            "alert": self.name,
+            "expr": self.expr,
+            "for": self.for_,
+            "labels": {"severity": self.severity, "service": self.service},
+            "annotations": {
+                "summary": self.summary,
+                "description": self.description,
+                "runbook": self.runbook,
+            },
+        }
+
+
+def alert_rule(alerts: tuple[Alert, ...], namespace: str) -> dict[str, Any]:
+    """The ``PrometheusRule`` :data:`ALERTS_RULE` of ``alerts``: one group per service."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for alert in alerts:
+        groups.setdefault(alert.service, []).append(alert.rule())
+    return {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PrometheusRule",
+        "metadata": {"name": ALERTS_RULE, "namespace": namespace},
+        "spec": {"groups": [{"name": name, "rules": rules} for name, rules in groups.items()]},
+    }
+
+
+#: Alert when a certificate has less than this many days left (cert-manager renews at two
+#: thirds of the lifetime: 30 days before expiry for a 90-day ACME certificate).
+CERTIFICATE_EXPIRY_DAYS: Final = 14
+
+
+def default_alerts() -> tuple[Alert, ...]:
+    """The platform's threshold alerts: cert-manager's certificates.
+
+    Metrics of the cert-manager controller (``pkg/metrics`` of cert-manager, scraped through
+    the chart's ServiceMonitor): ``certmanager_certificate_expiration_timestamp_seconds``
+    (gauge, Unix time of ``notAfter``) and ``certmanager_certificate_ready_status`` (gauge, 1 for
+    the current ``condition``: ``True``, ``False`` or ``Unknown``), both labelled with the
+    Certificate's ``name`` and ``namespace``; the scrape keeps the target's ``namespace``
+    (``cert-manager``) and renames the Certificate's to ``exported_namespace``.
+    """
+    runbook = "runbooks/certificates.md"
+    where = "{{ $labels.exported_namespace }}/{{ $labels.name }}"
+    return (
+        Alert(
+            name="CertificateExpiringSoon",
+            expr=(
+                "min by (exported_namespace, name) ("
+                "certmanager_certificate_expiration_timestamp_seconds"
+                f") - time() < {CERTIFICATE_EXPIRY_DAYS} * 24 * 3600"
+            ),
+            for_="1h",
+            severity="page",
+            service="cert-manager",
+            summary=f"Certificate {where} expires in less than {CERTIFICATE_EXPIRY_DAYS} days",
+            description=(
+                f"Certificate {where} expires in {{{{ $value | humanizeDuration }}}} and "
+                "cert-manager has not renewed it (it renews 30 days before expiry)."
+            ),
+            runbook=runbook,
+        ),
+        Alert(
+            name="CertificateNotReady",
+            expr=(
+                "max by (exported_namespace, name) ("
+                'certmanager_certificate_ready_status{condition="False"}'
+                ") == 1"
+            ),
+            for_="30m",
+            severity="ticket",
+            service="cert-manager",
+            summary=f"Certificate {where} is not ready",
+            description=(
+                f"Certificate {where} has condition Ready=False for 30 minutes: cert-manager "
+                "cannot issue or renew it."
+            ),
+            runbook=runbook,
+        ),
+    )
 
 
 def default_slos() -> tuple[SLO, ...]:

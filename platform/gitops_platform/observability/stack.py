@@ -59,7 +59,14 @@ from gitops_platform.network.flows import (
 )
 from gitops_platform.networking.cert_manager import CertManager
 from gitops_platform.observability import dashboards, datasources
-from gitops_platform.observability.slo import SLO, default_slos, prometheus_rule
+from gitops_platform.observability.slo import (
+    SLO,
+    Alert,
+    alert_rule,
+    default_alerts,
+    default_slos,
+    prometheus_rule,
+)
 from gitops_platform.policy.library import Exemption
 
 __all__ = [
@@ -76,9 +83,10 @@ _VAULT_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.
 GRAFANA_CHARTS = "https://grafana-community.github.io/helm-charts"
 PROMETHEUS_CHARTS = "https://prometheus-community.github.io/helm-charts"
 
-#: After the operators (cert-manager, External Secrets: -3) and Gatekeeper (-2); before every
-#: component that ships a ServiceMonitor, PodMonitor or PrometheusRule (wave 0 and later), so the
-#: prometheus-operator CRDs this Application installs exist when those are applied.
+#: After External Secrets (-3) and Gatekeeper (-2); before every component that ships a
+#: ServiceMonitor, PodMonitor or PrometheusRule (wave 0 and later: cert-manager among them), so
+#: the prometheus-operator CRDs this Application installs exist when those are applied. External
+#: Secrets' chart renders its ServiceMonitors only once the cluster serves the kind.
 STACK_WAVE = -1
 #: kube-prometheus-stack's CRDs exceed the client-side apply annotation: server-side apply.
 _STACK_DELIVERY = Delivery(sync_wave=STACK_WAVE, server_side_apply=True)
@@ -175,6 +183,8 @@ class ObservabilityStack(PlatformComponent):
         ingress: the ingress component serving Grafana's Ingress.
         sizing: retention and storage per environment name (default: dev-sized everywhere).
         slos: the SLOs whose burn-rate alerts the stack delivers.
+        alerts: threshold alerts on components' metrics (cert-manager's certificates), the
+            ``PrometheusRule`` ``platform-alerts``; none: no such rule.
         admin_vault_key: the Vault key holding ``admin-user`` and ``admin-password``.
         backstage_token_vault_key: the Vault key holding ``token``, a Grafana service-account
             token (Viewer) for Backstage's Grafana plugin; Backstage reads it from there
@@ -189,6 +199,7 @@ class ObservabilityStack(PlatformComponent):
     ingress: IngressProvider
     sizing: Mapping[str, StackSizing] = field(default_factory=dict)
     slos: tuple[SLO, ...] = field(default_factory=default_slos)
+    alerts: tuple[Alert, ...] = field(default_factory=default_alerts)
     admin_vault_key: str = "observability/grafana-admin"
     backstage_token_vault_key: str = "observability/grafana-backstage-token"  # noqa: S105
     loki_version: str = "18.11.0"
@@ -915,6 +926,19 @@ class ObservabilityStack(PlatformComponent):
             ),
         )
         obj.add_json_patch(JsonPatch.add("/spec", rule["spec"]))
+        if self.alerts:
+            alerts = alert_rule(self.alerts, self.namespace)
+            ApiObject(
+                scope,
+                "prometheusrule-alerts",
+                api_version="monitoring.coreos.com/v1",
+                kind="PrometheusRule",
+                metadata=ApiObjectMetadata(
+                    name=alerts["metadata"]["name"],
+                    namespace=self.namespace,
+                    labels={"app.kubernetes.io/name": "alert-rules", **labels},
+                ),
+            ).add_json_patch(JsonPatch.add("/spec", alerts["spec"]))
 
     def _ingress(self, scope: Construct, part_of: str, base_domain: str) -> None:
         host = self.grafana_host(base_domain)
