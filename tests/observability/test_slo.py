@@ -260,3 +260,66 @@ def test_every_alert_names_a_runbook_that_exists() -> None:
 
     for alert in default_alerts():
         assert (ROOT / "docs" / alert.runbook).is_file(), alert
+
+
+BACKSTAGE_TEST_FILE = """
+rule_files: [rules.yaml]
+evaluation_interval: 1m
+fuzzy_compare: true
+tests:
+  # Backstage's scrape as its PrometheusExporter writes it (no unit suffix, resource attributes
+  # only in target_info) with the ServiceMonitor's target labels: 10 % of requests answer 5xx
+  # and a quarter take longer than 1 s. A busy application in another namespace exporting the same
+  # histogram without errors must not dilute the ratios.
+  - interval: 1m
+    input_series:
+      - series: 'http_server_request_duration_count{namespace="backstage",job="backstage-developer-hub",http_request_method="GET",http_response_status_code="200"}'
+        values: '0+90x120'
+      - series: 'http_server_request_duration_count{namespace="backstage",job="backstage-developer-hub",http_request_method="GET",http_response_status_code="503"}'
+        values: '0+10x120'
+      - series: 'http_server_request_duration_bucket{namespace="backstage",job="backstage-developer-hub",http_request_method="GET",http_response_status_code="200",le="1"}'
+        values: '0+70x120'
+      - series: 'http_server_request_duration_bucket{namespace="backstage",job="backstage-developer-hub",http_request_method="GET",http_response_status_code="503",le="1"}'
+        values: '0+5x120'
+      - series: 'http_server_request_duration_count{namespace="chat-api",job="chat-api",http_response_status_code="200"}'
+        values: '0+10000x120'
+      - series: 'http_server_request_duration_bucket{namespace="chat-api",job="chat-api",http_response_status_code="200",le="1"}'
+        values: '0+10000x120'
+    promql_expr_test:
+      - expr: slo:sli_error:ratio_rate1h{slo="backstage-availability"}
+        eval_time: 90m
+        exp_samples:
+          - labels: 'slo:sli_error:ratio_rate1h{slo="backstage-availability",service="backstage"}'
+            value: 0.1
+      - expr: slo:sli_error:ratio_rate1h{slo="backstage-latency"}
+        eval_time: 90m
+        exp_samples:
+          - labels: 'slo:sli_error:ratio_rate1h{slo="backstage-latency",service="backstage"}'
+            value: 0.25
+    alert_rule_test:
+      - eval_time: 90m
+        alertname: BackstageAvailabilityBudgetBurn
+        exp_alerts:
+          - exp_labels: {severity: ticket, slo: backstage-availability, long_window: 1d, service: backstage}
+            exp_annotations:
+              summary: "SLO backstage-availability burns its error budget 3x too fast"
+              description: "Backstage answers requests without a server error: the error ratio over 1d is 10% (objective 0.995, windows 1d/2h)."
+          - exp_labels: {severity: page, slo: backstage-availability, long_window: 1h, service: backstage}
+            exp_annotations:
+              summary: "SLO backstage-availability burns its error budget 14.4x too fast"
+              description: "Backstage answers requests without a server error: the error ratio over 1h is 10% (objective 0.995, windows 1h/5m)."
+          - exp_labels: {severity: page, slo: backstage-availability, long_window: 6h, service: backstage}
+            exp_annotations:
+              summary: "SLO backstage-availability burns its error budget 6x too fast"
+              description: "Backstage answers requests without a server error: the error ratio over 6h is 10% (objective 0.995, windows 6h/30m)."
+"""
+
+
+def test_backstage_slos_read_the_series_its_metrics_port_serves(
+    tmp_path: Path, promtool: Path
+) -> None:
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump({"groups": rule_groups(default_slos())}))
+    (tmp_path / "test.yaml").write_text(BACKSTAGE_TEST_FILE)
+    run = _promtool(promtool, "test", "rules", str(tmp_path / "test.yaml"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "SUCCESS" in run.stdout

@@ -749,7 +749,11 @@ class BackstageRelease(PlatformComponent):
                             "valueFrom": {
                                 "secretKeyRef": {"name": AUTH_SECRET, "key": "backend-secret"}
                             },
-                        }
+                        },
+                        # the stable HTTP semantic conventions, which the Backstage SLOs read
+                        # (observability.slo.BACKSTAGE_HTTP_SERVER); the Node.js HTTP
+                        # instrumentation records the deprecated ones unless asked
+                        {"name": "OTEL_SEMCONV_STABILITY_OPT_IN", "value": "http"},
                     ],
                     "extraEnvVarsSecrets": [POSTGRES_SECRET, GRAFANA_SECRET],
                     # the metrics port the chart's Service and ServiceMonitor use (9464) is

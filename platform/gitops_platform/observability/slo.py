@@ -353,6 +353,21 @@ def default_alerts() -> tuple[Alert, ...]:
     )
 
 
+#: Backstage's HTTP server histogram as its metrics port serves it. The backend's
+#: ``instrumentation.js`` (redhat-developer/rhdh ``packages/backend/src/instrumentation.js``)
+#: runs the Node.js auto-instrumentations with a ``PrometheusExporter`` on 9464; with
+#: ``OTEL_SEMCONV_STABILITY_OPT_IN=http`` (set by ``BackstageRelease``) the HTTP instrumentation
+#: records the stable ``http.server.request.duration`` in seconds with
+#: ``http.response.status_code``, and the exporter writes it as ``http_server_request_duration``
+#: without a unit suffix (opentelemetry-js ``PrometheusSerializer``: names are only sanitised).
+BACKSTAGE_HTTP_SERVER = "http_server_request_duration"
+
+#: The series of Backstage's own scrape: the exporter keeps resource attributes such as
+#: ``service.name`` in ``target_info`` only, so the ServiceMonitor's ``namespace`` label selects
+#: them (the only HTTP server exporting this histogram in Backstage's namespace).
+BACKSTAGE_SCRAPE = 'namespace="backstage"'
+
+
 def default_slos() -> tuple[SLO, ...]:
     """The platform's SLOs: Backstage, OTLP ingest, Loki and Tempo writes, secret sync."""
     return (
@@ -361,13 +376,10 @@ def default_slos() -> tuple[SLO, ...]:
             description="Backstage answers requests without a server error",
             objective=0.995,
             errors=(
-                'sum(rate(http_server_request_duration_seconds_count{service_name="backstage",'
+                f"sum(rate({BACKSTAGE_HTTP_SERVER}_count{{{BACKSTAGE_SCRAPE},"
                 'http_response_status_code=~"5.."}[{window}]))'
             ),
-            total=(
-                'sum(rate(http_server_request_duration_seconds_count{service_name="backstage"}'
-                "[{window}]))"
-            ),
+            total=f"sum(rate({BACKSTAGE_HTTP_SERVER}_count{{{BACKSTAGE_SCRAPE}}}[{{window}}]))",
             service="backstage",
         ),
         SLO(
@@ -375,15 +387,11 @@ def default_slos() -> tuple[SLO, ...]:
             description="Backstage answers requests within 1 second",
             objective=0.99,
             errors=(
-                'sum(rate(http_server_request_duration_seconds_count{service_name="backstage"}'
-                "[{window}])) - "
-                'sum(rate(http_server_request_duration_seconds_bucket{service_name="backstage",'
-                'le="1"}[{window}]))'
-            ),
-            total=(
-                'sum(rate(http_server_request_duration_seconds_count{service_name="backstage"}'
+                f"sum(rate({BACKSTAGE_HTTP_SERVER}_count{{{BACKSTAGE_SCRAPE}}}[{{window}}])) - "
+                f'sum(rate({BACKSTAGE_HTTP_SERVER}_bucket{{{BACKSTAGE_SCRAPE},le="1"}}'
                 "[{window}]))"
             ),
+            total=f"sum(rate({BACKSTAGE_HTTP_SERVER}_count{{{BACKSTAGE_SCRAPE}}}[{{window}}]))",
             service="backstage",
         ),
         SLO(
