@@ -107,7 +107,9 @@ def allow_ingress(namespace: str, part_of: str, port: int) -> dict[str, Any]:
     }
 
 
-def external_secret(namespace: str, part_of: str, env: str, store: dict[str, str]) -> dict[str, Any]:
+def external_secret(
+    namespace: str, part_of: str, env: str, store: dict[str, str]
+) -> dict[str, Any]:
     """The service's database credentials, read through the platform's store."""
     return {
         "name": f"{namespace}-db",
