@@ -816,7 +816,7 @@ _FILEPATH_META = re.compile(r"[*?\\[]")
 class _KindIndex:
     """A resource list split into literal entries (a dict lookup) and patterns (a scan).
 
-    A pattern without ``*``, ``?``, ``[`` or ``\\`` matches exactly itself in
+    A pattern without ``*``, ``?``, ``[`` or a backslash matches exactly itself in
     ``path/filepath.Match``, so looking such entries up by ``(group, kind)`` gives the same
     answer as :meth:`KindRule.matches` on each, in constant time.
     """
