@@ -113,10 +113,10 @@ class TreeLayout:
     def keep_if_filled(self, relpath: str) -> bool:
         """Keep the folder ``relpath`` if objects were added to it; drop it otherwise."""
         chart = self._folders[relpath]
-        if chart.node.children:
+        # a folder holding plain objects is read through cdk8s too (one crossing at render,
+        # for whatever constructs sit next to them); asking which is another crossing
+        if plain_objects(chart) or chart.node.children:
             self._constructed.add(relpath)
-            return True
-        if plain_objects(chart):
             return True
         del self._folders[relpath]
         return False
