@@ -283,7 +283,13 @@ def _median(values: Sequence[float]) -> float:
 
 
 def measure(
-    sizes: Sequence[int], repeat: int, validate_max: int, work: Path, *, network: bool
+    sizes: Sequence[int],
+    repeat: int,
+    validate_max: int,
+    work: Path,
+    *,
+    network: bool,
+    warmup: bool = True,
 ) -> dict[str, Any]:
     """Run every measurement; return the raw results."""
     env = {**_env(), "BENCH_NETWORK": "1" if network else "0"}
@@ -320,7 +326,8 @@ def measure(
             **runs,
         }
         if count <= validate_max:
-            _validate(tree, env)  # warms the caches (Helm renders, schemas, secret scan)
+            if warmup:
+                _validate(tree, env)  # warms the caches (Helm renders, schemas, secret scan)
             entry["validate"] = _validate(tree, env)
         results["sizes"][str(count)] = entry
         print(f"[bench] {count}: {summary_line(count, entry)}", file=sys.stderr)
@@ -462,22 +469,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / ".build" / "bench")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--no-network", action="store_true", help="leave NetworkPolicies out")
+    parser.add_argument(
+        "--no-validate-warmup", action="store_true", help="validate once, with cold caches"
+    )
     opts = parser.parse_args(args)
     sizes = sorted({int(s) for s in opts.sizes.split(",") if s.strip()})
     opts.work.mkdir(parents=True, exist_ok=True)
     opts.out.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()
-    results = measure(sizes, opts.repeat, opts.validate_max, opts.work, network=not opts.no_network)
+    results = measure(
+        sizes,
+        opts.repeat,
+        opts.validate_max,
+        opts.work,
+        network=not opts.no_network,
+        warmup=not opts.no_validate_warmup,
+    )
     results.update(
         date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         load=f"{load[0]:.2f}/{os.getloadavg()[0]:.2f}",
         machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         repeat=opts.repeat,
+        network=not opts.no_network,
     )
     text = "\n".join(
         [
             f"Measured {results['date']} on {results['machine']}; load average (1 min) at "
-            f"start/end {results['load']}; medians of {opts.repeat} runs.",
+            f"start/end {results['load']}; medians of {opts.repeat} runs; NetworkPolicies "
+            f"{'included' if results['network'] else 'left out'}.",
             "",
             table(results),
             "",
