@@ -36,7 +36,7 @@ from gitops_platform.component import (
     plain_values,
 )
 from gitops_platform.core.environment import Environment, PlatformSpec
-from gitops_platform.core.objects import collect_plain, plain_objects
+from gitops_platform.core.objects import collect_plain, plain_objects, take_plain
 from gitops_platform.errors import (
     ConfigurationError,
     DuplicateError,
@@ -77,7 +77,9 @@ class TreeLayout:
     A folder's chart keeps the objects :func:`~gitops_platform.core.objects.api_object` adds
     directly under it as plain documents (no jsii crossing); objects of other constructs
     (bindings, cdk8s-plus, custom constructs) are rendered by cdk8s as usual. One object per
-    file, sorted by path, makes the two kinds' order irrelevant.
+    file, sorted by path, makes the two kinds' order irrelevant. :meth:`scope_for` and
+    :meth:`close_folder` let one owner's folders share a chart while they hold plain objects
+    only (one jsii crossing per folder instead of a chart each).
     """
 
     def __init__(self) -> None:
@@ -86,6 +88,9 @@ class TreeLayout:
         self._documents: dict[str, list[dict[str, Any]]] = {}
         self._folders: dict[str, Chart] = {}
         self._constructed: set[str] = set()
+        self._plain_folders: dict[str, list[dict[str, Any]]] = {}
+        self._folder_plain: dict[str, list[dict[str, Any]]] = {}
+        self._scratch: dict[str, tuple[Chart, Any]] = {}
         self._values: dict[str, dict[str, Any]] = {}
         self._texts: dict[str, str] = {}
 
@@ -121,6 +126,41 @@ class TreeLayout:
         del self._folders[relpath]
         return False
 
+    def scope_for(self, owner: str, relpath: str) -> Chart:
+        """The scope the objects of folder ``relpath`` are added under; then :meth:`close_folder`.
+
+        ``owner``'s folders share one chart (named after the first folder it serves) as long
+        as only plain objects are added; a folder given constructs keeps that chart as its own.
+        """
+        if relpath in self._folders or relpath in self._plain_folders:
+            raise DuplicateError("TreeLayout", "folder", relpath, "one chart per folder")
+        if owner not in self._scratch:
+            chart = Chart(self._app, relpath.replace("/", "_"), disable_resource_name_hashes=True)
+            collect_plain(chart)
+            self._scratch[owner] = (chart, chart.node)
+        chart = self._scratch[owner][0]
+        take_plain(chart)
+        return chart
+
+    def close_folder(self, owner: str, relpath: str) -> bool:
+        """Keep what was added under :meth:`scope_for`'s scope as folder ``relpath``.
+
+        Returns whether the folder holds anything (an empty folder is dropped).
+        """
+        chart, node = self._scratch[owner]
+        objects = take_plain(chart)
+        if node.children:
+            # constructs were added: this chart is the folder's now, plain objects included
+            del self._scratch[owner]
+            self._folder_plain[relpath] = objects
+            self._folders[relpath] = chart
+            self._constructed.add(relpath)
+            return True
+        if objects:
+            self._plain_folders[relpath] = objects
+            return True
+        return False
+
     def values(self, relpath: str, values: dict[str, Any]) -> None:
         """Add a Helm values file."""
         self._values[relpath] = values
@@ -146,10 +186,13 @@ class TreeLayout:
             files[relpath] = dump_documents(documents)
         for relpath, chart in self._files.items():
             files[relpath] = dump_documents(chart.to_json())
+        folders: list[tuple[str, list[dict[str, Any]]]] = list(self._plain_folders.items())
         for folder, chart in self._folders.items():
-            objects = plain_objects(chart)
+            objects = self._folder_plain.get(folder) or plain_objects(chart)
             if folder in self._constructed:
                 objects = [*objects, *chart.to_json()]
+            folders.append((folder, objects))
+        for folder, objects in folders:
             for obj in objects:
                 relpath = f"{folder}/{_file_name(obj)}"
                 if relpath in files:
@@ -396,7 +439,8 @@ class PlatformApp:
         """Render the component's manifests for ``ctx``; return the folder if any was emitted."""
         folder = layout.addons_folder(component.name, ctx.env.name if ctx.env else None)
         hook: Callable[[Construct, ComponentContext], object] = component.manifests
-        result = hook(self._tree.folder(folder), ctx)
+        scope = self._tree.scope_for(component.name, folder)
+        result = hook(scope, ctx)
         if result is not None:
             raise InvalidValueError(
                 f"{component.name}/manifests",
@@ -404,7 +448,7 @@ class PlatformApp:
                 result,
                 "None: manifests() adds objects under its scope and returns nothing",
             )
-        return [folder] if self._tree.keep_if_filled(folder) else []
+        return [folder] if self._tree.close_folder(component.name, folder) else []
 
     def _component(self, component: PlatformComponent, project: ProjectProps) -> list[str]:
         """Shared values, shared manifests and the environment-neutral Application."""

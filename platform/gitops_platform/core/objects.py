@@ -28,6 +28,7 @@ __all__ = [
     "manifest",
     "plain_objects",
     "standard_labels",
+    "take_plain",
 ]
 
 SYNC_WAVE = "argocd.argoproj.io/sync-wave"
@@ -70,6 +71,13 @@ def collect_plain(scope: Construct) -> None:
 def plain_objects(scope: Construct) -> list[dict[str, Any]]:
     """The plain documents added under ``scope`` (registered with :func:`collect_plain`)."""
     return _PLAIN.get(scope, [])
+
+
+def take_plain(scope: Construct) -> list[dict[str, Any]]:
+    """Return the plain documents added under ``scope`` and start a new, empty list."""
+    taken = _PLAIN.get(scope, [])
+    _PLAIN[scope] = []
+    return taken
 
 
 def manifest(
