@@ -474,6 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     opts = parser.parse_args(args)
     sizes = sorted({int(s) for s in opts.sizes.split(",") if s.strip()})
+    opts.work = opts.work.resolve()  # the CLI runs in a folder of its own
     opts.work.mkdir(parents=True, exist_ok=True)
     opts.out.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()
