@@ -1,5 +1,5 @@
 # gitops-platform: every target sets itself up on a fresh clone (Python 3.11+, Node.js, npm, Go, git).
-#   make synth     render dist/ through `cdk8s synth`
+#   make synth     render dist/ through `cdk8s synth`, and the generated docs/slo.md, docs/architecture.md
 #   make test      lint, type-check, the test suite and `make validate`
 #   make validate  the validation pipeline on dist/, strict (or DIST=path for another tree)
 #   make package   the wheel and sdist into build/package/ (dist/ is the rendered tree)
@@ -52,6 +52,7 @@ setup: $(VENV)/.synced node_modules/.installed ## Python and Node toolchains
 
 synth: setup ## render dist/ with cdk8s synth, then say whether dist/ changed
 	cdk8s synth --no-check-upgrade >/dev/null
+	$(PY) -m gitops_platform.docs.render platform/main.py docs
 	@changed="$$(git status --porcelain -- dist | wc -l)"; \
 	if [[ "$$changed" -eq 0 ]]; then echo "dist/ unchanged"; \
 	else echo "dist/ changed: $$changed files (git status -- dist; review with git diff -- dist)"; fi

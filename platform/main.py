@@ -16,6 +16,8 @@ from gitops_platform import (
     CertManager,
     Cluster,
     Environment,
+    External,
+    ExternalEndpoint,
     ExternalSecrets,
     Gatekeeper,
     GatewaySizing,
@@ -23,6 +25,7 @@ from gitops_platform import (
     ObservabilityStack,
     OnboardedService,
     PlatformApp,
+    PlatformCatalog,
     PlatformError,
     PlatformSpec,
     PostgresConnection,
@@ -38,6 +41,14 @@ from gitops_platform import (
 
 REPO_URL = "https://github.com/example-org/gitops-platform.git"
 
+#: Where the public ingress's clients come from: anywhere (the load balancer keeps source IPs).
+CLIENTS = ExternalEndpoint(cidrs=("0.0.0.0/0",), ports=(80, 443))
+#: The internet: everything but the private ranges (ACME directories publish no fixed IPs).
+PRIVATE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+#: HTTPS on the internet: the Git host (github.com) and the plugin registry (quay.io) serve
+#: from CDN addresses that change, so the blocks are the internet's.
+INTERNET_HTTPS = ExternalEndpoint(cidrs=("0.0.0.0/0",), ports=(443,), except_cidrs=PRIVATE)
+
 DEV = Environment(
     name="dev",
     base_domain="dev.platform.example.com",
@@ -45,6 +56,18 @@ DEV = Environment(
     # dev runs what is merged: every merge to main reaches it.
     revision="main",
     sizing=Sizing(replicas=1),
+    endpoints={
+        # the control plane's addresses and port (NetworkPolicies see the Service's endpoints)
+        External.KUBE_APISERVER: ExternalEndpoint(cidrs=("10.10.0.0/28",), ports=(6443,)),
+        External.VAULT: ExternalEndpoint(cidrs=("10.20.0.0/24",), ports=(443,)),
+        External.CLIENTS: CLIENTS,
+        # the nodes' subnet: the kubelet and host-network pods (the node exporter)
+        External.NODES: ExternalEndpoint(cidrs=("10.10.16.0/20",), ports=(10250,)),
+        # the shared PgBouncer pool in front of the organisation's Postgres
+        External.PGBOUNCER: ExternalEndpoint(cidrs=("10.30.0.0/24",), ports=(6432,)),
+        External.GIT_HOST: INTERNET_HTTPS,
+        External.PLUGIN_REGISTRY: INTERNET_HTTPS,
+    },
 )
 PRD = Environment(
     name="prd",
@@ -53,6 +76,18 @@ PRD = Environment(
     # prd runs the env/prd branch, moved only by a reviewed promotion merge.
     revision="env/prd",
     sizing=Sizing(replicas=2, cpu_request="100m", memory_request="128Mi", memory_limit="512Mi"),
+    endpoints={
+        External.KUBE_APISERVER: ExternalEndpoint(cidrs=("10.110.0.0/28",), ports=(6443,)),
+        External.VAULT: ExternalEndpoint(cidrs=("10.120.0.0/24",), ports=(443,)),
+        External.ACME: ExternalEndpoint(
+            cidrs=("0.0.0.0/0",), ports=(80, 443), except_cidrs=PRIVATE
+        ),
+        External.CLIENTS: CLIENTS,
+        External.NODES: ExternalEndpoint(cidrs=("10.110.16.0/20",), ports=(10250,)),
+        External.PGBOUNCER: ExternalEndpoint(cidrs=("10.130.0.0/24",), ports=(6432,)),
+        External.GIT_HOST: INTERNET_HTTPS,
+        External.PLUGIN_REGISTRY: INTERNET_HTTPS,
+    },
 )
 
 SPEC = PlatformSpec(
@@ -62,6 +97,7 @@ SPEC = PlatformSpec(
 )
 
 
+PLATFORM_TEAM = Team("team-platform", display_name="Platform team")
 CHAT_TEAM = Team("team-chat", display_name="Chat team")
 CHAT = System("chat", owner=CHAT_TEAM, description="Real-time chat")
 
@@ -134,6 +170,8 @@ def build() -> PlatformApp:
                         "pgbouncer.postgres.svc", 6432, "backstage", "backstage"
                     ),
                 },
+                # the platform's System and services, with the runbooks as their TechDocs
+                platform_catalog=PlatformCatalog(owner=PLATFORM_TEAM),
             ),
             OnboardedService(
                 name="chat-api",

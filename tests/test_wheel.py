@@ -198,7 +198,7 @@ def test_a_downstream_repository_synthesizes_and_validates_strictly(tmp_path: Pa
     tools = tmp_path / ".cache" / "gitops-platform" / "bin"
     installed = _run([cli, "tools", "install"], repo, env, timeout=1800)
     assert installed.returncode == 0, installed.stderr
-    assert installed.stdout.strip() == f"8 built, the tools are in {tools}"
+    assert installed.stdout.strip() == f"9 built, the tools are in {tools}"
     # the same Go tools at the same versions as this repository's installer; the VRL engine
     # (a cargo build for the observability checks) is installed by the repository only
     repository_tools = (ROOT / "bin" / ".versions").read_text().splitlines()
@@ -222,7 +222,7 @@ def test_a_downstream_repository_synthesizes_and_validates_strictly(tmp_path: Pa
     run = _run([cli, "validate", "--strict"], repo, env)
     assert run.returncode == 0, run.stdout + run.stderr
     verdict = run.stdout.splitlines()[-1]
-    assert verdict.startswith("validation passed: 14 passed, 0 failed, 0 not run, 3 skipped")
+    assert verdict.startswith("validation passed: 15 passed, 0 failed, 0 not run, 3 skipped")
     assert "make " not in run.stdout
     assert _tree_bytes(repo / "dist") == before
 

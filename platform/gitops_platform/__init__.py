@@ -57,6 +57,7 @@ if TYPE_CHECKING:
         BackstageRelease,
         DynamicPlugin,
         OnboardedService,
+        PlatformCatalog,
         PostgresConnection,
         System,
         Team,
@@ -80,6 +81,8 @@ if TYPE_CHECKING:
     from gitops_platform.core.environment import (
         Cluster,
         Environment,
+        External,
+        ExternalEndpoint,
         PlatformSpec,
         PodSecurity,
         Sizing,
@@ -101,6 +104,7 @@ if TYPE_CHECKING:
         SecretSpec,
     )
     from gitops_platform.external_secrets.operator import ExternalSecrets, VaultStore
+    from gitops_platform.network.flows import Flow, Port, Workload
     from gitops_platform.networking.cert_manager import AcmeIssuer, CertManager, SelfSignedIssuer
     from gitops_platform.networking.traefik import Traefik
     from gitops_platform.observability import (
@@ -135,6 +139,9 @@ _EXPORTS: dict[str, str] = {
     "DynamicPlugin": "gitops_platform.backstage",
     "Environment": "gitops_platform.core.environment",
     "Exemption": "gitops_platform.policy.library",
+    "External": "gitops_platform.core.environment",
+    "ExternalEndpoint": "gitops_platform.core.environment",
+    "Flow": "gitops_platform.network.flows",
     "ExternalSecretBundle": "gitops_platform.external_secrets.bundle",  # pragma: allowlist secret
     "ExternalSecrets": "gitops_platform.external_secrets.operator",  # pragma: allowlist secret
     "GatewaySizing": "gitops_platform.observability",
@@ -153,10 +160,12 @@ _EXPORTS: dict[str, str] = {
     "ObservabilityStack": "gitops_platform.observability",
     "PermissionDeniedError": "gitops_platform.errors",
     "PlatformApp": "gitops_platform.app",
+    "PlatformCatalog": "gitops_platform.backstage",
     "PlatformComponent": "gitops_platform.component",
     "PlatformError": "gitops_platform.errors",
     "PlatformSpec": "gitops_platform.core.environment",
     "PodSecurity": "gitops_platform.core.environment",
+    "Port": "gitops_platform.network.flows",
     "PostgresConnection": "gitops_platform.backstage",
     "ProjectProps": "gitops_platform.argocd.project",
     "Release": "gitops_platform.component",
@@ -178,6 +187,7 @@ _EXPORTS: dict[str, str] = {
     "VectorGateway": "gitops_platform.observability",
     "UpstreamDataError": "gitops_platform.errors",
     "VaultStore": "gitops_platform.external_secrets.operator",
+    "Workload": "gitops_platform.network.flows",
     "CONTROLLER_KINDS": "gitops_platform.component",
     "WEBHOOK_KINDS": "gitops_platform.component",
     "PolicySet": "gitops_platform.policy.library",
@@ -208,8 +218,11 @@ __all__ = [
     "DynamicPlugin",
     "Environment",
     "Exemption",
+    "External",
+    "ExternalEndpoint",
     "ExternalSecretBundle",
     "ExternalSecrets",
+    "Flow",
     "Gatekeeper",
     "GatewaySizing",
     "GitSource",
@@ -226,11 +239,13 @@ __all__ = [
     "OnboardedService",
     "PermissionDeniedError",
     "PlatformApp",
+    "PlatformCatalog",
     "PlatformComponent",
     "PlatformError",
     "PlatformSpec",
     "PodSecurity",
     "PolicySet",
+    "Port",
     "PostgresConnection",
     "ProjectProps",
     "Release",
@@ -252,6 +267,7 @@ __all__ = [
     "UpstreamDataError",
     "VaultStore",
     "VectorGateway",
+    "Workload",
 ]
 
 

@@ -45,6 +45,11 @@ from gitops_platform.errors import (
     SynthError,
     raise_all,
 )
+from gitops_platform.network.policies import (
+    ApplicationNetwork,
+    application_networks,
+    emit_policies,
+)
 from gitops_platform.output.writer import write_tree
 from gitops_platform.output.yaml_format import dump_documents, dump_values, dump_yaml
 from gitops_platform.rules.credentials import check_no_secret_literals
@@ -324,7 +329,10 @@ class PlatformApp:
                 components,
                 "a list or tuple of PlatformComponent objects, e.g. [CertManager(...), Traefik()]",
             )
-        components = tuple(components)
+        # the platform delivers the NetworkPolicies of application teams' namespaces: derived
+        # from the teams' components every time (those of a previous app.components included)
+        components = tuple(c for c in components if not isinstance(c, ApplicationNetwork))
+        components = (*components, *application_networks(components))
         raise_all("PlatformApp", _check_components(spec, components))
         self.spec = spec
         self.components = components
@@ -448,6 +456,8 @@ class PlatformApp:
                 result,
                 "None: manifests() adds objects under its scope and returns nothing",
             )
+        # the namespace's NetworkPolicies for this environment, from the declared flows
+        emit_policies(scope, component, ctx)
         return [folder] if self._tree.close_folder(component.name, folder) else []
 
     def _component(self, component: PlatformComponent, project: ProjectProps) -> list[str]:

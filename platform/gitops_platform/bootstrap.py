@@ -43,6 +43,7 @@ from gitops_platform.core.environment import (
     Environment,
     PlatformSpec,
 )
+from gitops_platform.network.policies import ApplicationNetwork
 from gitops_platform.output.yaml_format import dump_yaml
 
 __all__ = [
@@ -163,11 +164,16 @@ def apps_project(platform: PlatformSpec, components: Sequence[PlatformComponent]
     Argo CD creates the namespaces of the ``apps`` components (``CreateNamespace=true``), so
     the project allows exactly those ``Namespace`` objects and no other cluster-scoped kind.
     """
+    members = _in(APPS_PROJECT, components)
+    # the platform's own namespaces; not a team's namespace whose NetworkPolicies it delivers
     reserved = sorted(
-        {c.namespace for c in _in(PLATFORM_PROJECT, components)}
+        {
+            c.namespace
+            for c in _in(PLATFORM_PROJECT, components)
+            if not isinstance(c, ApplicationNetwork)
+        }
         | {platform.argocd_namespace, *SYSTEM_NAMESPACES}
     )
-    members = _in(APPS_PROJECT, components)
     # One entry per cluster whose namespace pattern excludes the reserved ones. Separate
     # ``!<ns>`` entries next to a ``*`` entry would not refuse anything for a cluster given by
     # name: Argo CD 3.5 applies a namespace deny only when the entry's server matches (see

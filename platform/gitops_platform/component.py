@@ -43,6 +43,7 @@ from gitops_platform.errors import collect as _collect
 if TYPE_CHECKING:
     from constructs import Construct
 
+    from gitops_platform.network.flows import Backend, Flow, Workload
     from gitops_platform.policy.library import Exemption
 
 __all__ = [
@@ -490,6 +491,10 @@ class PlatformComponent:
     * :meth:`manifests`: plain Kubernetes objects added under ``scope``, shared (``ctx.env is
       None``) or for one environment; whatever is emitted becomes a Git path source of the
       Application, and nothing emitted means no source;
+    * :meth:`workloads` (its pods: the labels its chart renders, the ports they serve) and
+      :meth:`flows` (the traffic it needs, as typed flows between workloads and external
+      services): the platform turns them into the namespace's NetworkPolicies
+      (:mod:`gitops_platform.network`);
     * :attr:`cluster_kinds`, :meth:`policy_exemptions`, :meth:`uses` (the components it
       reads outputs from), :meth:`validate`.
 
@@ -549,6 +554,33 @@ class PlatformComponent:
 
     def policy_exemptions(self) -> tuple[Exemption, ...]:
         """Reviewed policy exemptions the component needs (gathered by the policy component)."""
+        return ()
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """The component's pods as the chart renders them (default: none).
+
+        Each :class:`~gitops_platform.network.flows.Workload` names the rendered workload, the
+        pod labels selecting it and the container ports it serves; flows refer to them.
+        """
+        return ()
+
+    def backends(self) -> tuple[Backend, ...]:
+        """The pods and container port behind each :class:`ServiceEndpoint` it provides.
+
+        Consumers declare flows to an endpoint they read from this component with
+        :func:`~gitops_platform.network.flows.service_flow` (default: none).
+        """
+        return ()
+
+    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
+        """The traffic the component needs in ``ctx.env`` (default: none).
+
+        Declare every connection its pods open or accept as a
+        :class:`~gitops_platform.network.flows.Flow` between workloads (its own, or those of
+        the components it :meth:`uses`) and :class:`~gitops_platform.core.environment.External`
+        services. Everything else is denied: each namespace gets a default deny, DNS egress,
+        and one allow policy per flow end.
+        """
         return ()
 
     def uses(self) -> tuple[PlatformComponent, ...]:

@@ -40,14 +40,20 @@ __all__ = [
     "CHART_MIRROR_ENV",
     "CHART_MIRROR_NONE",
     "CLUSTERS_FOLDER",
+    "CLUSTER_DNS_LABELS",
+    "CLUSTER_DNS_NAMESPACE",
     "DEFAULT_CHART_MIRROR",
     "DEFAULT_UPSTREAM",
     "DIST_ENV",
     "HELM_VALUES_API_VERSION",
     "HELM_VALUES_KIND",
+    "HTTP01_SOLVER_LABELS",
+    "HTTP01_SOLVER_PORT",
     "INFRA_FOLDER",
     "INFRA_KUSTOMIZATION",
     "IN_CLUSTER_SERVER",
+    "NETWORK_FLOW_ANNOTATION",
+    "NETWORK_ROLE_ANNOTATION",
     "PLATFORM_KUSTOMIZATION",
     "POLICY_FOLDER",
     "RENDER_INTO_ENV",
@@ -98,6 +104,23 @@ CHART_MIRROR_NONE = "none"
 #: constraint matches it, and the pipeline wraps each values file of the tree in it.
 HELM_VALUES_API_VERSION = "validation.gitops-platform.io/v1"
 HELM_VALUES_KIND = "HelmValues"
+
+# -- network -------------------------------------------------------------------------------
+
+#: The annotation of each generated allow NetworkPolicy: the declared flow it implements, as
+#: JSON (``name``, ``from``, ``to``, ``ports``, ``reason``); the pipeline compares the simulated
+#: reachability of the rendered policies with these flows.
+NETWORK_FLOW_ANNOTATION = "network.gitops-platform.io/flow"
+#: The annotation naming a generated policy's role: ``default-deny``, ``dns`` or ``flow``.
+NETWORK_ROLE_ANNOTATION = "network.gitops-platform.io/role"
+#: Where the cluster DNS runs and the labels of its pods (CoreDNS keeps kube-dns's label).
+CLUSTER_DNS_NAMESPACE = "kube-system"
+CLUSTER_DNS_LABELS = {"k8s-app": "kube-dns"}
+#: The label cert-manager puts on the pods it creates to answer ACME HTTP-01 challenges, in the
+#: namespace of the Certificate, and the port they serve (cert-manager
+#: ``pkg/issuer/acme/http/pod.go``: ``acmeSolverListenPort``).
+HTTP01_SOLVER_LABELS = {"acme.cert-manager.io/http01-solver": "true"}
+HTTP01_SOLVER_PORT = 8089
 
 # -- Argo CD --------------------------------------------------------------------------------
 

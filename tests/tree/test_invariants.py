@@ -58,6 +58,8 @@ def test_layout(
             expected.add(f"catalog/{component.name}/catalog-info.yaml")
             continue
         charts = component.charts
+        if not charts:
+            continue  # manifests only (the NetworkPolicies of a team's namespace): no values
         # a component with several charts keeps each release's values in a folder of its own
         releases = [c.release_name for c in charts] if len(charts) > 1 else [None]
         expected.update(
@@ -103,9 +105,10 @@ def test_buildable_and_pinned(
             assert app["kind"] == "Application"
             for source in git_sources(app):
                 assert source["targetRevision"] == env.revision, (app["metadata"]["name"], source)
-            chart = next(s for s in app["spec"]["sources"] if "helm" in s)
-            overlay = chart["helm"]["valueFiles"][-1]
-            assert overlay.endswith((f"/{env.name}.yaml", f"/values-{env.name}.yaml"))
+            charts = [s for s in app["spec"]["sources"] if "helm" in s]
+            if charts:  # a manifests-only Application (a team namespace's policies) has none
+                overlay = charts[0]["helm"]["valueFiles"][-1]
+                assert overlay.endswith((f"/{env.name}.yaml", f"/values-{env.name}.yaml"))
             assert app["spec"]["destination"]["name"] == env.cluster.name
         [parent] = load_docs(dist / "infra" / "clusters" / env.name / "app-of-apps.yaml")
         assert parent["spec"]["source"]["targetRevision"] == env.revision

@@ -384,6 +384,7 @@ def test_tools_install_runs_go_install_per_missing_tool(tmp_path: Path) -> None:
         "gator",
         "kustomize",
         "promtool",
+        "cyclonus",
         "kube-apiserver",
         "kubectl",
         "etcd",
@@ -391,8 +392,9 @@ def test_tools_install_runs_go_install_per_missing_tool(tmp_path: Path) -> None:
     calls = log.read_text().splitlines()
     assert calls[0].startswith("install -trimpath -ldflags=-s -w -X helm.sh/")
     assert calls[0].endswith("helm.sh/helm/v4/cmd/helm@v4.3.1")
-    assert calls[5].startswith(f"build -C {ROOT / 'tools' / 'kube'} -trimpath")
-    assert calls[5].endswith(f"-o {target / 'kube-apiserver'} k8s.io/kubernetes/cmd/kube-apiserver")
+    assert calls[5].endswith("github.com/mattfenwick/cyclonus/cmd/cyclonus@v0.5.6")
+    assert calls[6].startswith(f"build -C {ROOT / 'tools' / 'kube'} -trimpath")
+    assert calls[6].endswith(f"-o {target / 'kube-apiserver'} k8s.io/kubernetes/cmd/kube-apiserver")
     # the records are the ones scripts/install_tools.sh writes (its Rust tools aside)
     assert sorted((target / ".versions").read_text().splitlines()) == sorted(
         line

@@ -13,8 +13,8 @@ from tests.conftest import ROOT
 
 SCRIPT = ROOT / "scripts" / "install_tools.sh"
 TOOLS = (
-    "helm", "kubeconform", "gator", "kustomize", "promtool", "kube-apiserver", "kubectl", "etcd",
-    "vrl",
+    "helm", "kubeconform", "gator", "kustomize", "promtool", "cyclonus", "kube-apiserver",
+    "kubectl", "etcd", "vrl",
 )  # fmt: skip
 
 

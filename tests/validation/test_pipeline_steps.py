@@ -114,14 +114,14 @@ def test_every_step_is_one_object_and_the_report_order_is_unchanged() -> None:
     assert [s.name for s in STEPS if s.name != "tree"] == [
         "freshness", "yamllint", "kustomize", "helm-values", "helm-charts", "helm-render",
         "kubeconform", "policies", "argocd", "secrets", "references", "backstage", "dry-run",
-        "vector-config", "telemetry-links", "prometheus-rules",
+        "vector-config", "telemetry-links", "prometheus-rules", "network",
     ]  # fmt: skip
     assert list(NUMBERS.items()) == [
         ("tree", "0"), ("freshness", "1"), ("yamllint", "2"), ("kustomize", "3"),
         ("kubeconform", "4"), ("helm-values", "5a"), ("helm-charts", "5b"),
         ("helm-render", "5c"), ("policies", "6"), ("argocd", "7"), ("secrets", "8"),
         ("references", "9"), ("backstage", "9b"), ("dry-run", "10"), ("vector-config", "11"),
-        ("telemetry-links", "12"), ("prometheus-rules", "13"),
+        ("telemetry-links", "12"), ("prometheus-rules", "13"), ("network", "14"),
     ]  # fmt: skip
     assert tuple(n for n in NUMBERS if n != "tree") == STEP_NAMES
     assert (

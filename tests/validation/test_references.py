@@ -407,7 +407,7 @@ def test_case_5_an_unchanged_copy_passes_the_secret_scan(dist_copy: Path) -> Non
     assert "[ 8] secrets      passed" in run.stdout
     assert "no new secrets" in run.stdout
     # freshness is skipped (a foreign tree): every other step passes
-    assert "validation passed: 16 passed, 0 failed, 0 not run, 1 skipped" in run.stdout
+    assert "validation passed: 17 passed, 0 failed, 0 not run, 1 skipped" in run.stdout
     # The baseline still bites: a new secret in the copy fails.
     leaked = dist_copy / "infra/base/addons/policy/configmap-leak.yaml"
     shutil.copy(

@@ -15,6 +15,8 @@ from gitops_platform import (
     CertManager,
     Cluster,
     Environment,
+    External,
+    ExternalEndpoint,
     ExternalSecrets,
     Gatekeeper,
     PlatformApp,
@@ -26,6 +28,18 @@ from gitops_platform import (
     VaultStore,
 )
 
+#: Where the services outside the cluster's pods are (the same blocks in both clusters here).
+ENDPOINTS = {
+    External.KUBE_APISERVER: ExternalEndpoint(cidrs=("10.0.0.0/28",), ports=(6443,)),
+    External.VAULT: ExternalEndpoint(cidrs=("10.1.0.0/24",), ports=(443,)),
+    External.ACME: ExternalEndpoint(
+        cidrs=("0.0.0.0/0",),
+        ports=(80, 443),
+        except_cidrs=("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"),
+    ),
+    External.CLIENTS: ExternalEndpoint(cidrs=("0.0.0.0/0",), ports=(80, 443)),
+}
+
 SPEC = PlatformSpec(
     name="acme-platform",
     repo_url="git@github.com:acme/platform.git",
@@ -36,6 +50,7 @@ SPEC = PlatformSpec(
             cluster=Cluster(name="dev"),
             revision="main",
             sizing=Sizing(replicas=1),
+            endpoints=ENDPOINTS,
         ),
         Environment(
             name="prd",
@@ -43,6 +58,7 @@ SPEC = PlatformSpec(
             cluster=Cluster(name="prd"),
             revision="env/prd",
             sizing=Sizing(replicas=2),
+            endpoints=ENDPOINTS,
         ),
     ),
 )

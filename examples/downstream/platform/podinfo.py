@@ -18,12 +18,16 @@ from constructs import Construct
 from gitops_platform import (
     CertManager,
     ComponentContext,
+    Flow,
     GroupKind,
     LocalChart,
     PlatformComponent,
+    Port,
     Release,
     Traefik,
+    Workload,
 )
+from gitops_platform.network.flows import ingress_flow
 
 CHART = Path(__file__).resolve().parent.parent / "charts" / "podinfo"
 
@@ -56,6 +60,24 @@ class Podinfo(PlatformComponent):
     def uses(self) -> tuple[PlatformComponent, ...]:
         """The ingress and certificates components whose outputs the values read."""
         return (self.ingress, self.tls)
+
+    @property
+    def pods(self) -> Workload:
+        """The chart's Deployment: selected by its release name, serving ``http`` 9898."""
+        return Workload(
+            self, "podinfo", {"app.kubernetes.io/name": "podinfo"}, (Port(9898, name="http"),)
+        )
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """The pods of podinfo (its namespace gets a default deny and these flows)."""
+        return (self.pods,)
+
+    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
+        """The Ingress's traffic; where the issuer is ACME, the HTTP-01 challenge's too."""
+        return (
+            ingress_flow(self.ingress, self.pods, 9898, "podinfo's UI, routed by the Ingress"),
+            *self.tls.http01_flows(ctx, self),
+        )
 
     def values(self, release: Release, ctx: ComponentContext) -> dict[str, Any]:
         """Image, ingress class and issuer (shared); host, replicas, resources (per env)."""

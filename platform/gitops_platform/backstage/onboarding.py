@@ -18,7 +18,7 @@ Kubernetes plugin (``backstage.io/kubernetes-id``), the Grafana plugin
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from gitops_platform.component import (
 )
 from gitops_platform.core.environment import PlatformSpec
 from gitops_platform.errors import ConfigurationError, InvalidValueError, raise_all
+from gitops_platform.network.flows import Flow, Port, Workload, service_flow
 from gitops_platform.output.yaml_format import dump_documents
 
 __all__ = ["CATALOG_API_VERSION", "OnboardedService", "System", "Team"]
@@ -147,6 +148,10 @@ class OnboardedService(PlatformComponent):
         lifecycle: ``experimental``, ``production`` or ``deprecated``.
         component_type: the Component's ``spec.type`` (``service``, ``website``...).
         depends_on: entity references it depends on (``resource:default/chat-db``).
+        ports: the container ports its chart serves (default: the service chart's ``http``
+            8080 and ``metrics`` 9464, the port Prometheus scrapes).
+        flows_out: further flows it needs, given the service's pods (its database, another
+            service's backend...); the OTLP export to :attr:`otlp` is always declared.
         project: always ``apps``.
 
     Raises:
@@ -166,6 +171,10 @@ class OnboardedService(PlatformComponent):
     lifecycle: str = "production"
     component_type: str = "service"
     depends_on: tuple[str, ...] = ()
+    ports: tuple[Port, ...] = (Port(8080, name="http"), Port(9464, name="metrics"))
+    flows_out: Callable[[Workload, ComponentContext], tuple[Flow, ...]] | None = field(
+        default=None, compare=False
+    )
     project: str = APPS_PROJECT
 
     def __post_init__(self) -> None:
@@ -202,6 +211,31 @@ class OnboardedService(PlatformComponent):
                 )
             )
         raise_all(where, problems)
+
+    @property
+    def pods(self) -> Workload:
+        """The service's pods (the chart's selector labels: the release name twice)."""
+        return Workload(
+            self,
+            self.name,
+            {"app.kubernetes.io/name": self.name, "app.kubernetes.io/instance": self.name},
+            self.ports,
+        )
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """The service's Deployment."""
+        return (self.pods,)
+
+    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
+        """Its telemetry to the OTLP gateway, then ``flows_out``.
+
+        Prometheus' scrape of the ``metrics`` port is the stack's flow; its namespace's
+        NetworkPolicies are delivered by the platform (the ``apps`` project refuses them).
+        """
+        flows = [service_flow(self.pods, ctx.components, self.otlp, "OTLP telemetry export")]
+        if self.flows_out is not None:
+            flows.extend(self.flows_out(self.pods, ctx))
+        return tuple(flows)
 
     @property
     def charts(self) -> tuple[Release, ...]:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from gitops_platform import layout
 from gitops_platform.argocd.project import GroupKind
+from gitops_platform.backstage.platform_catalog import PlatformCatalog
 from gitops_platform.backstage.plugins import DynamicPlugin
 from gitops_platform.component import (
     ChartRelease,
@@ -35,10 +36,11 @@ from gitops_platform.component import (
     Release,
     ServiceEndpoint,
 )
-from gitops_platform.core.environment import Environment, PlatformSpec
+from gitops_platform.core.environment import Environment, External, PlatformSpec
 from gitops_platform.core.objects import standard_labels
 from gitops_platform.errors import ConfigurationError, InvalidValueError, raise_all
 from gitops_platform.external_secrets.bundle import ExternalSecretBundle, RemoteValue, SecretSpec
+from gitops_platform.network.flows import Flow, Port, Workload, ingress_flow, service_flow
 from gitops_platform.policy.library import Exemption
 
 if TYPE_CHECKING:
@@ -163,12 +165,15 @@ class PostgresConnection:
         port: its port (1-65535).
         database: the database Backstage uses (one schema per plugin).
         user: the database user.
+        service: the external service ``host`` is, whose address blocks the environment lists
+            (:attr:`Environment.endpoints`): the egress Backstage's NetworkPolicy allows.
     """
 
     host: str
     port: int
     database: str
     user: str
+    service: External = External.PGBOUNCER
 
     def __post_init__(self) -> None:
         where = f"PostgresConnection({self.host})"
@@ -181,6 +186,10 @@ class PostgresConnection:
             or not (1 <= self.port <= 65535)
         ):
             problems.append(InvalidValueError(where, "port", self.port, "an int in 1-65535"))
+        if self.service not in (External.PGBOUNCER, External.POSTGRES):
+            problems.append(
+                InvalidValueError(where, "service", self.service, "External.PGBOUNCER or POSTGRES")
+            )
         for name in ("database", "user"):
             value = getattr(self, name)
             if (
@@ -197,6 +206,8 @@ class PostgresConnection:
 
 #: After the observability stack (the ServiceMonitor CRD) and the secrets store.
 _DELIVERY = Delivery(sync_wave=2)
+#: The backend's Prometheus metrics port (the RHDH chart's ``service.extraPorts``).
+METRICS_PORT = 9464
 
 #: The Secrets Backstage reads, their Vault keys (``<env>/...``) and properties.
 POSTGRES_SECRET = "backstage-postgres"  # noqa: S105  # pragma: allowlist secret
@@ -224,6 +235,9 @@ class BackstageRelease(PlatformComponent):
         version: the chart version (5.12.10: the RHDH 1.10 line).
         image_tag: the RHDH image tag (also the dynamic-plugin installer's image).
         resources: the Backstage container's resources (defaults: the chart's own).
+        platform_catalog: the platform's own entities (its System and services, with their
+            TechDocs), rendered into ``catalog/`` and registered like the others; ``None``:
+            none.
 
     Raises:
         ConfigurationError: a host outside the environment's domain, a database map that is
@@ -243,6 +257,7 @@ class BackstageRelease(PlatformComponent):
     hosts: Mapping[str, str] = field(default_factory=dict)
     plugins: tuple[DynamicPlugin, ...] = DEFAULT_PLUGINS
     catalog_files: tuple[str, ...] = ()
+    platform_catalog: PlatformCatalog | None = None
     title: str = "Developer Portal"
     version: str = "5.12.10"
     image_tag: str = BACKSTAGE_IMAGE[2]
@@ -298,6 +313,12 @@ class BackstageRelease(PlatformComponent):
             ),
         )
 
+    def files(self, ctx: ComponentContext) -> Mapping[str, str]:
+        """The platform's own catalog entities, when :attr:`platform_catalog` is set."""
+        if self.platform_catalog is None:
+            return {}
+        return self.platform_catalog.files(ctx.platform, ctx.components)
+
     def uses(self) -> tuple[PlatformComponent, ...]:
         """The ingress, certificates and secrets components whose outputs it reads."""
         used: list[PlatformComponent] = []
@@ -305,6 +326,56 @@ class BackstageRelease(PlatformComponent):
             if isinstance(item, PlatformComponent):
                 used.append(item)
         return tuple(used)
+
+    # -- network ------------------------------------------------------------------------------
+
+    @property
+    def pods(self) -> Workload:
+        """The Backstage Deployment (the chart's selector labels): backend 7007, metrics 9464."""
+        return Workload(
+            self,
+            "backstage-developer-hub",
+            {
+                "app.kubernetes.io/name": "developer-hub",
+                "app.kubernetes.io/instance": self.name,
+                "app.kubernetes.io/component": "backstage",
+            },
+            (Port(7007, name="backend"), Port(METRICS_PORT, name="http-metrics")),
+        )
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """The Backstage Deployment."""
+        return (self.pods,)
+
+    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
+        """The Ingress, the database, the API server, the proxies, the catalog and plugins.
+
+        Backstage opens: the environment's Postgres (through PgBouncer), the Kubernetes API
+        (the Kubernetes plugin, with its service account), Grafana, Prometheus and Tempo
+        through its proxy endpoints, the Git host serving the catalog files (``catalog``
+        locations on :attr:`PlatformSpec.repo_url`) and, from its init container, the registry
+        of the RHDH catalog index image (``CATALOG_INDEX_IMAGE``) and OCI plugins.
+        """
+        pods, components, obs = self.pods, ctx.components, self.observability
+        flows = [
+            ingress_flow(self.ingress, pods, 7007, "the portal, routed by the Ingress"),
+            *self.tls.http01_flows(ctx, self),
+            Flow(pods, External.KUBE_APISERVER, reason="the Kubernetes plugin reads workloads"),
+            service_flow(pods, components, obs.grafana, "the /grafana/api proxy"),
+            service_flow(pods, components, obs.prometheus, "the /prometheus/api proxy"),
+            service_flow(pods, components, obs.tempo, "the /tempo/api proxy"),
+            Flow(pods, External.GIT_HOST, ports=(443,), reason="reads the catalog files"),
+            Flow(
+                pods,
+                External.PLUGIN_REGISTRY,
+                ports=(443,),
+                reason="the init container pulls the catalog index and OCI plugins",
+            ),
+        ]
+        if ctx.env is not None:
+            db = self.databases[ctx.env.name]
+            flows.append(Flow(pods, db.service, ports=(db.port,), reason="its database"))
+        return tuple(flows)
 
     def host(self, env: Environment) -> str:
         """Backstage's public host name in ``env``."""
@@ -505,6 +576,12 @@ class BackstageRelease(PlatformComponent):
                         }
                     ],
                     "extraEnvVarsSecrets": [POSTGRES_SECRET, GRAFANA_SECRET],
+                    # the metrics port the chart's Service and ServiceMonitor use (9464) is
+                    # served by the backend but not declared by the chart's container: declared
+                    # here so the NetworkPolicy flow from Prometheus names a served port
+                    "extraPorts": [
+                        {"name": "http-metrics", "containerPort": METRICS_PORT, "protocol": "TCP"}
+                    ],
                 },
             },
         }

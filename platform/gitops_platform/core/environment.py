@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ __all__ = [
     "SYSTEM_NAMESPACES",
     "Cluster",
     "Environment",
+    "External",
+    "ExternalEndpoint",
     "PlatformSpec",
     "PodSecurity",
     "Sizing",
@@ -166,6 +169,93 @@ class Sizing:
         }
 
 
+class External(enum.Enum):
+    """A service outside the cluster's pods that platform workloads talk to (or hear from).
+
+    A flow names one of these as an end; each environment says where it is
+    (:attr:`Environment.endpoints`), so the same flow becomes the environment's ``ipBlock``.
+    """
+
+    #: The Kubernetes API server (controllers and operators watch it; it calls webhooks).
+    KUBE_APISERVER = "kube-apiserver"
+    #: HashiCorp Vault (the External Secrets stores).
+    VAULT = "vault"
+    #: ACME servers (Let's Encrypt), reached over the internet.
+    ACME = "acme"
+    #: The organisation's existing PostgreSQL servers.
+    POSTGRES = "postgres"
+    #: The PgBouncer pool in front of PostgreSQL.
+    PGBOUNCER = "pgbouncer"
+    #: Clients of the public ingress (the load balancer forwards them to the controller).
+    CLIENTS = "clients"
+    #: Upstream OpenTelemetry (OTLP) senders or receivers outside the cluster.
+    OTLP_UPSTREAM = "otlp-upstream"
+    #: The cluster's nodes: the kubelet and host-network pods (the node exporter), reached on
+    #: the nodes' addresses, which NetworkPolicies see instead of a pod's.
+    NODES = "nodes"
+    #: The Git host serving this repository over HTTPS (Backstage reads catalog files there).
+    GIT_HOST = "git-host"
+    #: The registries Backstage's dynamic-plugin installer pulls from at start (the RHDH
+    #: catalog index image and OCI plugin artifacts on quay.io).
+    PLUGIN_REGISTRY = "plugin-registry"
+
+
+@dataclass(frozen=True)
+class ExternalEndpoint:
+    """Where an :class:`External` service is in one environment: CIDR blocks and TCP ports.
+
+    Becomes a NetworkPolicy ``ipBlock`` peer (one per CIDR, with ``except_cidrs``) and the
+    rule's ports.
+
+    Attributes:
+        cidrs: the IPv4/IPv6 blocks (``"10.0.0.10/32"``); at least one.
+        ports: the TCP ports (1-65535); at least one.
+        except_cidrs: blocks inside ``cidrs`` that are not this service (for the internet,
+            ``0.0.0.0/0`` except the private ranges).
+
+    Raises:
+        InvalidValueError: a CIDR that does not parse (host bits set included), an empty tuple,
+            a port outside 1-65535, or an exception outside every block.
+    """
+
+    cidrs: tuple[str, ...]
+    ports: tuple[int, ...]
+    except_cidrs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        where = "ExternalEndpoint"
+        if not isinstance(self.cidrs, tuple) or not self.cidrs:
+            raise InvalidValueError(where, "cidrs", self.cidrs, "a non-empty tuple of CIDR blocks")
+        nets = [_network(where, "cidrs", c) for c in self.cidrs]
+        for cidr in self.except_cidrs if isinstance(self.except_cidrs, tuple) else ("?",):
+            block = _network(where, "except_cidrs", cidr)
+            if not any(
+                block.version == net.version and block.subnet_of(net)  # type: ignore[arg-type]
+                for net in nets
+            ):
+                raise InvalidValueError(
+                    where, "except_cidrs", cidr, f"a block inside one of {', '.join(self.cidrs)}"
+                )
+        if not isinstance(self.ports, tuple) or not self.ports:
+            raise InvalidValueError(where, "ports", self.ports, "a non-empty tuple of TCP ports")
+        for port in self.ports:
+            if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+                raise InvalidValueError(where, "ports", port, "an int in 1-65535")
+
+
+def _network(
+    where: str, field_name: str, cidr: object
+) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    if isinstance(cidr, str):
+        try:
+            return ipaddress.ip_network(cidr)
+        except ValueError:
+            pass
+    raise InvalidValueError(
+        where, field_name, cidr, "a CIDR block without host bits, such as 10.0.0.0/24"
+    )
+
+
 @dataclass(frozen=True)
 class Environment:
     """One environment (``dev``, ``prd``, ...): a cluster, a domain and a pinned Git revision.
@@ -178,6 +268,9 @@ class Environment:
         cluster: the destination cluster.
         revision: the Git branch or tag every Git source of this environment resolves at.
         sizing: sizing knobs for the components.
+        endpoints: where each :class:`External` service is in this environment (CIDR blocks
+            and ports); a flow to a service the environment does not list is refused when
+            the network policies are generated.
 
     Raises:
         InvalidValueError: one field is not allowed (the message names it and what is).
@@ -189,6 +282,7 @@ class Environment:
     cluster: Cluster
     revision: str
     sizing: Sizing = field(default_factory=Sizing)
+    endpoints: Mapping[External, ExternalEndpoint] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         problems: list[InvalidValueError] = []
@@ -210,7 +304,45 @@ class Environment:
         collect(problems, check_git_revision, where, "revision", self.revision)
         if not isinstance(self.sizing, Sizing):
             problems.append(InvalidValueError(where, "sizing", self.sizing, "a Sizing(...)"))
+        if not isinstance(self.endpoints, Mapping):
+            problems.append(
+                InvalidValueError(
+                    where, "endpoints", self.endpoints, "a mapping of External to ExternalEndpoint"
+                )
+            )
+        else:
+            for key, value in self.endpoints.items():
+                if not isinstance(key, External):
+                    problems.append(
+                        InvalidValueError(where, "endpoints", key, "External.<service> keys")
+                    )
+                elif not isinstance(value, ExternalEndpoint):
+                    problems.append(
+                        InvalidValueError(
+                            where, f"endpoints[{key.value}]", value, "an ExternalEndpoint(...)"
+                        )
+                    )
         raise_all(where, problems)
+        object.__setattr__(
+            self, "endpoints", dict(sorted(self.endpoints.items(), key=lambda kv: kv[0].value))
+        )
+
+    def endpoint(self, service: External) -> ExternalEndpoint:
+        """Where ``service`` is in this environment.
+
+        Raises:
+            ConfigurationError: the environment does not list it in :attr:`endpoints`.
+        """
+        try:
+            return self.endpoints[service]
+        except KeyError:
+            raise ConfigurationError(
+                f"Environment({self.name})",
+                "endpoints",
+                service.value,
+                f"an ExternalEndpoint for External.{service.name} in Environment(endpoints=...): "
+                "a component declares a flow to it",
+            ) from None
 
     def host(self, service: str) -> str:
         """Return the public host name of ``service`` in this environment."""

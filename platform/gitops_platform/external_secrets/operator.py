@@ -20,10 +20,16 @@ from gitops_platform.component import (
     SecretStoreRef,
     SingleChartComponent,
 )
-from gitops_platform.core.environment import Environment, PlatformSpec, check_environment_mapping
+from gitops_platform.core.environment import (
+    Environment,
+    External,
+    PlatformSpec,
+    check_environment_mapping,
+)
 from gitops_platform.core.naming import check_dns_label, check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
 from gitops_platform.errors import InvalidValueError
+from gitops_platform.network.flows import Flow, Port, Workload
 
 __all__ = ["ExternalSecrets", "VaultStore"]
 
@@ -123,6 +129,51 @@ class ExternalSecrets(SingleChartComponent):
             crds=(CrdSource("external-secrets", f"v{self.version}"),),
         )
 
+    def _workload(self, name: str, *ports: Port) -> Workload:
+        # the chart's selector labels
+        selector = {
+            "app.kubernetes.io/name": name,
+            "app.kubernetes.io/instance": "external-secrets",
+        }
+        return Workload(self, name, selector, ports)
+
+    @property
+    def controller(self) -> Workload:
+        """The operator: syncs ExternalSecrets from the stores."""
+        return self._workload("external-secrets", Port(8080, name="metrics"))
+
+    @property
+    def webhook(self) -> Workload:
+        """The validating webhook (called by the API server on container port 10250)."""
+        return self._workload(
+            "external-secrets-webhook",
+            Port(8080, name="metrics"),
+            Port(10250, name="webhook"),
+            Port(8081, name="ready"),
+        )
+
+    @property
+    def cert_controller(self) -> Workload:
+        """The certificate controller (the webhook's serving certificate and CA bundles)."""
+        return self._workload(
+            "external-secrets-cert-controller", Port(8080, name="metrics"), Port(8081, name="ready")
+        )
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """The operator, its webhook and its certificate controller."""
+        return (self.controller, self.webhook, self.cert_controller)
+
+    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
+        """API server both ways, and the operator to Vault."""
+        api = External.KUBE_APISERVER
+        return (
+            Flow(self.controller, api, reason="watches ExternalSecrets, writes Secrets"),
+            Flow(self.webhook, api, reason="reads its serving certificate's secret"),
+            Flow(self.cert_controller, api, reason="writes the webhook certificate, CA bundles"),
+            Flow(api, self.webhook, ports=(10250,), reason="admission webhook for the stores"),
+            Flow(self.controller, External.VAULT, reason="reads secrets, Kubernetes auth login"),
+        )
+
     def validate(self, platform: PlatformSpec) -> None:
         """Check there is one store for each environment."""
         check_dns_label("ExternalSecrets", "store_name", self.store_name)
@@ -137,6 +188,11 @@ class ExternalSecrets(SingleChartComponent):
             "commonLabels": {"app.kubernetes.io/part-of": platform.name},
             "serviceMonitor": {"enabled": False},
             "metrics": {"service": {"enabled": True}},
+            # the namespace's NetworkPolicies come from the declared flows
+            # (gitops_platform.network); the chart's own would be a second, partial set
+            "networkPolicy": {"enabled": False},
+            "webhook": {"networkPolicy": {"enabled": False}},
+            "certController": {"networkPolicy": {"enabled": False}},
         }
 
     def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:

@@ -25,10 +25,17 @@ from gitops_platform.component import (
     PlatformComponent,
     SingleChartComponent,
 )
-from gitops_platform.core.environment import Environment, PlatformSpec, check_environment_mapping
+from gitops_platform.core.environment import (
+    Environment,
+    External,
+    PlatformSpec,
+    check_environment_mapping,
+)
 from gitops_platform.core.naming import check_dns_label, check_https_url
 from gitops_platform.core.objects import SYNC_WAVE, standard_labels
 from gitops_platform.errors import InvalidValueError, raise_all
+from gitops_platform.layout import HTTP01_SOLVER_LABELS, HTTP01_SOLVER_PORT
+from gitops_platform.network.flows import Flow, Port, Workload, ingress_flow
 
 __all__ = ["AcmeIssuer", "CertManager", "SelfSignedIssuer"]
 
@@ -143,6 +150,97 @@ class CertManager(SingleChartComponent):
             crds=(CrdSource("cert-manager", self.version),),
         )
 
+    def _workload(self, name: str, app: str, component: str, *ports: Port) -> Workload:
+        # the chart's selector labels (app.kubernetes.io/{name,instance,component})
+        selector = {
+            "app.kubernetes.io/name": app,
+            "app.kubernetes.io/instance": "cert-manager",
+            "app.kubernetes.io/component": component,
+        }
+        return Workload(self, name, selector, ports)
+
+    @property
+    def controller(self) -> Workload:
+        """The controller: issues certificates, solves ACME challenges."""
+        return self._workload(
+            "cert-manager",
+            "cert-manager",
+            "controller",
+            Port(9402, name="http-metrics"),
+            Port(9403, name="http-healthz"),
+        )
+
+    @property
+    def webhook(self) -> Workload:
+        """The admission webhook (called by the API server on container port 10250)."""
+        return self._workload(
+            "cert-manager-webhook",
+            "webhook",
+            "webhook",
+            Port(10250, name="https"),
+            Port(6080, name="healthcheck"),
+            Port(9402, name="http-metrics"),
+        )
+
+    @property
+    def cainjector(self) -> Workload:
+        """The CA injector (writes webhook and CRD CA bundles)."""
+        return self._workload(
+            "cert-manager-cainjector", "cainjector", "cainjector", Port(9402, name="http-metrics")
+        )
+
+    @property
+    def startupapicheck(self) -> Workload:
+        """The post-install Job checking that the API accepts cert-manager's resources."""
+        return self._workload("cert-manager-startupapicheck", "startupapicheck", "startupapicheck")
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """The controller, webhook, CA injector and start-up check Job."""
+        return (self.controller, self.webhook, self.cainjector, self.startupapicheck)
+
+    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
+        """API server both ways (watches; the webhook), and ACME where an environment uses it."""
+        api = External.KUBE_APISERVER
+        flows = [
+            Flow(self.controller, api, reason="watches and writes certificates, secrets, orders"),
+            Flow(self.cainjector, api, reason="injects CA bundles into webhooks and CRDs"),
+            Flow(self.webhook, api, reason="reads its serving certificate's secret"),
+            Flow(self.startupapicheck, api, reason="checks the cert-manager API is served"),
+            Flow(api, self.webhook, ports=(10250,), reason="admission and conversion webhook"),
+        ]
+        if ctx.env is not None and isinstance(self.issuers.get(ctx.env.name), AcmeIssuer):
+            flows.append(
+                Flow(
+                    self.controller,
+                    External.ACME,
+                    reason="ACME directory (443), HTTP-01 self-check via the public host (80)",
+                )
+            )
+        return tuple(flows)
+
+    def http01_flows(self, ctx: ComponentContext, owner: PlatformComponent) -> tuple[Flow, ...]:
+        """The flow an Ingress certificate of ``owner`` needs in ``ctx.env`` (none or one).
+
+        Where the environment's issuer is ACME, cert-manager answers HTTP-01 challenges with
+        solver pods it creates in the namespace of the Certificate (``owner``'s, for the
+        ``cert-manager.io/cluster-issuer`` annotation of its Ingress), serving
+        ``layout.HTTP01_SOLVER_PORT`` behind an Ingress of the issuer's ingress component. A
+        component annotating an Ingress with :attr:`issuer` returns these from its ``flows``,
+        or its namespace's default deny blocks the challenge.
+        """
+        issuer = self.issuers.get(ctx.env.name) if ctx.env is not None else None
+        if not isinstance(issuer, AcmeIssuer):
+            return ()
+        solver = Workload(
+            owner,
+            f"acme-http-solver-{owner.namespace}",
+            HTTP01_SOLVER_LABELS,
+            (Port(HTTP01_SOLVER_PORT, name="http"),),
+        )
+        return (
+            ingress_flow(issuer.ingress, solver, HTTP01_SOLVER_PORT, "ACME HTTP-01 challenges"),
+        )
+
     def uses(self) -> tuple[PlatformComponent, ...]:
         """The ingress components the ACME issuers solve HTTP-01 challenges through."""
         used: list[PlatformComponent] = []
@@ -174,6 +272,11 @@ class CertManager(SingleChartComponent):
             },
             "enableCertificateOwnerRef": True,
             "prometheus": {"enabled": True, "servicemonitor": {"enabled": False}},
+            # the namespace's NetworkPolicies come from the declared flows
+            # (gitops_platform.network); the chart's own would be a second, partial set
+            "networkPolicy": {"enabled": False},
+            "webhook": {"networkPolicy": {"enabled": False}},
+            "cainjector": {"networkPolicy": {"enabled": False}},
         }
 
     def environment_values(self, platform: PlatformSpec, env: Environment) -> dict[str, Any]:

@@ -14,13 +14,15 @@ from gitops_platform.argocd.project import GroupKind
 from gitops_platform.component import (
     CONTROLLER_KINDS,
     ChartRelease,
+    ComponentContext,
     Delivery,
     IngressClassRef,
     SingleChartComponent,
 )
-from gitops_platform.core.environment import Environment, PlatformSpec
+from gitops_platform.core.environment import Environment, External, PlatformSpec
 from gitops_platform.core.naming import check_dns_label
 from gitops_platform.errors import InvalidValueError
+from gitops_platform.network.flows import Flow, Port, Workload
 
 __all__ = ["Traefik"]
 
@@ -82,6 +84,49 @@ class Traefik(SingleChartComponent):
     def ingress_class(self) -> IngressClassRef:
         """The IngressClass Traefik serves (``Ingress.spec.ingressClassName``)."""
         return IngressClassRef(self.class_name)
+
+    @property
+    def controller(self) -> Workload:
+        """Traefik's pods: the source of every flow to an exposed service.
+
+        A component exposed through this ingress declares
+        ``Flow(traefik.controller, <its workload>, ports=(<container port>,), reason=...)``.
+        """
+        return Workload(
+            self,
+            "traefik",
+            # the chart's selector labels (instance: <release>-<namespace>)
+            {
+                "app.kubernetes.io/name": "traefik",
+                "app.kubernetes.io/instance": f"traefik-{self.namespace}",
+            },
+            (
+                Port(8000, name="web"),
+                Port(8443, name="websecure"),
+                Port(8080, name="traefik"),
+                Port(9100, name="metrics"),
+            ),
+        )
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """The Traefik Deployment."""
+        return (self.controller,)
+
+    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
+        """Public clients to the entry points; Traefik to the API server (Ingress watch)."""
+        return (
+            Flow(
+                External.CLIENTS,
+                self.controller,
+                ports=(8000, 8443),
+                reason="public HTTP (redirected) and HTTPS through the load balancer",
+            ),
+            Flow(
+                self.controller,
+                External.KUBE_APISERVER,
+                reason="watches Ingresses, Services, EndpointSlices and Secrets",
+            ),
+        )
 
     @property
     def chart(self) -> ChartRelease:

@@ -37,6 +37,7 @@ from gitops_platform.component import (
 )
 from gitops_platform.core.environment import PlatformSpec
 from gitops_platform.errors import ConfigurationError, InvalidValueError
+from gitops_platform.network.flows import Backend, Flow, Port, Workload, service_flow
 from gitops_platform.observability.labels import LOKI_LABELS, LOKI_STRUCTURED_METADATA
 from gitops_platform.observability.stack import CONTAINER_SECURITY, ObservabilityStack
 
@@ -302,6 +303,50 @@ class VectorGateway(PlatformComponent):
     def otlp_http(self) -> ServiceEndpoint:
         """Where applications send OTLP over HTTP (exporters append ``/v1/<signal>``)."""
         return ServiceEndpoint(self.SERVICE, self.namespace, OTLP_HTTP_PORT)
+
+    @property
+    def pods(self) -> Workload:
+        """The gateway's StatefulSet (the chart's selector labels for the Aggregator role)."""
+        return Workload(
+            self,
+            self.SERVICE,
+            {
+                "app.kubernetes.io/name": "vector",
+                "app.kubernetes.io/instance": self.SERVICE,
+                "app.kubernetes.io/component": "Aggregator",
+            },
+            (
+                Port(OTLP_GRPC_PORT, name="otlp-grpc"),
+                Port(OTLP_HTTP_PORT, name="otlp-http"),
+                Port(METRICS_PORT, name="prom-exporter", metrics=True),
+                Port(API_PORT, name="api"),
+            ),
+        )
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """The gateway."""
+        return (self.pods,)
+
+    def backends(self) -> tuple[Backend, ...]:
+        """OTLP/gRPC and OTLP/HTTP, same container ports as the Service's."""
+        return (
+            Backend(self.otlp_grpc, self.pods, OTLP_GRPC_PORT),
+            Backend(self.otlp_http, self.pods, OTLP_HTTP_PORT),
+        )
+
+    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
+        """The sinks: Loki push, Tempo OTLP/HTTP, Prometheus remote write (and its health check).
+
+        Senders declare their own flow to :attr:`otlp_grpc` or :attr:`otlp_http`.
+        """
+        stack, components = self.stack, ctx.components
+        return (
+            service_flow(self.pods, components, stack.loki_push, "the loki sink (logs)"),
+            service_flow(self.pods, components, stack.tempo_otlp_http, "the tempo sink (traces)"),
+            service_flow(
+                self.pods, components, stack.prometheus_write, "the prometheus sink (metrics)"
+            ),
+        )
 
     @property
     def chart(self) -> ChartRelease:

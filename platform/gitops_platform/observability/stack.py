@@ -33,9 +33,18 @@ from gitops_platform.component import (
     Release,
     ServiceEndpoint,
 )
-from gitops_platform.core.environment import PlatformSpec, PodSecurity
+from gitops_platform.core.environment import External, PlatformSpec, PodSecurity
 from gitops_platform.errors import ConfigurationError, InvalidValueError
 from gitops_platform.external_secrets.operator import ExternalSecrets
+from gitops_platform.network.flows import (
+    Backend,
+    Flow,
+    Port,
+    Workload,
+    ingress_flow,
+    scrape_flows,
+    service_flow,
+)
 from gitops_platform.networking.cert_manager import CertManager
 from gitops_platform.observability import dashboards, datasources
 from gitops_platform.observability.slo import SLO, default_slos, prometheus_rule
@@ -231,6 +240,212 @@ class ObservabilityStack(PlatformComponent):
     def grafana_url(self, base_domain: str) -> str:
         """Grafana's public URL in an environment (``https://grafana.<base domain>``)."""
         return f"https://grafana.{base_domain}"
+
+    # -- workloads and flows (pod labels: the charts' Service selectors) ---------------------
+
+    @property
+    def grafana_pods(self) -> Workload:
+        """Grafana's Deployment (``grafana`` 12.11.1: UI and API on 3000, gossip, profiling)."""
+        return Workload(
+            self,
+            "grafana",
+            {"app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": "grafana"},
+            (
+                Port(3000, name="grafana"),
+                Port(9094, name="gossip-tcp"),
+                Port(9094, "UDP", name="gossip-udp"),
+                Port(6060, name="profiling"),
+            ),
+        )
+
+    @property
+    def prometheus_pods(self) -> Workload:
+        """The StatefulSet prometheus-operator creates for the chart's ``Prometheus``.
+
+        Named ``prometheus`` in the policies (the operator names the StatefulSet
+        ``prometheus-kube-prometheus-stack-prometheus``).
+
+        Labels and ports are the operator's (the chart's Service selects
+        ``app.kubernetes.io/name: prometheus`` and ``operator.prometheus.io/name``): the
+        ``http-web`` port 9090 and the config reloader's ``reloader-web`` 8080, both scraped by
+        the chart's ServiceMonitor.
+        """
+        return Workload(
+            self,
+            "prometheus",
+            {
+                "app.kubernetes.io/name": "prometheus",
+                "operator.prometheus.io/name": "kube-prometheus-stack-prometheus",
+            },
+            (
+                Port(9090, name="http-web", metrics=True),
+                Port(8080, name="reloader-web", metrics=True),
+            ),
+        )
+
+    @property
+    def alertmanager_pods(self) -> Workload:
+        """The StatefulSet prometheus-operator creates for the chart's ``Alertmanager``.
+
+        Named ``alertmanager`` in the policies (the operator names the StatefulSet
+        ``alertmanager-kube-prometheus-stack-alertmanager``).
+        """
+        return Workload(
+            self,
+            "alertmanager",
+            {
+                "app.kubernetes.io/name": "alertmanager",
+                "alertmanager": "kube-prometheus-stack-alertmanager",
+            },
+            (
+                Port(9093, name="http-web", metrics=True),
+                Port(9094, name="mesh-tcp"),
+                Port(9094, "UDP", name="mesh-udp"),
+                Port(8080, name="reloader-web", metrics=True),
+            ),
+        )
+
+    @property
+    def operator_pods(self) -> Workload:
+        """prometheus-operator (TLS and admission webhooks off: plain ``http`` 8080).
+
+        Named ``prometheus-operator`` in the policies (the chart's Deployment is
+        ``kube-prometheus-stack-operator``).
+        """
+        return Workload(
+            self,
+            "prometheus-operator",
+            {"app": "kube-prometheus-stack-operator", "release": "kube-prometheus-stack"},
+            (Port(8080, name="http", metrics=True),),
+        )
+
+    @property
+    def kube_state_metrics_pods(self) -> Workload:
+        """kube-state-metrics (``http`` 8080 is what its ServiceMonitor scrapes).
+
+        Named ``kube-state-metrics`` in the policies (the chart's Deployment is
+        ``kube-prometheus-stack-kube-state-metrics``).
+        """
+        return Workload(
+            self,
+            "kube-state-metrics",
+            {
+                "app.kubernetes.io/name": "kube-state-metrics",
+                "app.kubernetes.io/instance": "kube-prometheus-stack",
+            },
+            (Port(8080, name="http", metrics=True), Port(8081, name="metrics")),
+        )
+
+    @property
+    def loki_pods(self) -> Workload:
+        """Loki's single binary (HTTP 3100, gRPC 9095, memberlist 7946)."""
+        return Workload(
+            self,
+            "loki",
+            {
+                "app.kubernetes.io/name": "loki",
+                "app.kubernetes.io/instance": "loki",
+                "app.kubernetes.io/component": "single-binary",
+            },
+            (
+                Port(3100, name="http-metrics"),
+                Port(9095, name="grpc"),
+                Port(7946, name="http-memberlist"),
+            ),
+        )
+
+    @property
+    def tempo_pods(self) -> Workload:
+        """Tempo's single binary: query API and metrics 3200, the receivers the chart opens."""
+        return Workload(
+            self,
+            "tempo",
+            {"app.kubernetes.io/name": "tempo", "app.kubernetes.io/instance": "tempo"},
+            (
+                Port(3200, name="prom-metrics", metrics=True),
+                Port(4317, name="otlp-grpc"),
+                Port(4318, name="otlp-http"),
+                Port(6831, "UDP", name="jaeger-thrift-c"),
+                Port(6832, "UDP", name="jaeger-thrift-b"),
+                Port(9411, name="zipkin"),
+                Port(14250, name="jaeger-grpc"),
+                Port(14268, name="jaeger-thrift-h"),
+                Port(55680, name="otlp-legacy"),
+                Port(55681, name="otlp-httplegacy"),
+            ),
+        )
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """Grafana, Prometheus, Alertmanager, the operator, kube-state-metrics, Loki, Tempo."""
+        return (
+            self.grafana_pods,
+            self.prometheus_pods,
+            self.alertmanager_pods,
+            self.operator_pods,
+            self.kube_state_metrics_pods,
+            self.loki_pods,
+            self.tempo_pods,
+        )
+
+    def backends(self) -> tuple[Backend, ...]:
+        """The pods and container ports behind the typed endpoints."""
+        return (
+            Backend(self.grafana, self.grafana_pods, 3000),
+            Backend(self.prometheus, self.prometheus_pods, 9090),
+            Backend(self.tempo_query, self.tempo_pods, 3200),
+            Backend(self.tempo_otlp_http, self.tempo_pods, 4318),
+            Backend(self.tempo_otlp_grpc, self.tempo_pods, 4317),
+            Backend(self.loki_push, self.loki_pods, 3100),
+        )
+
+    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
+        """Grafana's data sources, Prometheus' scraping and alerting, the operators' API access.
+
+        Prometheus scrapes the metrics ports of every component's workloads
+        (:func:`~gitops_platform.network.flows.scrape_flows`: the node exporter on the nodes'
+        addresses); Tempo's metrics generator remote-writes to Prometheus; Loki talks to its own
+        memberlist ring; with more than one Alertmanager replica, the replicas gossip on 9094.
+        """
+        api = External.KUBE_APISERVER
+        components = ctx.components
+        grafana, prometheus = self.grafana_pods, self.prometheus_pods
+        flows = [
+            ingress_flow(
+                self.ingress, grafana, 3000, "Grafana's UI and API, routed by the Ingress"
+            ),
+            *self.tls.http01_flows(ctx, self),
+            service_flow(grafana, components, self.prometheus, "the Prometheus data source"),
+            service_flow(grafana, components, self.loki_query, "the Loki data source"),
+            service_flow(grafana, components, self.tempo_query, "the Tempo data source"),
+            service_flow(
+                self.tempo_pods, components, self.prometheus_write, "metrics generator remote write"
+            ),
+            Flow(prometheus, api, reason="discovers scrape targets (endpoints, pods, services)"),
+            Flow(self.operator_pods, api, reason="reconciles Prometheus, Alertmanager, monitors"),
+            Flow(self.kube_state_metrics_pods, api, reason="lists and watches every object"),
+            Flow(self.loki_pods, self.loki_pods, ports=(7946,), reason="memberlist ring gossip"),
+        ]
+        for flow in scrape_flows(prometheus, components):
+            if flow.target == self.alertmanager_pods:
+                # the same pods and port receive alerts: one flow per pair of ends
+                flow = Flow(
+                    prometheus,
+                    self.alertmanager_pods,
+                    ports=flow.ports,
+                    reason="sends alerts (9093), scrapes metrics",
+                )
+            flows.append(flow)
+        size = self._sizing(ctx.env.name) if ctx.env is not None else StackSizing()
+        if size.alertmanager_replicas > 1:
+            flows.append(
+                Flow(
+                    self.alertmanager_pods,
+                    self.alertmanager_pods,
+                    ports=(9094,),
+                    reason="cluster gossip between the replicas (TCP and UDP)",
+                )
+            )
+        return tuple(flows)
 
     # -- charts ----------------------------------------------------------------------------
 
@@ -669,6 +884,26 @@ class NodeExporter(PlatformComponent):
     def uses(self) -> tuple[PlatformComponent, ...]:
         """The stack (its CRDs and Prometheus)."""
         return (self.stack,)
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """The DaemonSet, in the host's network: Prometheus scrapes it on the nodes' addresses.
+
+        NetworkPolicies do not select host-network pods; the namespace still gets its default
+        deny and DNS policy, and the scrape is the stack's flow to ``External.NODES`` on 9100
+        (:func:`~gitops_platform.network.flows.scrape_flows`).
+        """
+        return (
+            Workload(
+                self,
+                "node-exporter-prometheus-node-exporter",
+                {
+                    "app.kubernetes.io/name": "prometheus-node-exporter",
+                    "app.kubernetes.io/instance": "node-exporter",
+                },
+                (Port(9100, name="http-metrics"),),
+                host_network=True,
+            ),
+        )
 
     @property
     def charts(self) -> tuple[Release, ...]:

@@ -25,9 +25,10 @@ from gitops_platform.component import (
     PlatformComponent,
     SingleChartComponent,
 )
-from gitops_platform.core.environment import Environment, PlatformSpec
+from gitops_platform.core.environment import Environment, External, PlatformSpec
 from gitops_platform.core.objects import api_object
 from gitops_platform.errors import InvalidValueError
+from gitops_platform.network.flows import Flow, Port, Workload
 from gitops_platform.policy.library import Exemption, PolicySet, policy_objects
 
 __all__ = ["Gatekeeper"]
@@ -85,6 +86,54 @@ class Gatekeeper(SingleChartComponent):
             version=self.version,
             release_name=_RELEASE,
             crds=(CrdSource("gatekeeper", f"v{self.version}"),),
+        )
+
+    @property
+    def controller_manager(self) -> Workload:
+        """The admission webhook and constraint controller."""
+        return Workload(
+            self,
+            "gatekeeper-controller-manager",
+            {"release": _RELEASE, "control-plane": "controller-manager"},
+            (
+                Port(8443, name="webhook-server"),
+                Port(8888, name="metrics"),
+                Port(9090, name="healthz"),
+            ),
+        )
+
+    @property
+    def audit(self) -> Workload:
+        """The audit controller."""
+        return Workload(
+            self,
+            "gatekeeper-audit",
+            {"release": _RELEASE, "control-plane": "audit-controller"},
+            (Port(8888, name="metrics"), Port(9090, name="healthz")),
+        )
+
+    @property
+    def update_crds(self) -> Workload:
+        """The CRD upgrade hook Job (its pods carry only the chart's common labels).
+
+        Its selector also selects the two controllers; they reach the API server anyway.
+        """
+        return Workload(
+            self, "gatekeeper-update-crds-hook", {"release": _RELEASE, "app": "gatekeeper"}
+        )
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """The controller manager, the audit controller and the CRD upgrade Job."""
+        return (self.controller_manager, self.audit, self.update_crds)
+
+    def flows(self, ctx: ComponentContext) -> tuple[Flow, ...]:
+        """API server both ways (watches and status; the admission webhook)."""
+        api = External.KUBE_APISERVER
+        return (
+            Flow(self.controller_manager, api, reason="watches constraints and synced objects"),
+            Flow(self.audit, api, reason="lists every object, writes constraint status"),
+            Flow(self.update_crds, api, reason="applies the CRDs on upgrade"),
+            Flow(api, self.controller_manager, ports=(8443,), reason="admission webhook"),
         )
 
     def policy_exemptions(self) -> tuple[Exemption, ...]:
@@ -152,6 +201,9 @@ class Gatekeeper(SingleChartComponent):
                 "probeWebhook": {"enabled": False},
             },
             "podLabels": {"app.kubernetes.io/part-of": platform.name},
+            # the namespace's NetworkPolicies come from the declared flows
+            # (gitops_platform.network); the chart's own would be a second, partial set
+            "controllerManager": {"networkPolicy": {"enabled": False}},
             "auditInterval": 60,
             "constraintViolationsLimit": 50,
             "logDenies": True,

@@ -2,23 +2,27 @@
 
 Steps, reported in this order:
 
-===  ==============  ===========================================================================
-0    tree            every file of the tree reads and parses (always run: see below)
-1    freshness       a fresh ``cdk8s synth`` equals the committed tree (own tree only)
-2    yamllint        every YAML file, with the repository's ``.yamllint.yaml``
-3    kustomize       ``kustomize build`` of every folder with a kustomization
-4    kubeconform     ``kubeconform -strict`` on every manifest and rendered output, offline
-5a   helm-values     merged values of every Application's chart against the chart's own files
-5b   helm-charts     ``helm lint`` + ``helm template`` of the charts kept in the repository
-5c   helm-render     every Application's chart rendered as Argo CD would (mirror/repos/tree)
-6    policies        the policy set the tree delivers, evaluated by ``gator`` on every object
-7    argocd          what Argo CD would refuse: projects, repos, destinations, kinds, paths...
-8    secrets         detect-secrets on the repository (or the foreign tree)
-9    references      every by-name reference resolves in its environment (charts included);
-                     no object is deployed by two Applications, one default IngressClass
-9b   backstage       Backstage: app-config ${VAR}s defined, entities valid and resolving, ids
-10   dry-run         every environment created, dry-run, on a real API server (CEL, Pod Security)
-===  ==============  ===========================================================================
+===  ================  ===========================================================================
+0    tree              every file of the tree reads and parses (always run: see below)
+1    freshness         a fresh ``cdk8s synth`` equals the committed tree (own tree only)
+2    yamllint          every YAML file, with the repository's ``.yamllint.yaml``
+3    kustomize         ``kustomize build`` of every folder with a kustomization
+4    kubeconform       ``kubeconform -strict`` on every manifest and rendered output, offline
+5a   helm-values       merged values of every Application's chart against the chart's own files
+5b   helm-charts       ``helm lint`` + ``helm template`` of the charts kept in the repository
+5c   helm-render       every Application's chart rendered as Argo CD would (mirror/repos/tree)
+6    policies          the policy set the tree delivers, evaluated by ``gator`` on every object
+7    argocd            what Argo CD would refuse: projects, repos, destinations, kinds, paths...
+8    secrets           detect-secrets on the repository (or the foreign tree)
+9    references        every by-name reference resolves in its environment (charts included);
+                       no object is deployed by two Applications, one default IngressClass
+9b   backstage         Backstage: app-config ${VAR}s defined, entities valid and resolving, ids
+10   dry-run           every environment created, dry-run, on a real API server (CEL, Pod Security)
+11   vector-config     every rendered Vector configuration against Vector's config schema
+12   telemetry-links   data source uids, trace-to-log labels and Backstage proxies resolve
+13   prometheus-rules  ``promtool check rules`` on every PrometheusRule
+14   network           NetworkPolicies vs the declared flows: structure, cyclonus truth tables, docs
+===  ================  ===========================================================================
 
 Each step is a :class:`Step`: a name, a number and a ``run(context)`` returning its
 :class:`~gitops_platform.validation.report.StepResult`. The :class:`Context` holds what several
@@ -57,6 +61,7 @@ from gitops_platform.validation import (
     helm_values,
     kubeconform,
     kustomize,
+    network,
     policies,
     prometheus_rules,
     reference_sets,
@@ -542,6 +547,24 @@ def _server_dry_run(context: Context) -> StepResult:
     return server_dry_run.run_server_dry_run(clusters, base_crds, apiserver, etcd, notes=notes)
 
 
+def _network(context: Context) -> StepResult:
+    renders = context.chart_renders
+    inventory = context.inventory
+    roots = server_dry_run.root_documents(inventory, context.tree.documents_of(ROOT_FILE))
+    clusters = server_dry_run.plan_clusters(inventory, roots, renders.outputs)
+    result, outcomes = network.check_clusters(
+        clusters, context.tool("cyclonus"), context.workdir / "network"
+    )
+    if renders.result.status is not Status.PASSED:
+        result.detail += f"; chart renders {renders.result.status.value}: workloads may be missing"
+    if context.settings.own_tree and outcomes and result.status is not Status.NOT_RUN:
+        stale = network.docs_problem(context.settings.repo_root, outcomes)
+        if stale is not None:
+            result.findings.append(stale)
+            result.status = Status.FAILED
+    return result
+
+
 def _number_key(number: str) -> tuple[int, str]:
     """Order step numbers naturally: ``5a`` after ``4``, ``10`` after ``9``."""
     digits = number.rstrip("abcdefghijklmnopqrstuvwxyz")
@@ -596,6 +619,7 @@ STEPS: tuple[Step, ...] = (
     Step(vector_config.STEP, "11", _vector_config, needs_builds=True),
     Step(telemetry_links.STEP, "12", _telemetry_links, needs_builds=True),
     Step(prometheus_rules.STEP, "13", _prometheus_rules, needs_builds=True),
+    Step(network.STEP, "14", _network, needs_builds=True),
 )
 #: Step name to number, in report order.
 NUMBERS: dict[str, str] = {
@@ -630,7 +654,7 @@ def resolve_steps(selection: Iterable[str]) -> set[str]:
                 or (word in ("5", "helm") and NUMBERS[name].startswith("5"))
             }
             if not matches:
-                raise ValueError(f"unknown step {word!r}; steps: {', '.join(STEP_NAMES)} (or 1-10)")
+                raise ValueError(f"unknown step {word!r}; steps: {', '.join(STEP_NAMES)} (or 1-11)")
             chosen |= matches
     return chosen or set(STEP_NAMES)
 
