@@ -91,7 +91,7 @@ def _worker(mode: str, count: int, charts: Path, outdir: Path, extra: str) -> di
 
     from gitops_platform.output.writer import write_tree
 
-    network = os.environ.get(fleet.NETWORK_ENV, "1") == "1"
+    network = os.environ.get(fleet.NETWORK_ENV, "0") == "1"
     result: dict[str, Any] = {}
     if mode == "constant":
         files = fleet.build(0, charts, network=network).render()
@@ -469,7 +469,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--validate-max", type=int, default=1000, help="largest size validated")
     parser.add_argument("--work", type=Path, default=ROOT / ".build" / "bench")
     parser.add_argument("--out", type=Path, default=HERE / "results")
-    parser.add_argument("--no-network", action="store_true", help="leave NetworkPolicies out")
+    parser.add_argument(
+        "--own-network-policies",
+        action="store_true",
+        help="services also emit their own NetworkPolicies (the apps project refuses them)",
+    )
     parser.add_argument(
         "--no-validate-warmup", action="store_true", help="validate once, with cold caches"
     )
@@ -484,7 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         opts.repeat,
         opts.validate_max,
         opts.work,
-        network=not opts.no_network,
+        network=opts.own_network_policies,
         warmup=not opts.no_validate_warmup,
     )
     results.update(
@@ -492,13 +496,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         load=f"{load[0]:.2f}/{os.getloadavg()[0]:.2f}",
         machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         repeat=opts.repeat,
-        network=not opts.no_network,
+        network=opts.own_network_policies,
     )
     text = "\n".join(
         [
             f"Measured {results['date']} on {results['machine']}; load average (1 min) at "
-            f"start/end {results['load']}; medians of {opts.repeat} runs; NetworkPolicies "
-            f"{'included' if results['network'] else 'left out'}.",
+            f"start/end {results['load']}; medians of {opts.repeat} runs; services' own "
+            f"NetworkPolicies {'included' if results['network'] else 'left out'}.",
             "",
             table(results),
             "",

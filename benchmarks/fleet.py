@@ -26,6 +26,8 @@ from gitops_platform import (
     Cluster,
     ComponentContext,
     Environment,
+    External,
+    ExternalEndpoint,
     ExternalSecrets,
     Gatekeeper,
     OnboardedService,
@@ -39,6 +41,7 @@ from gitops_platform import (
     VaultStore,
 )
 from gitops_platform.core.objects import api_object, standard_labels
+from gitops_platform.network.flows import Backend, Port, Workload
 
 ROOT = Path(__file__).resolve().parent.parent
 CHART = ROOT / "apps" / "chat-api" / "chart"
@@ -58,6 +61,10 @@ SPEC = PlatformSpec(
             cluster=Cluster(name="dev"),
             revision="main",
             sizing=Sizing(replicas=1),
+            endpoints={
+                External.KUBE_APISERVER: ExternalEndpoint(cidrs=("10.10.0.0/28",), ports=(6443,)),
+                External.VAULT: ExternalEndpoint(cidrs=("10.20.0.0/24",), ports=(443,)),
+            },
         ),
         Environment(
             name="prd",
@@ -65,6 +72,10 @@ SPEC = PlatformSpec(
             cluster=Cluster(name="prd"),
             revision="env/prd",
             sizing=Sizing(replicas=2, cpu_request="100m", memory_request="128Mi"),
+            endpoints={
+                External.KUBE_APISERVER: ExternalEndpoint(cidrs=("10.110.0.0/28",), ports=(6443,)),
+                External.VAULT: ExternalEndpoint(cidrs=("10.120.0.0/24",), ports=(443,)),
+            },
         ),
     ),
 )
@@ -156,7 +167,7 @@ class BenchService(OnboardedService):
     """chat-api's shape plus its namespace's NetworkPolicies and one ExternalSecret."""
 
     secrets: ExternalSecrets
-    network: bool = True
+    network: bool = False
 
     def uses(self) -> tuple[Any, ...]:
         """The secrets component whose store the ExternalSecret reads."""
@@ -185,6 +196,16 @@ class OtlpGateway(PlatformComponent):
 
     name: str = "otlp-gateway"
     namespace: str = OTLP.namespace
+
+    def backends(self) -> tuple[Backend, ...]:
+        """The gateway's pods behind :data:`OTLP` (what services' flows go to)."""
+        workload = Workload(
+            component=self,
+            name=OTLP.service,
+            selector={"app.kubernetes.io/name": OTLP.service},
+            ports=(Port(OTLP.port, name="otlp-http"),),
+        )
+        return (Backend(endpoint=OTLP, workload=workload, port=OTLP.port),)
 
     def manifests(self, scope: Construct, ctx: ComponentContext) -> None:
         """The gateway's Service (shared by every environment)."""
@@ -298,7 +319,7 @@ def main() -> int:
     """Render ``$BENCH_SERVICES`` services (charts in ``$BENCH_CHARTS``) into the tree."""
     count = int(os.environ.get(SERVICES_ENV, "10"))
     charts = make_charts(count, Path(os.environ[CHARTS_ENV]))
-    network = os.environ.get(NETWORK_ENV, "1") == "1"
+    network = os.environ.get(NETWORK_ENV, "0") == "1"
     out = build(count, charts, network=network).synth()
     print(f"rendered {out}", file=sys.stderr)
     return 0

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import fleet
+from cdk8s import App, Chart
 
 from gitops_platform import layout
 from gitops_platform.argocd.application import ApplicationProps, application_manifest
@@ -33,7 +34,8 @@ from gitops_platform.component import (
     ComponentContext,
     LocalChart,
 )
-from gitops_platform.core.objects import manifest
+from gitops_platform.core.objects import collect_plain, manifest, take_plain
+from gitops_platform.network.policies import application_networks, emit_policies
 from gitops_platform.output.yaml_format import dump_documents, dump_values, dump_yaml
 
 
@@ -46,6 +48,7 @@ def growing(relpath: str) -> bool:
     """Whether a tree file depends on the services (rendered here, not copied)."""
     return relpath in (
         layout.project_file(APPS_PROJECT),
+        layout.project_file(PLATFORM_PROJECT),
         layout.PLATFORM_KUSTOMIZATION,
         *(f"{layout.cluster_folder(e.name)}/kustomization.yaml" for e in fleet.SPEC.environments),
     )
@@ -69,20 +72,50 @@ def render(
     secrets = fleet.secrets_component()
     platform = fleet.platform_components(secrets)
     services = fleet.services(count, secrets, charts, network=network)
-    components: Sequence[Any] = (*platform, *services)
+    networks = application_networks((*platform, *services))
+    components: Sequence[Any] = (*platform, *services, *networks)
     files = {k: v for k, v in constant.items() if not growing(k)}
     projects = {APPS_PROJECT: apps_project(spec, components)}
     projects[PLATFORM_PROJECT] = platform_project(spec, components)
     apps = projects[APPS_PROJECT]
-    files[layout.project_file(APPS_PROJECT)] = dump_documents(
-        [project_manifest(apps, namespace=spec.argocd_namespace, part_of=spec.name)]
-    )
+    for name in (APPS_PROJECT, PLATFORM_PROJECT):
+        files[layout.project_file(name)] = dump_documents(
+            [project_manifest(projects[name], namespace=spec.argocd_namespace, part_of=spec.name)]
+        )
+    # the platform-delivered NetworkPolicies come from the network package's functions, added
+    # under one scope that keeps plain documents (no object crosses the bridge)
+    scratch = Chart(App(), "plain", disable_resource_name_hashes=True)
+    collect_plain(scratch)
+
+    def network_folder(component: Any, ctx: ComponentContext) -> list[str]:
+        env = ctx.env.name if ctx.env else None
+        folder = layout.addons_folder(component.name, env)
+        take_plain(scratch)
+        component.manifests(scratch, ctx)
+        emit_policies(scratch, component, ctx)
+        docs = take_plain(scratch)
+        for doc in docs:
+            files[f"{folder}/{_file_name(doc)}"] = dump_documents([doc])
+        return [folder] if docs else []
+
     store = secrets.store.as_dict()
     shared_ctx = ComponentContext(spec, None, tuple(components))
     env_ctx = {e.name: ComponentContext(spec, e, tuple(components)) for e in spec.environments}
     neutral: dict[str, ApplicationProps] = {}
     shared: dict[str, list[str]] = {}
-    for component in platform:
+    component: Any
+    for network_component in networks:
+        component = network_component
+        shared[component.name] = network_folder(component, shared_ctx)
+        neutral[component.name] = component_application(
+            spec, component, projects[component.project], manifests=shared[component.name]
+        )
+        files[layout.application_file(component.name)] = dump_documents(
+            [application_manifest(neutral[component.name], namespace=spec.argocd_namespace,
+                                  part_of=spec.name)]
+        )  # fmt: skip
+    for platform_component in platform:
+        component = platform_component
         shared[component.name] = _folders(constant, component.name, None)
         neutral[component.name] = component_application(
             spec, component, projects[component.project], manifests=shared[component.name]
@@ -122,6 +155,8 @@ def render(
                     dict(component.values(release, ctx))
                 )
                 folders = [*shared[component.name], *objects(component, env.name)]
+            elif component in networks:
+                folders = [*shared[component.name], *network_folder(component, ctx)]
             else:
                 folders = [*shared[component.name], *_folders(constant, component.name, env.name)]
             props = component_application(

@@ -28,8 +28,6 @@ def test_the_smallest_benchmark_finishes_and_its_tree_validates(tmp_path: Path) 
             "--validate-max",
             "10",
             "--no-validate-warmup",
-            # the apps project refuses NetworkPolicies from a team's Application
-            "--no-network",
             "--work",
             str(tmp_path / "work"),
             "--out",
