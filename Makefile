@@ -3,6 +3,7 @@
 #   make test      lint, type-check, the test suite and `make validate`
 #   make validate  the validation pipeline on dist/, strict (or DIST=path for another tree)
 #   make package   the wheel and sdist into build/package/ (dist/ is the rendered tree)
+#   make bench     the scale benchmark (BENCH_SIZES=10,100 for a quick run)
 #   make imports   regenerate the CRD bindings in imports/
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -27,8 +28,10 @@ DIST ?= dist
 UPSTREAM_DIR ?= .build/upstream
 PYTEST_ARGS ?=
 PACKAGE_DIR ?= build/package
+BENCH_SIZES ?= 10,100,1000,3000
+BENCH_ARGS ?=
 
-.PHONY: help setup synth upstream imports test lint typecheck unit validate tools snapshots package clean
+.PHONY: help setup synth upstream imports test lint typecheck unit validate tools snapshots package bench clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/^([a-z-]+):.*## /\1|/' | awk -F'|' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,8 +64,8 @@ imports: setup ## regenerate imports/ (FROM=upstream downloads the URLs in cdk8s
 	$(PY) scripts/import_crds.py $(if $(filter upstream,$(FROM)),--from-upstream,)
 
 lint: setup ## ruff check, ruff format --check and the import contracts (lint-imports)
-	$(PY) -m ruff check platform tests scripts
-	$(PY) -m ruff format --check platform tests scripts
+	$(PY) -m ruff check platform tests scripts benchmarks
+	$(PY) -m ruff format --check platform tests scripts benchmarks
 	$(VENV)/bin/lint-imports --no-logo --cache-dir .build/import-linter
 
 typecheck: setup ## mypy --strict
@@ -85,6 +88,9 @@ package: setup ## the wheel and sdist into PACKAGE_DIR (build/package)
 
 snapshots: setup tools ## regenerate syrupy snapshots on purpose, then review `git diff`
 	$(PY) -m pytest --snapshot-update $(PYTEST_ARGS)
+
+bench: setup tools ## N services x 2 envs: synth, plain-Python bound, validate; table+plot in benchmarks/results
+	$(PY) benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 clean: ## remove every generated tool, environment and cache
 	rm -rf .build .venv .tools node_modules bin build

@@ -12,8 +12,8 @@ from cdk8s import App, Chart
 from constructs import Construct
 
 from gitops_platform import layout
-from gitops_platform.argocd.application import ApplicationProps, ArgoApplication
-from gitops_platform.argocd.project import AppProject, ProjectProps
+from gitops_platform.argocd.application import ApplicationProps, application_manifest
+from gitops_platform.argocd.project import ProjectProps, project_manifest
 from gitops_platform.bootstrap import (
     app_of_apps,
     apps_project,
@@ -36,6 +36,7 @@ from gitops_platform.component import (
     plain_values,
 )
 from gitops_platform.core.environment import Environment, PlatformSpec
+from gitops_platform.core.objects import collect_plain, plain_objects, take_plain
 from gitops_platform.errors import (
     ConfigurationError,
     DuplicateError,
@@ -73,17 +74,34 @@ def _kustomization(resources: list[str]) -> dict[str, Any]:
 class TreeLayout:
     """The tree being assembled: which file or folder holds what, by tree-relative path.
 
-    Objects go into a multi-document file (:meth:`file`) or into a folder with one object per
-    file (:meth:`folder`); Helm values and other text are kept as data until :meth:`render`.
-    Paths come from :mod:`gitops_platform.layout`.
+    Objects go into a multi-document file (:meth:`document` for plain objects, :meth:`file`
+    for a chart's) or into a folder with one object per file (:meth:`folder`); Helm values and
+    other text are kept as data until :meth:`render`. Paths come from
+    :mod:`gitops_platform.layout`.
+
+    A folder's chart keeps the objects :func:`~gitops_platform.core.objects.api_object` adds
+    directly under it as plain documents (no jsii crossing); objects of other constructs
+    (bindings, cdk8s-plus, custom constructs) are rendered by cdk8s as usual. One object per
+    file, sorted by path, makes the two kinds' order irrelevant. :meth:`scope_for` and
+    :meth:`close_folder` let one owner's folders share a chart while they hold plain objects
+    only (one jsii crossing per folder instead of a chart each).
     """
 
     def __init__(self) -> None:
         self._app = App()
         self._files: dict[str, Chart] = {}
+        self._documents: dict[str, list[dict[str, Any]]] = {}
         self._folders: dict[str, Chart] = {}
+        self._constructed: set[str] = set()
+        self._plain_folders: dict[str, list[dict[str, Any]]] = {}
+        self._folder_plain: dict[str, list[dict[str, Any]]] = {}
+        self._scratch: dict[str, tuple[Chart, Any]] = {}
         self._values: dict[str, dict[str, Any]] = {}
         self._texts: dict[str, str] = {}
+
+    def document(self, relpath: str, obj: dict[str, Any]) -> None:
+        """Append the plain object ``obj`` to the multi-document file ``relpath``."""
+        self._documents.setdefault(relpath, []).append(obj)
 
     def file(self, relpath: str) -> Chart:
         """The chart whose objects are rendered into the one file ``relpath``."""
@@ -98,14 +116,54 @@ class TreeLayout:
         if relpath in self._folders:
             raise DuplicateError("TreeLayout", "folder", relpath, "one chart per folder")
         chart = Chart(self._app, relpath.replace("/", "_"), disable_resource_name_hashes=True)
+        collect_plain(chart)
         self._folders[relpath] = chart
         return chart
 
     def keep_if_filled(self, relpath: str) -> bool:
         """Keep the folder ``relpath`` if objects were added to it; drop it otherwise."""
-        if self._folders[relpath].node.children:
+        chart = self._folders[relpath]
+        # a folder holding plain objects is read through cdk8s too (one crossing at render,
+        # for whatever constructs sit next to them); asking which is another crossing
+        if plain_objects(chart) or chart.node.children:
+            self._constructed.add(relpath)
             return True
         del self._folders[relpath]
+        return False
+
+    def scope_for(self, owner: str, relpath: str) -> Chart:
+        """The scope the objects of folder ``relpath`` are added under; then :meth:`close_folder`.
+
+        ``owner``'s folders share one chart (named after the first folder it serves) as long
+        as only plain objects are added; a folder given constructs keeps that chart as its own.
+        """
+        if relpath in self._folders or relpath in self._plain_folders:
+            raise DuplicateError("TreeLayout", "folder", relpath, "one chart per folder")
+        if owner not in self._scratch:
+            chart = Chart(self._app, relpath.replace("/", "_"), disable_resource_name_hashes=True)
+            collect_plain(chart)
+            self._scratch[owner] = (chart, chart.node)
+        chart = self._scratch[owner][0]
+        take_plain(chart)
+        return chart
+
+    def close_folder(self, owner: str, relpath: str) -> bool:
+        """Keep what was added under :meth:`scope_for`'s scope as folder ``relpath``.
+
+        Returns whether the folder holds anything (an empty folder is dropped).
+        """
+        chart, node = self._scratch[owner]
+        objects = take_plain(chart)
+        if node.children:
+            # constructs were added: this chart is the folder's now, plain objects included
+            del self._scratch[owner]
+            self._folder_plain[relpath] = objects
+            self._folders[relpath] = chart
+            self._constructed.add(relpath)
+            return True
+        if objects:
+            self._plain_folders[relpath] = objects
+            return True
         return False
 
     def values(self, relpath: str, values: dict[str, Any]) -> None:
@@ -129,10 +187,18 @@ class TreeLayout:
         files: dict[str, str] = dict(self._texts)
         for relpath, values in self._values.items():
             files[relpath] = dump_values(values)
+        for relpath, documents in self._documents.items():
+            files[relpath] = dump_documents(documents)
         for relpath, chart in self._files.items():
             files[relpath] = dump_documents(chart.to_json())
+        folders: list[tuple[str, list[dict[str, Any]]]] = list(self._plain_folders.items())
         for folder, chart in self._folders.items():
-            for obj in chart.to_json():
+            objects = self._folder_plain.get(folder) or plain_objects(chart)
+            if folder in self._constructed:
+                objects = [*objects, *chart.to_json()]
+            folders.append((folder, objects))
+        for folder, objects in folders:
+            for obj in objects:
                 relpath = f"{folder}/{_file_name(obj)}"
                 if relpath in files:
                     raise DuplicateError(
@@ -319,13 +385,14 @@ class PlatformApp:
     def _add_application(
         self, relpath: str, construct_id: str, props: ApplicationProps, *, check: bool = True
     ) -> None:
-        ArgoApplication(
-            self._tree.file(relpath),
-            construct_id,
-            props,
-            namespace=self.spec.argocd_namespace,
-            part_of=self.spec.name,
-            check_project=check,
+        """Add the Application as plain data (what ``ArgoApplication`` renders, checked alike)."""
+        if check:
+            props.check_permissions(f"{relpath.replace('/', '_')}/{construct_id}")
+        self._tree.document(
+            relpath,
+            application_manifest(
+                props, namespace=self.spec.argocd_namespace, part_of=self.spec.name
+            ),
         )
 
     def _projects(self) -> dict[str, ProjectProps]:
@@ -344,12 +411,9 @@ class PlatformApp:
         return projects
 
     def _add_project(self, relpath: str, props: ProjectProps) -> None:
-        AppProject(
-            self._tree.file(relpath),
-            props.name,
-            props,
-            namespace=self.spec.argocd_namespace,
-            part_of=self.spec.name,
+        self._tree.document(
+            relpath,
+            project_manifest(props, namespace=self.spec.argocd_namespace, part_of=self.spec.name),
         )
 
     def _values(
@@ -383,7 +447,7 @@ class PlatformApp:
         """Render the component's manifests for ``ctx``; return the folder if any was emitted."""
         folder = layout.addons_folder(component.name, ctx.env.name if ctx.env else None)
         hook: Callable[[Construct, ComponentContext], object] = component.manifests
-        scope = self._tree.folder(folder)
+        scope = self._tree.scope_for(component.name, folder)
         result = hook(scope, ctx)
         if result is not None:
             raise InvalidValueError(
@@ -394,7 +458,7 @@ class PlatformApp:
             )
         # the namespace's NetworkPolicies for this environment, from the declared flows
         emit_policies(scope, component, ctx)
-        return [folder] if self._tree.keep_if_filled(folder) else []
+        return [folder] if self._tree.close_folder(component.name, folder) else []
 
     def _component(self, component: PlatformComponent, project: ProjectProps) -> list[str]:
         """Shared values, shared manifests and the environment-neutral Application."""

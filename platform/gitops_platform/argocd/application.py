@@ -18,7 +18,7 @@ from gitops_platform.core.naming import (
     check_git_revision,
     check_git_url,
 )
-from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
+from gitops_platform.core.objects import SYNC_WAVE, api_object, manifest, standard_labels
 from gitops_platform.errors import (
     ConfigurationError,
     InvalidValueError,
@@ -38,6 +38,7 @@ __all__ = [
     "IgnoreDifference",
     "Retry",
     "SyncPolicy",
+    "application_manifest",
     "pod_security_labels",
 ]
 
@@ -553,18 +554,29 @@ class ArgoApplication(Construct):
         if check_project:
             props.check_permissions(self.node.path)
         self.props = props
-        labels = standard_labels(props.name, part_of, component="argocd-application")
-        labels.update(props.labels)
-        annotations = {SYNC_WAVE: str(props.sync_wave), **props.annotations}
-        api_object(
-            self,
-            "Resource",
-            api_version="argoproj.io/v1alpha1",
-            kind="Application",
-            name=props.name,
-            namespace=namespace,
-            labels=labels,
-            annotations=annotations,
-            finalizers=[RESOURCES_FINALIZER] if props.finalizer else None,
-            body={"spec": props.spec()},
-        )
+        api_object(self, "Resource", **_object_fields(props, namespace, part_of))
+
+
+def _object_fields(props: ApplicationProps, namespace: str, part_of: str) -> dict[str, Any]:
+    labels = standard_labels(props.name, part_of, component="argocd-application")
+    labels.update(props.labels)
+    return {
+        "api_version": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "name": props.name,
+        "namespace": namespace,
+        "labels": labels,
+        "annotations": {SYNC_WAVE: str(props.sync_wave), **props.annotations},
+        "finalizers": [RESOURCES_FINALIZER] if props.finalizer else None,
+        "body": {"spec": props.spec()},
+    }
+
+
+def application_manifest(
+    props: ApplicationProps, *, namespace: str = ARGOCD_NAMESPACE, part_of: str = "gitops-platform"
+) -> dict[str, Any]:
+    """The ``Application`` object :class:`ArgoApplication` renders, as plain data.
+
+    No project check: call :meth:`ApplicationProps.check_permissions` first where it applies.
+    """
+    return manifest(**_object_fields(props, namespace, part_of))

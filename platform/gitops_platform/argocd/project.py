@@ -9,12 +9,12 @@ from typing import Any
 from constructs import Construct
 
 from gitops_platform.core.naming import check_construct_scope, check_dns_label
-from gitops_platform.core.objects import SYNC_WAVE, api_object, standard_labels
+from gitops_platform.core.objects import SYNC_WAVE, api_object, manifest, standard_labels
 from gitops_platform.errors import InvalidValueError, collect, raise_all
 from gitops_platform.layout import RESOURCES_FINALIZER
 from gitops_platform.rules.argocd import KindRule, ProjectRules, resolve_cluster
 
-__all__ = ["AppProject", "Destination", "GroupKind", "ProjectProps"]
+__all__ = ["AppProject", "Destination", "GroupKind", "ProjectProps", "project_manifest"]
 
 
 @dataclass(frozen=True)
@@ -282,16 +282,25 @@ class AppProject(Construct):
         if not isinstance(props, ProjectProps):
             raise InvalidValueError(self.node.path, "props", props, "a ProjectProps")
         self.props = props
-        api_object(
-            self,
-            "Resource",
-            api_version="argoproj.io/v1alpha1",
-            kind="AppProject",
-            name=props.name,
-            namespace=namespace,
-            labels=standard_labels(f"argocd-project-{props.name}", part_of, component="argocd"),
-            annotations={SYNC_WAVE: str(props.sync_wave)},
-            # blocks deleting the project while Applications still use it
-            finalizers=[RESOURCES_FINALIZER],
-            body={"spec": props.spec()},
-        )
+        api_object(self, "Resource", **_object_fields(props, namespace, part_of))
+
+
+def _object_fields(props: ProjectProps, namespace: str, part_of: str) -> dict[str, Any]:
+    return {
+        "api_version": "argoproj.io/v1alpha1",
+        "kind": "AppProject",
+        "name": props.name,
+        "namespace": namespace,
+        "labels": standard_labels(f"argocd-project-{props.name}", part_of, component="argocd"),
+        "annotations": {SYNC_WAVE: str(props.sync_wave)},
+        # blocks deleting the project while Applications still use it
+        "finalizers": [RESOURCES_FINALIZER],
+        "body": {"spec": props.spec()},
+    }
+
+
+def project_manifest(
+    props: ProjectProps, *, namespace: str = "argocd", part_of: str = "gitops-platform"
+) -> dict[str, Any]:
+    """The ``AppProject`` object :class:`AppProject` renders, as plain data."""
+    return manifest(**_object_fields(props, namespace, part_of))

@@ -788,15 +788,51 @@ class ProjectRules:
         cluster-scoped kind needs a ``clusterResourceWhitelist`` match (its ``name`` pattern,
         when set, matching ``name``) and no ``clusterResourceBlacklist`` match.
         """
+        index = self._kind_index
         if namespaced:
             whitelist = self.namespace_whitelist
             listed = whitelist is None or (
-                len(whitelist) > 0 and _in(whitelist, group, kind, name, named=False)
+                len(whitelist) > 0 and index[2].contains(group, kind, name, named=False)
             )
-            return listed and not _in(self.namespace_blacklist, group, kind, name, named=False)
-        listed = _in(self.cluster_whitelist, group, kind, name, named=True)
-        return listed and not _in(self.cluster_blacklist, group, kind, name, named=True)
+            return listed and not index[3].contains(group, kind, name, named=False)
+        listed = index[0].contains(group, kind, name, named=True)
+        return listed and not index[1].contains(group, kind, name, named=True)
+
+    @functools.cached_property
+    def _kind_index(self) -> tuple[_KindIndex, _KindIndex, _KindIndex, _KindIndex]:
+        """The four resource lists, indexed once (a project may list thousands of Namespaces)."""
+        return (
+            _KindIndex(self.cluster_whitelist),
+            _KindIndex(self.cluster_blacklist),
+            _KindIndex(self.namespace_whitelist or ()),
+            _KindIndex(self.namespace_blacklist),
+        )
 
 
-def _in(rules: Sequence[KindRule], group: str, kind: str, name: str | None, *, named: bool) -> bool:
-    return any(rule.matches(group, kind, name, named=named) for rule in rules)
+#: What makes a ``path/filepath.Match`` pattern more than the literal string it matches.
+_FILEPATH_META = re.compile(r"[*?\\[]")
+
+
+class _KindIndex:
+    """A resource list split into literal entries (a dict lookup) and patterns (a scan).
+
+    A pattern without ``*``, ``?``, ``[`` or a backslash matches exactly itself in
+    ``path/filepath.Match``, so looking such entries up by ``(group, kind)`` gives the same
+    answer as :meth:`KindRule.matches` on each, in constant time.
+    """
+
+    def __init__(self, rules: Sequence[KindRule]) -> None:
+        self.literal: dict[tuple[str, str], set[str]] = {}
+        self.patterns: list[KindRule] = []
+        for rule in rules:
+            if any(_FILEPATH_META.search(p) for p in (rule.group, rule.kind, rule.name)):
+                self.patterns.append(rule)
+            else:
+                self.literal.setdefault((rule.group, rule.kind), set()).add(rule.name)
+
+    def contains(self, group: str, kind: str, name: str | None, *, named: bool) -> bool:
+        """Whether any entry matches (``isResourceInList`` / ``isNamedResourceInList``)."""
+        names = self.literal.get((group, kind))
+        if names is not None and (not named or "" in names or (name or "") in names):
+            return True
+        return any(rule.matches(group, kind, name, named=named) for rule in self.patterns)

@@ -12,8 +12,13 @@ The ``HelmOutput``s are returned so that the schema and policy steps validate th
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -110,26 +115,41 @@ def lint_charts(
     env = helm_env(cache)
     findings: list[Finding] = []
     outputs: list[HelmOutput] = []
-    for chart in charts:
-        shown = display(chart)
+
+    def check(chart: Path) -> list[tuple[str, list[Path], CommandResult, CommandResult]]:
         variants: list[list[Path]] = [[]]
         variants += [
             [chart / f"values-{e}.yaml"] for e in envs if (chart / f"values-{e}.yaml").is_file()
         ]
+        digest = _chart_digest(chart)
+        done = []
         for values in variants:
             flags: list[str | Path] = []
             for file in values:
                 flags += ["--values", file]
+            release = re.sub(r"[^a-z0-9-]", "-", chart.name.lower())[:53].strip("-") or "chart"
+            lint = _cached_run(
+                [helm, "lint", "--strict", chart, *flags], digest, values, cache, env
+            )
+            template = _cached_run(
+                [helm, "template", release, chart, "--kube-version", KUBERNETES_VERSION, *flags],
+                digest,
+                values,
+                cache,
+                env,
+            )
+            done.append((release, values, lint, template))
+        return done
+
+    # two helm processes at a time (the machines this runs on have two cores or more)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        checked = list(pool.map(check, charts))
+    for chart, variants in zip(charts, checked, strict=True):
+        shown = display(chart)
+        for _, values, lint, template in variants:
             label = f"{shown}" + (f" with {values[0].name}" if values else "")
-            lint = run_command([helm, "lint", "--strict", chart, *flags], env=env, timeout=300)
             if not lint.ok:
                 findings.extend(_lint_findings(lint, shown, label))
-            release = re.sub(r"[^a-z0-9-]", "-", chart.name.lower())[:53].strip("-") or "chart"
-            template = run_command(
-                [helm, "template", release, chart, "--kube-version", KUBERNETES_VERSION, *flags],
-                env=env,
-                timeout=300,
-            )
             origin = f"helm template {label}"
             if not template.ok:
                 findings.append(
@@ -146,6 +166,59 @@ def lint_charts(
     if findings:
         return result(Status.FAILED, findings, f"{detail}, {len(findings)} problems"), outputs
     return result(Status.PASSED, [], detail), outputs
+
+
+def _chart_digest(chart: Path) -> str:
+    """The sha256 of a chart folder: every file's path and content."""
+    hasher = hashlib.sha256()
+    for path in sorted(p for p in chart.rglob("*") if p.is_file()):
+        hasher.update(path.relative_to(chart).as_posix().encode() + b"\0")
+        hasher.update(path.read_bytes() + b"\0")
+    return hasher.hexdigest()
+
+
+def _cached_run(
+    command: list[str | Path], digest: str, values: list[Path], cache: Path, env: dict[str, str]
+) -> CommandResult:
+    """Run a ``helm lint``/``helm template`` of a repository chart, or reuse its last result.
+
+    The key covers everything the result depends on: helm's binary, every argument (the
+    chart's folder included), the chart's files and the value files' contents.
+    """
+    helm = Path(command[0])
+    stat = helm.stat()
+    hasher = hashlib.sha256()
+    hasher.update(f"{helm.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{digest}".encode())
+    for part in command[1:]:
+        hasher.update(str(part).encode() + b"\0")
+    for file in values:
+        hasher.update(file.read_bytes() + b"\0")
+    cached = cache / "chart-checks" / f"{hasher.hexdigest()[:32]}.json"
+    if cached.is_file():
+        try:
+            data = json.loads(cached.read_text(encoding="utf-8"))
+            return CommandResult(
+                tuple(data["command"]), data["returncode"], data["stdout"], data["stderr"]
+            )
+        except (OSError, ValueError, KeyError):
+            pass
+    result = run_command(command, env=env, timeout=300)
+    if result.returncode in (0, 1):  # helm's verdict; not a timeout or a crash
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        staging = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}")
+        staging.write_text(
+            json.dumps(
+                {
+                    "command": list(result.command),
+                    "returncode": result.returncode,
+                    "stdout": result.stdout,
+                    "stderr": result.stderr,
+                }
+            ),
+            encoding="utf-8",
+        )
+        os.replace(staging, cached)
+    return result
 
 
 def _lint_findings(lint: CommandResult, shown: str, label: str) -> list[Finding]:

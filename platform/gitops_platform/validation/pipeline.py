@@ -368,7 +368,9 @@ def _freshness(context: Context) -> StepResult:
 def _yamllint(context: Context) -> StepResult:
     loaded = context.tree
     config = context.settings.yamllint_config
-    return yaml_lint.run_yamllint(loaded.root, loaded.yaml_files, config)
+    return yaml_lint.run_yamllint(
+        loaded.root, loaded.yaml_files, config, cache=context.settings.cache
+    )
 
 
 def _kustomize(context: Context) -> StepResult:
