@@ -197,20 +197,76 @@ class OtlpGateway(PlatformComponent):
     name: str = "otlp-gateway"
     namespace: str = OTLP.namespace
 
-    def backends(self) -> tuple[Backend, ...]:
-        """The gateway's pods behind :data:`OTLP` (what services' flows go to)."""
-        workload = Workload(
+    @property
+    def pods(self) -> Workload:
+        """The gateway's pods behind :data:`OTLP` (rendered by :meth:`manifests`)."""
+        return Workload(
             component=self,
             name=OTLP.service,
             selector={"app.kubernetes.io/name": OTLP.service},
             ports=(Port(OTLP.port, name="otlp-http"),),
         )
-        return (Backend(endpoint=OTLP, workload=workload, port=OTLP.port),)
+
+    def workloads(self) -> tuple[Workload, ...]:
+        """The gateway's pods: their namespace gets a default deny and the services' flows."""
+        return (self.pods,)
+
+    def backends(self) -> tuple[Backend, ...]:
+        """The gateway's pods behind :data:`OTLP` (what services' flows go to)."""
+        return (Backend(endpoint=OTLP, workload=self.pods, port=OTLP.port),)
 
     def manifests(self, scope: Construct, ctx: ComponentContext) -> None:
-        """The gateway's Service (shared by every environment)."""
+        """The gateway's Service and the pods behind it (shared by every environment)."""
         if ctx.env is not None:
             return
+        labels = standard_labels(OTLP.service, ctx.platform.name, component="telemetry")
+        restricted = {
+            "allowPrivilegeEscalation": False,
+            "privileged": False,
+            "readOnlyRootFilesystem": True,
+            "runAsNonRoot": True,
+            "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"},
+        }
+        api_object(
+            scope,
+            "deployment",
+            api_version="apps/v1",
+            kind="Deployment",
+            name=OTLP.service,
+            namespace=OTLP.namespace,
+            labels=labels,
+            body={
+                "spec": {
+                    "replicas": 1,
+                    "selector": {"matchLabels": {"app.kubernetes.io/name": OTLP.service}},
+                    "template": {
+                        "metadata": {"labels": labels},
+                        "spec": {
+                            "automountServiceAccountToken": False,
+                            "securityContext": {
+                                "runAsNonRoot": True,
+                                "runAsUser": 10001,
+                                "runAsGroup": 10001,
+                                "seccompProfile": {"type": "RuntimeDefault"},
+                            },
+                            "containers": [
+                                {
+                                    "name": "gateway",
+                                    "image": "timberio/vector:0.56.0-distroless-libc",
+                                    "ports": [{"name": "otlp-http", "containerPort": OTLP.port}],
+                                    "securityContext": restricted,
+                                    "resources": {
+                                        "requests": {"cpu": "50m", "memory": "64Mi"},
+                                        "limits": {"cpu": "500m", "memory": "256Mi"},
+                                    },
+                                }
+                            ],
+                        },
+                    },
+                }
+            },
+        )
         api_object(
             scope,
             "service",
@@ -218,7 +274,7 @@ class OtlpGateway(PlatformComponent):
             kind="Service",
             name=OTLP.service,
             namespace=OTLP.namespace,
-            labels=standard_labels(OTLP.service, ctx.platform.name, component="telemetry"),
+            labels=labels,
             body={
                 "spec": {
                     "selector": {"app.kubernetes.io/name": OTLP.service},

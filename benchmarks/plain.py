@@ -44,8 +44,17 @@ def _file_name(obj: dict[str, Any]) -> str:
     return f"{str(obj['kind']).lower()}-{re.sub(r'[^a-z0-9.-]+', '-', name.lower())}.yaml"
 
 
+#: Platform components whose manifests folders depend on the services: the gateway's
+#: NetworkPolicies admit each service's flow, so its folders are rendered here, not copied.
+GROWING_COMPONENTS = (fleet.OtlpGateway.name,)
+
+
 def growing(relpath: str) -> bool:
     """Whether a tree file depends on the services (rendered here, not copied)."""
+    if any(
+        relpath.startswith(f"{layout.addons_folder(name, None)}/") for name in GROWING_COMPONENTS
+    ):
+        return True
     return relpath in (
         layout.project_file(APPS_PROJECT),
         layout.project_file(PLATFORM_PROJECT),
@@ -116,7 +125,10 @@ def render(
         )  # fmt: skip
     for platform_component in platform:
         component = platform_component
-        shared[component.name] = _folders(constant, component.name, None)
+        if component.name in GROWING_COMPONENTS:
+            shared[component.name] = network_folder(component, shared_ctx)
+        else:
+            shared[component.name] = _folders(constant, component.name, None)
         neutral[component.name] = component_application(
             spec, component, projects[component.project], manifests=shared[component.name]
         )
@@ -155,7 +167,7 @@ def render(
                     dict(component.values(release, ctx))
                 )
                 folders = [*shared[component.name], *objects(component, env.name)]
-            elif component in networks:
+            elif component in networks or component.name in GROWING_COMPONENTS:
                 folders = [*shared[component.name], *network_folder(component, ctx)]
             else:
                 folders = [*shared[component.name], *_folders(constant, component.name, env.name)]
