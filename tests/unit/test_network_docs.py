@@ -36,13 +36,17 @@ def python_block(path: Path, marker: str) -> str:
 def service_from(code: str) -> OnboardedService:
     """Execute the example, binding its ``OnboardedService(...)`` expression to ``service``."""
     main = load_main()
-    gateway = next(c for c in main.build().components if type(c).__name__ == "VectorGateway")
+    components = main.build().components
+    gateway = next(c for c in components if type(c).__name__ == "VectorGateway")
+    # the platform's stack, which an example building its own gateway reads
+    stack = next(c for c in components if type(c).__name__ == "ObservabilityStack")
     namespace: dict[str, Any] = {
         **{name: getattr(gitops_platform, name) for name in gitops_platform.__all__},
         "Path": Path,
         "CHAT_TEAM": main.CHAT_TEAM,
         "CHAT": main.CHAT,
         "gateway": gateway,
+        "stack": stack,
     }
     exec(code.replace("OnboardedService(", "service = OnboardedService(", 1), namespace)  # noqa: S102
     service = namespace["service"]

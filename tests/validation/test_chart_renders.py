@@ -71,6 +71,8 @@ _CERT_MANAGER = {
     "RoleBinding": 4,
     "Service": 3,
     "ServiceAccount": 4,
+    # one monitor over the controller, webhook and cainjector metrics ports (9402)
+    "ServiceMonitor": 1,
     "ValidatingWebhookConfiguration": 1,
 }
 _EXTERNAL_SECRETS = {
@@ -81,8 +83,10 @@ _EXTERNAL_SECRETS = {
     "Role": 1,
     "RoleBinding": 1,
     "Secret": 1,  # the webhook's certificate, filled in by the cert controller
-    "Service": 2,
+    "Service": 3,  # the webhook, the controller's and the cert controller's metrics
     "ServiceAccount": 3,
+    # controller, webhook, cert controller: rendered once the environment serves the kind
+    "ServiceMonitor": 3,
     "ValidatingWebhookConfiguration": 2,
 }
 _TRAEFIK = {
