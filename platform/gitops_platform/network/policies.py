@@ -106,6 +106,45 @@ def platform_flows(components: Sequence[PlatformComponent], ctx: ComponentContex
     return list(flows.values())
 
 
+@dataclass(frozen=True)
+class _Index:
+    """The platform's flows in one environment, and what each namespace holds."""
+
+    components: tuple[PlatformComponent, ...]  # kept so that the key's id stays this tuple's
+    flows: dict[str, list[Flow]]  # namespace -> flows with a workload end there, in order
+    components_in: dict[str, list[PlatformComponent]]  # namespace -> its components, in order
+
+
+_INDEXES: dict[tuple[int, str], _Index] = {}
+
+
+def _index(ctx: ComponentContext, env: Environment) -> _Index:
+    """:func:`platform_flows` of ``ctx`` grouped by namespace, computed once per environment.
+
+    Every component's manifests ask for the policies of its own namespace; computing the flows
+    of the whole platform each time made a platform of N namespaces quadratic.
+    """
+    key = (id(ctx.components), env.name)
+    found = _INDEXES.get(key)
+    if found is not None and found.components is ctx.components:
+        return found
+    by_namespace: dict[str, list[Flow]] = {}
+    for flow in platform_flows(ctx.components, ctx):
+        namespaces = {
+            end.namespace for end in (flow.source, flow.target) if isinstance(end, Workload)
+        }
+        for namespace in sorted(namespaces):
+            by_namespace.setdefault(namespace, []).append(flow)
+    components_in: dict[str, list[PlatformComponent]] = {}
+    for component in ctx.components:
+        if isinstance(component.namespace, str):
+            components_in.setdefault(component.namespace, []).append(component)
+    if len(_INDEXES) >= 8:
+        _INDEXES.clear()
+    found = _INDEXES[key] = _Index(ctx.components, by_namespace, components_in)
+    return found
+
+
 def _key(flow: Flow) -> tuple[Any, ...]:
     def end(e: FlowEnd) -> tuple[str, str, tuple[tuple[str, str], ...]]:
         if isinstance(e, Workload):
@@ -261,9 +300,14 @@ def flow_policies(
     """One allow policy per end in ``namespace`` of each flow, in ``env``."""
     policies: list[dict[str, Any]] = []
     for flow in flows:
+        source, target = flow.source, flow.target
+        if not (
+            (isinstance(source, Workload) and source.namespace == namespace)
+            or (isinstance(target, Workload) and target.namespace == namespace)
+        ):
+            continue
         document = flow_annotation(flow_document(flow, env))
         ports = [{"port": p.number, "protocol": p.protocol} for p in flow.target_ports(env)]
-        source, target = flow.source, flow.target
         if isinstance(source, Workload) and source.namespace == namespace:
             policies.append(
                 _policy(
@@ -328,16 +372,14 @@ def emit_policies(scope: Construct, component: PlatformComponent, ctx: Component
     if env is None or isinstance(component, ApplicationNetwork):
         return
     namespace = component.namespace
-    if any(
-        isinstance(c, ApplicationNetwork) or c.project == APPS_PROJECT
-        for c in ctx.components
-        if c.namespace == namespace
-    ):
+    index = _index(ctx, env)
+    present = index.components_in.get(namespace, []) if isinstance(namespace, str) else []
+    if any(isinstance(c, ApplicationNetwork) or c.project == APPS_PROJECT for c in present):
         return
-    declared = [c for c in ctx.components if c.namespace == namespace and c.workloads()]
+    declared = [c for c in present if c.workloads()]
     if not declared or declared[0] is not component:
         return
-    flows = platform_flows(ctx.components, ctx)
+    flows = index.flows.get(namespace, [])
     _add(scope, namespace_policies(namespace, flows, env, ctx.platform.name))
 
 
@@ -377,7 +419,7 @@ class ApplicationNetwork(PlatformComponent):
         if ctx.env is None:
             _add(scope, base_policies(self.namespace, ctx.platform.name))
             return
-        flows = platform_flows(ctx.components, ctx)
+        flows = _index(ctx, ctx.env).flows.get(self.namespace, [])
         _add(scope, flow_policies(self.namespace, flows, ctx.env, ctx.platform.name))
 
 
