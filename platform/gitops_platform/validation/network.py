@@ -36,8 +36,11 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import re
+import shutil
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +82,7 @@ DNS_NAME = "kube-dns"
 DNS_IP = "10.96.0.10"
 _NAMESPACE_LABEL = "kubernetes.io/metadata.name"
 _POD_SECURITY_MODES = ("enforce", "audit", "warn")
+_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 #: Namespaces reviewed to run below Pod Security ``restricted``: namespace -> (level, reason).
 #: Every other namespace an Application creates is labelled ``restricted`` for enforce, audit
@@ -630,19 +634,24 @@ def _check_structure(model: NetworkModel) -> None:
 
 # -- the simulation ---------------------------------------------------------------------------
 
+#: Estimated cost of one more cyclonus run, in pod pairs (its start, its policies' parse).
+_RUN_COST = 2500
+#: At most this many of the most connected namespaces are tried as the hubs of every run.
+_MAX_HUBS = 64
+
 
 def _probe_ports(model: NetworkModel) -> list[tuple[int, str]]:
     return sorted({port for pod in model.pods for port in pod.ports})
 
 
-def _resources(model: NetworkModel) -> dict[str, Any]:
-    pods = []
-    for pod in model.pods:
+def _resources(model: NetworkModel, pods: Sequence[Pod] | None = None) -> dict[str, Any]:
+    entries = []
+    for pod in model.pods if pods is None else pods:
         containers = [
             {"Name": f"port-{port}-{protocol.lower()}", "Port": port, "Protocol": protocol}
             for port, protocol in pod.ports
         ] or [{"Name": "no-ports", "Port": 0, "Protocol": "TCP"}]
-        pods.append(
+        entries.append(
             {
                 "Namespace": pod.namespace,
                 "Name": pod.name,
@@ -651,7 +660,7 @@ def _resources(model: NetworkModel) -> dict[str, Any]:
                 "Containers": containers,
             }
         )
-    return {"Namespaces": model.namespaces, "Pods": pods}
+    return {"Namespaces": model.namespaces, "Pods": entries}
 
 
 _ROW = re.compile(r"^\|(.*)\|\s*$")
@@ -683,41 +692,291 @@ def parse_tables(output: str, heading: str = "Combined:") -> list[dict[tuple[str
     return tables
 
 
+@dataclass
+class _Reach:
+    """What one namespace's policies can let through, over-approximated (see the module doc).
+
+    ``None`` for a direction: anything (the namespace is not isolated by an empty
+    ``podSelector`` in that direction, or a rule has no peers).
+    """
+
+    egress: set[str] | None
+    ingress: set[str] | None
+
+
+def _peer_namespaces(
+    peer: Any,
+    namespaces: dict[str, dict[str, str]],
+    by_label: dict[tuple[str, str], set[str]],
+    by_ip: list[tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, str]],
+) -> set[str] | None:
+    """The namespaces (other than the policy's) whose pods ``peer`` may match; ``None``: any."""
+    if not isinstance(peer, dict) or not peer:
+        return None
+    if "ipBlock" in peer:
+        try:
+            block = ipaddress.ip_network(str(_mapping(peer["ipBlock"]).get("cidr")), strict=False)
+        except ValueError:
+            return None
+        return {ns for ip, ns in by_ip if ip.version == block.version and ip in block}
+    selector = peer.get("namespaceSelector")
+    if selector is None:
+        return set()  # the policy's own namespace only
+    labels = selector.get("matchLabels") if isinstance(selector, dict) else None
+    if not isinstance(selector, dict) or not isinstance(labels, dict | None):
+        return None
+    found = set(namespaces)
+    for key, value in (labels or {}).items():
+        found &= by_label.get((str(key), str(value)), set())
+    return found  # matchExpressions and the pod selector only narrow it further
+
+
+def _reach(model: NetworkModel, pods: Sequence[Pod]) -> dict[str, _Reach]:
+    by_label: dict[tuple[str, str], set[str]] = {}
+    for name, labels in model.namespaces.items():
+        for key, value in labels.items():
+            by_label.setdefault((key, value), set()).add(name)
+    by_ip = []
+    for pod in pods:
+        try:
+            by_ip.append((ipaddress.ip_address(pod.ip), pod.namespace))
+        except ValueError:
+            continue
+    policies: dict[str, list[dict[str, Any]]] = {}
+    for _, policy in model.policies:
+        policies.setdefault(str(policy["metadata"].get("namespace")), []).append(policy)
+    reach: dict[str, _Reach] = {}
+    for namespace in {p.namespace for p in pods}:
+        sides: dict[str, set[str] | None] = {}
+        for kind, rules_key, peers_key in (
+            ("Egress", "egress", "to"),
+            ("Ingress", "ingress", "from"),
+        ):
+            isolated = False
+            found: set[str] | None = set()
+            for policy in policies.get(namespace, []):
+                spec = _mapping(policy.get("spec"))
+                if not spec.get("podSelector") and kind in (spec.get("policyTypes") or []):
+                    isolated = True
+                for rule in spec.get(rules_key) or []:
+                    peers = _mapping(rule).get(peers_key)
+                    if not peers or not isinstance(peers, list):
+                        found = None
+                    for peer in peers if isinstance(peers, list) else []:
+                        more = _peer_namespaces(peer, model.namespaces, by_label, by_ip)
+                        found = None if found is None or more is None else found | more
+            sides[kind] = found if isolated else None
+        reach[namespace] = _Reach(sides["Egress"], sides["Ingress"])
+    return reach
+
+
+def _open(reach: dict[str, _Reach], source: str, target: str) -> bool:
+    """Whether a pod of ``source`` may reach one of ``target`` (other namespaces)."""
+    out, into = reach[source].egress, reach[target].ingress
+    return (out is None or target in out) and (into is None or source in into)
+
+
+def plan_runs(model: NetworkModel, capacity: int | None = None) -> list[list[Pod]]:
+    """The pods of each cyclonus run: together, every pair the verdict needs (module doc).
+
+    Args:
+        model: the cluster's probe model.
+        capacity: the most pods of other namespaces per run, beside the hubs (default: chosen
+            by an estimate of cyclonus' work, pairs of pods evaluated plus a start per run).
+
+    Returns:
+        Lists of pods (in the model's order); a namespace's pods are never split, the hub
+        namespaces are in every run.
+    """
+    by_namespace: dict[str, list[Pod]] = {}
+    for pod in model.pods:
+        by_namespace.setdefault(pod.namespace, []).append(pod)
+    platform = {p.namespace for p in model.pods if p.platform}
+    reach = _reach(model, model.pods)
+    names = sorted(by_namespace)
+    neighbours: dict[str, set[str]] = {n: set() for n in names}
+    for index, first in enumerate(names):
+        for second in names[index + 1 :]:
+            if first not in platform and second not in platform:
+                continue  # no verdict about such a pair
+            if _open(reach, first, second) or _open(reach, second, first):
+                neighbours[first].add(second)
+                neighbours[second].add(first)
+    order = sorted(names, key=lambda n: (-len(neighbours[n]), n))
+    best_cost, best_runs = -1, [names]
+    for count in range(min(len(order), _MAX_HUBS) + 1):
+        hubs = set(order[:count])
+        groups = _components([n for n in names if n not in hubs], neighbours)
+        hub_pods = sum(len(by_namespace[n]) for n in hubs)
+        limit = capacity or max(1, int((hub_pods**2 + _RUN_COST) ** 0.5))
+        chunks: list[list[str]] = []
+        size = limit
+        for group in groups:
+            pods = sum(len(by_namespace[n]) for n in group)
+            if size + pods > limit:
+                chunks.append([])
+                size = 0
+            chunks[-1].extend(group)
+            size += pods
+        runs = [sorted(hubs) + chunk for chunk in chunks] or [sorted(hubs)]
+        cost = sum(sum(len(by_namespace[n]) for n in run) ** 2 + _RUN_COST for run in runs)
+        if best_cost < 0 or cost < best_cost:
+            best_cost, best_runs = cost, runs
+    return [[p for p in model.pods if p.namespace in set(run)] for run in best_runs]
+
+
+def _components(names: list[str], neighbours: dict[str, set[str]]) -> list[list[str]]:
+    """The connected groups of ``names`` by ``neighbours`` among them, by their first name."""
+    left = set(names)
+    groups = []
+    for name in names:
+        if name not in left:
+            continue
+        left.discard(name)
+        group, todo = [name], [name]
+        while todo:
+            for other in sorted(neighbours[todo.pop()] & left):
+                left.discard(other)
+                group.append(other)
+                todo.append(other)
+        groups.append(sorted(group))
+    return groups
+
+
+@dataclass
+class Simulation:
+    """The merged truth tables of a cluster's cyclonus runs.
+
+    Attributes:
+        tables: per probe ``(port, protocol)``: ``(source, target) -> cell`` for the pairs with
+            an end in a platform namespace whose target serves the port (cells ``N`` dropped).
+        together: namespace -> the runs it was simulated in (a pair of pods was simulated iff
+            their namespaces share a run).
+        cells: the truth-table cells cyclonus printed, over all runs.
+        runs: how many cyclonus runs.
+    """
+
+    tables: dict[tuple[int, str], dict[tuple[str, str], str]] = field(default_factory=dict)
+    together: dict[str, set[int]] = field(default_factory=dict)
+    cells: int = 0
+    runs: int = 0
+
+    def simulated(self, source: Pod, target: Pod) -> bool:
+        """Whether cyclonus simulated the pair (else its verdict is *blocked*: module doc)."""
+        return bool(
+            self.together.get(source.namespace, set()) & self.together.get(target.namespace, set())
+        )
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def _simulate(
-    model: NetworkModel, cyclonus: Path, workdir: Path
-) -> tuple[dict[tuple[int, str], dict[tuple[str, str], str]], Finding | None]:
+    model: NetworkModel,
+    cyclonus: Path,
+    workdir: Path,
+    runs: Sequence[Sequence[Pod]] | None = None,
+) -> tuple[Simulation, Finding | None]:
     folder = workdir / model.cluster
     policies = folder / "policies"
     policies.mkdir(parents=True, exist_ok=True)
+    files: dict[str, list[Path]] = {}
     for index, (_, policy) in enumerate(model.policies):
-        (policies / f"{index:04d}.yaml").write_text(yaml.safe_dump(policy), encoding="utf-8")
+        path = policies / f"{index:05d}.yaml"
+        path.write_text(yaml.dump(policy, Dumper=_DUMPER), encoding="utf-8")
+        files.setdefault(str(policy["metadata"].get("namespace")), []).append(path)
     ports = _probe_ports(model)
-    config = {
-        "Resources": _resources(model),
-        "Probes": [{"Port": port, "Protocol": protocol} for port, protocol in ports],
-    }
-    probe = folder / "model.json"
-    probe.write_text(json.dumps(config, indent=1, sort_keys=True), encoding="utf-8")
-    result = run_command(
-        [cyclonus, "analyze", "--mode", "probe", "--policy-path", policies, "--probe-path", probe]
-    )
-    tables = parse_tables(result.stdout)
-    if not result.ok or len(tables) < len(ports):
-        return {}, Finding(
-            f"environment {model.cluster}",
-            STEP,
-            f"cyclonus failed (exit {result.returncode}, {len(tables)} tables for "
-            f"{len(ports)} probes): {(result.stderr or result.stdout).strip()[-500:]}",
+    runs = plan_runs(model) if runs is None else runs
+    pods = {pod.key: pod for pod in model.pods}
+    simulation = Simulation({port: {} for port in ports}, runs=len(runs))
+    run_namespaces = [{p.namespace for p in run} for run in runs]
+    for number, namespaces in enumerate(run_namespaces):
+        for namespace in namespaces:
+            simulation.together.setdefault(namespace, set()).add(number)
+    # every policy goes to cyclonus: those of namespaces without pods with the first run
+    podless = sorted(set(files) - set(simulation.together))
+
+    def run(number: int) -> tuple[list[dict[tuple[str, str], str]], Finding | None]:
+        place = folder / f"run-{number:03d}"
+        own = place / "policies"
+        own.mkdir(parents=True, exist_ok=True)
+        chosen = sorted(run_namespaces[number]) + (podless if number == 0 else [])
+        for namespace in chosen:
+            for path in files.get(namespace, []):
+                _link(path, own / path.name)
+        config = {
+            "Resources": _resources(model, runs[number]),
+            "Probes": [{"Port": port, "Protocol": protocol} for port, protocol in ports],
+        }
+        probe = place / "model.json"
+        probe.write_text(json.dumps(config, indent=1, sort_keys=True), encoding="utf-8")
+        result = run_command(
+            [cyclonus, "analyze", "--mode", "probe", "--policy-path", own, "--probe-path", probe]
         )
-    return dict(zip(ports, tables, strict=False)), None
+        tables = parse_tables(result.stdout)
+        if not result.ok or len(tables) < len(ports):
+            return [], Finding(
+                f"environment {model.cluster}",
+                STEP,
+                f"cyclonus failed (exit {result.returncode}, {len(tables)} tables for "
+                f"{len(ports)} probes): {(result.stderr or result.stdout).strip()[-500:]}",
+            )
+        return tables, None
+
+    workers = max(1, min(len(runs), os.cpu_count() or 1, 4))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for tables, failure in pool.map(run, range(len(runs))):
+            if failure is not None:
+                return Simulation(), failure
+            for port, table in zip(ports, tables, strict=False):
+                merged = simulation.tables[port]
+                simulation.cells += len(table)
+                for (source_key, target_key), cell in table.items():
+                    source, target = pods.get(source_key), pods.get(target_key)
+                    if source is None or target is None or cell == "N":
+                        continue
+                    if source.platform or target.platform:
+                        merged.setdefault((source_key, target_key), cell)
+    return simulation, None
 
 
-def _policies_selecting(model: NetworkModel, pod: Pod, direction: str) -> list[str]:
+def declared_cells(model: NetworkModel) -> dict[tuple[str, str, int, str], DeclaredFlow]:
+    """Every ``(source pod, target pod, port, protocol)`` a flow declares -> its first flow.
+
+    The first in the order of :attr:`NetworkModel.flows`, as a scan of the flows would find;
+    each end is matched (:meth:`End.matches`) against the pods of its namespace only, or the
+    pods outside the platform's namespaces for an external end without one.
+    """
+    pods = {pod.key: pod for pod in model.pods}
+    by_namespace: dict[str, list[Pod]] = {}
+    for pod in pods.values():
+        by_namespace.setdefault(pod.namespace, []).append(pod)
+    outside = [p for p in pods.values() if not p.platform]
+
+    def ends(end: End) -> list[Pod]:
+        candidates = by_namespace.get(end.namespace, []) if end.namespace else outside
+        return [p for p in candidates if end.matches(p)]
+
+    cells: dict[tuple[str, str, int, str], DeclaredFlow] = {}
+    for flow in model.flows.values():
+        targets = ends(flow.target)
+        for source in ends(flow.source):
+            for target in targets:
+                for port, protocol in flow.ports:
+                    cells.setdefault((source.key, target.key, port, protocol), flow)
+    return cells
+
+
+def _policies_selecting(
+    policies: dict[str, list[dict[str, Any]]], pod: Pod, direction: str
+) -> list[str]:
     names = []
-    for _, policy in model.policies:
+    for policy in policies.get(pod.namespace, []):
         meta, spec = policy["metadata"], policy.get("spec") or {}
-        if meta.get("namespace") != pod.namespace:
-            continue
         if direction.capitalize() not in (spec.get("policyTypes") or []):
             continue
         selector = (spec.get("podSelector") or {}).get("matchLabels") or {}
@@ -726,28 +985,32 @@ def _policies_selecting(model: NetworkModel, pod: Pod, direction: str) -> list[s
     return names
 
 
-def _compare(
-    model: NetworkModel, tables: dict[tuple[int, str], dict[tuple[str, str], str]]
-) -> Outcome:
+def _compare(model: NetworkModel, simulation: Simulation) -> Outcome:
     outcome = Outcome(model.cluster)
     pods = {pod.key: pod for pod in model.pods}
-    for (port, protocol), table in tables.items():
+    declared = declared_cells(model)
+    policies: dict[str, list[dict[str, Any]]] = {}
+    for _, policy in model.policies:
+        policies.setdefault(str(policy["metadata"].get("namespace")), []).append(policy)
+    dns = pods.get(f"{CLUSTER_DNS_NAMESPACE}/{DNS_NAME}")
+    for (port, protocol), simulated in simulation.tables.items():
+        table = dict(simulated)
+        # the pairs no run simulated are blocked; those a flow or the DNS check names are kept
+        wanted = [(s, t) for s, t, p, q in declared if (p, q) == (port, protocol)]
+        if dns is not None and port == 53:
+            wanted += [(p.key, dns.key) for p in pods.values() if p.platform]
+        for source_key, target_key in wanted:
+            source, target = pods[source_key], pods[target_key]
+            if (source_key, target_key) in table or simulation.simulated(source, target):
+                continue
+            if (source.platform or target.platform) and any(p == port for p, _ in target.ports):
+                table[(source_key, target_key)] = "X"
         for (source_key, target_key), cell in sorted(table.items()):
-            source, target = pods.get(source_key), pods.get(target_key)
-            if source is None or target is None or cell == "N":
-                continue
+            source, target = pods[source_key], pods[target_key]
             allowed = cell == "."
-            if allowed and (source.platform or target.platform):
+            if allowed:
                 outcome.allowed.setdefault((source_key, target_key), []).append((port, protocol))
-            if not (source.platform or target.platform):
-                continue
-            declared = [
-                f
-                for f in model.flows.values()
-                if (port, protocol) in f.ports
-                and f.source.matches(source)
-                and f.target.matches(target)
-            ]
+            flow = declared.get((source_key, target_key, port, protocol))
             is_dns = (
                 target.namespace == CLUSTER_DNS_NAMESPACE and target.name == DNS_NAME and port == 53
             )
@@ -765,8 +1028,7 @@ def _compare(
                         f"Namespace/{source.namespace}",
                     )
                 )
-            elif declared and not allowed:
-                flow = declared[0]
+            elif flow is not None and not allowed:
                 outcome.findings.append(
                     Finding(
                         source.origin or target.origin,
@@ -776,9 +1038,11 @@ def _compare(
                         f"NetworkPolicy/{flow.policies[0]}",
                     )
                 )
-            elif allowed and not declared and not (is_dns and source.platform):
-                egress = _policies_selecting(model, source, "egress") if source.platform else []
-                ingress = _policies_selecting(model, target, "ingress") if target.platform else []
+            elif allowed and flow is None and not (is_dns and source.platform):
+                egress = _policies_selecting(policies, source, "egress") if source.platform else []
+                ingress = (
+                    _policies_selecting(policies, target, "ingress") if target.platform else []
+                )
                 outcome.findings.append(
                     Finding(
                         source.origin or target.origin,
@@ -826,14 +1090,15 @@ def check_clusters(
             [],
         )
     outcomes: list[Outcome] = []
-    cells = 0
+    cells = runs = 0
     for model in models:
-        tables, failure = _simulate(model, cyclonus, workdir)
+        simulation, failure = _simulate(model, cyclonus, workdir)
         if failure is not None:
             findings.append(failure)
             continue
-        outcome = _compare(model, tables)
-        cells += sum(len(t) for t in tables.values())
+        outcome = _compare(model, simulation)
+        cells += simulation.cells
+        runs += simulation.runs
         findings += outcome.findings
         outcomes.append(outcome)
     detail = "; ".join(
@@ -842,7 +1107,7 @@ def check_clusters(
         f" namespaces, {len(m.policies)} policies, {len(m.flows)} declared flows"
         for m in models
     )
-    detail += f"; {cells} truth-table cells simulated by cyclonus"
+    detail += f"; {cells} truth-table cells simulated by cyclonus in {runs} runs"
     status = Status.FAILED if findings else Status.PASSED
     return StepResult(STEP, status, findings, detail), outcomes
 
