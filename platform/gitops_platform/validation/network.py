@@ -25,6 +25,35 @@ and chart renders, as in step 10):
    annotation of the allow policies): every declared pair allowed, every other pair with an end
    in a platform namespace blocked, every platform pod able to reach the cluster DNS on UDP and
    TCP 53. An external end matches a pod by address (``ipBlock`` semantics, as cyclonus).
+
+   **Runs** (:func:`plan_runs`): cyclonus evaluates every pair of the model's pods on every
+   probe port, at about 0.2 ms a pair (it formats each verdict for its trace log), so one run
+   over a thousand onboarded services would take many minutes. The pairs are split over
+   several runs instead, with the very same verdicts:
+
+   - a pair's cell depends only on the two pods (labels, namespace and its labels, address,
+     ports) and on the policies of their two namespaces: a policy's target is its own
+     namespace (cyclonus ``Target.IsMatch``, Kubernetes alike). A run given the pods of some
+     namespaces, every namespace's labels and those namespaces' policies yields, for each pair
+     of its pods, the cell of the single run over everything;
+   - a pair of pods of two different namespaces A -> B is *blocked* when A has a policy with
+     an empty ``podSelector`` and ``Egress`` in its ``policyTypes`` (so every pod of A is
+     isolated for egress) and no peer of an egress rule of A's policies may match a pod of B,
+     or the same for ingress with B's policies and A's pods. "May match" over-approximates:
+     a rule without peers or an empty peer matches anything; an ``ipBlock`` matches the pods
+     whose address is in its ``cidr`` (its ``except`` ignored); a ``namespaceSelector``
+     matches the namespaces whose labels hold its ``matchLabels`` (its ``matchExpressions`` and
+     the pod selector ignored); a peer with neither matches only the policy's own namespace.
+     A peer that does not parse matches anything;
+   - so the namespaces (those with pods) form a graph, an edge between two of them unless
+     both have no platform pod or the pairs are blocked both ways. The most connected ones
+     are *hubs*, in every run; the others are grouped by connected component (a namespace's
+     pods are never split), components packed into runs. Every edge lies inside some run;
+     a pair of namespaces that share no run is blocked, and the comparison adds the blocked
+     cells a declared flow or the DNS check names. Every policy goes to one run at least
+     (those of namespaces without pods to the first), so a policy cyclonus refuses still
+     fails the step. The number of hubs is chosen by an estimate of cyclonus' work (pairs
+     evaluated plus a start per run).
 3. **Reachability table**: the allowed pairs per environment, as Markdown; for the repository's
    own tree it must equal the generated section of ``docs/network.md`` (regenerate it with
    ``python -m gitops_platform.validation.network_docs``).
@@ -66,9 +95,12 @@ __all__ = [
     "STEP",
     "NetworkModel",
     "Outcome",
+    "Simulation",
     "check_clusters",
+    "declared_cells",
     "docs_section",
     "plan_model",
+    "plan_runs",
 ]
 
 STEP = "network"
@@ -776,13 +808,17 @@ def _open(reach: dict[str, _Reach], source: str, target: str) -> bool:
     return (out is None or target in out) and (into is None or source in into)
 
 
-def plan_runs(model: NetworkModel, capacity: int | None = None) -> list[list[Pod]]:
+def plan_runs(
+    model: NetworkModel, capacity: int | None = None, hubs: int | None = None
+) -> list[list[Pod]]:
     """The pods of each cyclonus run: together, every pair the verdict needs (module doc).
 
     Args:
         model: the cluster's probe model.
         capacity: the most pods of other namespaces per run, beside the hubs (default: chosen
             by an estimate of cyclonus' work, pairs of pods evaluated plus a start per run).
+        hubs: how many of the most connected namespaces are in every run (default: the number,
+            up to 64, with the least estimated work).
 
     Returns:
         Lists of pods (in the model's order); a namespace's pods are never split, the hub
@@ -804,10 +840,11 @@ def plan_runs(model: NetworkModel, capacity: int | None = None) -> list[list[Pod
                 neighbours[second].add(first)
     order = sorted(names, key=lambda n: (-len(neighbours[n]), n))
     best_cost, best_runs = -1, [names]
-    for count in range(min(len(order), _MAX_HUBS) + 1):
-        hubs = set(order[:count])
-        groups = _components([n for n in names if n not in hubs], neighbours)
-        hub_pods = sum(len(by_namespace[n]) for n in hubs)
+    counts = range(min(len(order), _MAX_HUBS) + 1) if hubs is None else [hubs]
+    for count in counts:
+        central = set(order[:count])
+        groups = _components([n for n in names if n not in central], neighbours)
+        hub_pods = sum(len(by_namespace[n]) for n in central)
         limit = capacity or max(1, int((hub_pods**2 + _RUN_COST) ** 0.5))
         chunks: list[list[str]] = []
         size = limit
@@ -818,7 +855,7 @@ def plan_runs(model: NetworkModel, capacity: int | None = None) -> list[list[Pod
                 size = 0
             chunks[-1].extend(group)
             size += pods
-        runs = [sorted(hubs) + chunk for chunk in chunks] or [sorted(hubs)]
+        runs = [sorted(central) + chunk for chunk in chunks] or [sorted(central)]
         cost = sum(sum(len(by_namespace[n]) for n in run) ** 2 + _RUN_COST for run in runs)
         if best_cost < 0 or cost < best_cost:
             best_cost, best_runs = cost, runs
