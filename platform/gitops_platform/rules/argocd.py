@@ -579,6 +579,7 @@ def _fragment(raw: str, hash_mark: str) -> str:
     return "#" + _go_escaped(raw, decoded, "fragment") if raw else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_git_url(url: str) -> str:
     """Normalise a Git repository URL for comparison, as Argo CD 3.5 does.
 
@@ -763,8 +764,11 @@ class ProjectRules:
             namespace: the destination namespace.
 
         """
-        any_matched = False
-        for item in self.destinations:
+        literal, patterns = self._destination_index
+        any_matched = (server != "" and (server, namespace) in literal[0]) or (
+            name != "" and (name, namespace) in literal[1]
+        )
+        for item in patterns:
             name_matched = name != "" and glob_match(item.name, name)
             server_matched = server != "" and glob_match(item.server, server)
             namespace_matched = glob_match(item.namespace, namespace)
@@ -777,6 +781,36 @@ class ProjectRules:
             ):
                 return False
         return any_matched
+
+    @functools.cached_property
+    def _destination_index(
+        self,
+    ) -> tuple[
+        tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]], list[DestinationRule]
+    ]:
+        """The destinations split into literal entries (set lookups) and the others (a scan).
+
+        An entry whose server, name and namespace hold no glob syntax and no leading ``!``
+        matches exactly the strings it spells (a gobwas pattern without meta characters is a
+        text matcher) and can never refuse (only ``!`` entries do), so it only answers "does
+        some entry match": ``(server, namespace)`` and ``(name, namespace)`` set lookups give
+        the answer of the loop over them, and a project listing one destination per onboarded
+        namespace is checked in constant time. Entries with glob syntax or ``!`` are scanned as
+        ``isDestinationMatched`` does (a refusing entry refuses whatever its position).
+        """
+        servers: set[tuple[str, str]] = set()
+        names: set[tuple[str, str]] = set()
+        patterns: list[DestinationRule] = []
+        for item in self.destinations:
+            fields = (item.server, item.name, item.namespace)
+            if any(_GLOB_META.search(f) or _is_deny(f) for f in fields):
+                patterns.append(item)
+                continue
+            if item.server:
+                servers.add((item.server, item.namespace))
+            if item.name:
+                names.add((item.name, item.namespace))
+        return (frozenset(servers), frozenset(names)), patterns
 
     def kind_permitted(
         self, group: str, kind: str, name: str | None = None, *, namespaced: bool
@@ -808,6 +842,11 @@ class ProjectRules:
             _KindIndex(self.namespace_blacklist),
         )
 
+
+_Pairs = frozenset[tuple[str, str]]
+
+#: What makes a gobwas/glob pattern more than the literal string it matches.
+_GLOB_META = re.compile(r"[*?\[\]{}\\]")
 
 #: What makes a ``path/filepath.Match`` pattern more than the literal string it matches.
 _FILEPATH_META = re.compile(r"[*?\\[]")

@@ -29,7 +29,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gitops_platform.errors import InvalidValueError
-from gitops_platform.validation.argo_project import Project
 from gitops_platform.validation.argo_tree import ArgoApp, ArgoInventory
 from gitops_platform.validation.report import Document, Finding
 
@@ -117,16 +116,9 @@ def _create_namespace(
     namespace = str(app.destination.get("namespace") or "")
     if not _enabled(options, "CreateNamespace") or not namespace:
         return []
-    document = inventory.projects.get(app.project)
-    if document is not None:
-        try:
-            project = Project.from_object(document.obj, document.origin)
-        except InvalidValueError:
-            return []  # the project check reports a project it cannot read
-    elif app.project == "default":
-        project = Project.default()
-    else:
-        return []  # the project check reports the missing project
+    project = inventory.project(app.project)
+    if project is None or isinstance(project, InvalidValueError):
+        return []  # the project check reports a missing project, or one it cannot read
     if project.kind_permitted("", "Namespace", namespace, namespaced=False):
         return []
     return [

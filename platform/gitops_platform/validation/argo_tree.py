@@ -19,8 +19,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gitops_platform.errors import InvalidValueError
 from gitops_platform.layout import APP_OF_APPS_NAME, ARGOCD_NAMESPACE, ROOT_FILE, RepoPrefix
 from gitops_platform.rules.argocd import normalize_git_url
+from gitops_platform.validation.argo_project import Project
 from gitops_platform.validation.kustomize import Build
 from gitops_platform.validation.report import Document, Finding
 from gitops_platform.validation.tree import KUSTOMIZATION_NAMES, Tree, load_documents
@@ -184,6 +186,31 @@ class ArgoInventory:
     repo_urls: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     has_root: bool = False
+    _read: dict[str, Project | InvalidValueError | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def project(self, name: str) -> Project | InvalidValueError | None:
+        """The AppProject called ``name``, read once (every Application of a project shares it).
+
+        Returns:
+            The project; Argo CD's ``default`` project when the tree has none of that name;
+            ``None`` when there is no such project; the error when its permission fields
+            cannot be read.
+
+        """
+        if name not in self._read:
+            document = self.projects.get(name)
+            read: Project | InvalidValueError | None
+            if document is not None:
+                try:
+                    read = Project.from_object(document.obj, document.origin)
+                except InvalidValueError as error:
+                    read = error
+            else:
+                read = Project.default() if name == "default" else None
+            self._read[name] = read
+        return self._read[name]
 
     def is_this_repo(self, repo_url: str) -> bool:
         """Whether a source's repository is the one holding the tree."""

@@ -120,19 +120,17 @@ def _check_app(context: _Context, app: ArgoApp) -> None:
 
 
 def _project(context: _Context, app: ArgoApp) -> Project | None:
-    document = context.inventory.projects.get(app.project)
-    if document is not None:
-        try:
-            return Project.from_object(document.obj, document.origin)
-        except InvalidValueError as error:
-            context.add(app, f"project {app.project} cannot be read: {error}", "spec.project")
-            return None
-    if app.project == "default":
-        return Project.default()
-    context.add(
-        app, f"Application referencing project {app.project} which does not exist", "spec.project"
-    )
-    return None
+    project = context.inventory.project(app.project)
+    if isinstance(project, InvalidValueError):
+        context.add(app, f"project {app.project} cannot be read: {project}", "spec.project")
+        return None
+    if project is None:
+        context.add(
+            app,
+            f"Application referencing project {app.project} which does not exist",
+            "spec.project",
+        )
+    return project
 
 
 def _check_source(

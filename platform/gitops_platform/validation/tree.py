@@ -114,10 +114,19 @@ class Tree:
     catalog_files: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
+    _by_origin: tuple[int, dict[str, list[Document]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def documents_of(self, relpath: str) -> list[Document]:
-        """The documents read from one manifest."""
-        return [d for d in self.documents if d.origin == relpath]
+        """The documents read from one manifest (a new list; looked up, not scanned)."""
+        index = self._by_origin
+        if index is None or index[0] != len(self.documents):
+            grouped: dict[str, list[Document]] = {}
+            for document in self.documents:
+                grouped.setdefault(document.origin, []).append(document)
+            index = self._by_origin = (len(self.documents), grouped)
+        return list(index[1].get(relpath, ()))
 
     def environment_folders(self) -> dict[str, str]:
         """Environments: the folders ``.../clusters/<env>`` of the tree, by name."""
@@ -146,12 +155,13 @@ def load_tree(root: Path) -> Tree:
     files = sorted(_walk(root))
     chart_dirs = sorted({f.parent.as_posix() for f in files if f.name == "Chart.yaml"})
     tree.chart_dirs = chart_dirs
+    charts = set(chart_dirs)
     tree.kustomization_dirs = sorted(
         {f.parent.as_posix() for f in files if f.name in KUSTOMIZATION_NAMES}
     )
     for relpath in files:
         rel = relpath.as_posix()
-        if _inside(rel, chart_dirs):
+        if _inside(relpath, charts):
             continue  # chart templates are Go templates, not YAML: helm lint checks them
         if relpath.suffix not in YAML_SUFFIXES and relpath.name != "Kustomization":
             continue
@@ -183,8 +193,9 @@ def _walk(root: Path) -> list[PurePosixPath]:
     return found
 
 
-def _inside(relpath: str, folders: list[str]) -> bool:
-    return any(folder == "." or relpath.startswith(f"{folder}/") for folder in folders)
+def _inside(relpath: PurePosixPath, folders: set[str]) -> bool:
+    """Whether ``relpath`` lies in one of ``folders`` (``"."``: the root holds them all)."""
+    return any(parent.as_posix() in folders for parent in relpath.parents)
 
 
 def _as_object(obj: Any) -> dict[str, Any]:
