@@ -134,6 +134,21 @@ def test_a_peer_that_may_match_a_namespace_puts_it_in_the_same_run() -> None:
     assert together([], [{}])
 
 
+def test_a_policy_that_lets_no_pod_of_a_run_through_stays_out_of_it() -> None:
+    model = blocked_cluster()
+    from_a = [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "a"}}}]
+    spec = {"podSelector": {"matchLabels": {"app": "b"}}, "policyTypes": ["Ingress"]}
+    allow = policy("b", "allow-from-a", {**spec, "ingress": [{"from": from_a}]})
+    reach = network._Peers.of(model).reach(allow)
+    assert network._needless(allow, reach, {"Ingress"}, {"b", "kube-system"})
+    assert not network._needless(allow, reach, {"Ingress"}, {"a", "b"})  # it admits a
+    assert not network._needless(allow, reach, set(), {"b"})  # it isolates b's pods itself
+    everyone = {**spec, "podSelector": {}}
+    assert not network._needless(policy("b", "x", everyone), reach, {"Ingress"}, {"b"})
+    own = policy("b", "own", {**spec, "ingress": [{"from": [{"podSelector": {}}]}]})
+    assert not network._needless(own, network._Peers.of(model).reach(own), {"Ingress"}, {"b"})
+
+
 @pytest.fixture
 def forced(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Split every simulation into runs of one group of namespaces beside two hubs."""
