@@ -632,13 +632,16 @@ def _check_structure(model: NetworkModel) -> None:
                     f"Namespace/{namespace}",
                 )
             )
-    workloads = [p for p in model.pods if p.origin]
+    workloads: dict[str, list[Pod]] = {}
+    for pod in model.pods:
+        if pod.origin:
+            workloads.setdefault(pod.namespace, []).append(pod)
     for flow in model.flows.values():
         shown = f"flow {flow.name} ({', '.join(flow.policies)})"
         for role, end in (("source", flow.source), ("target", flow.target)):
             if end.external:
                 continue
-            selected = [p for p in workloads if end.matches(p)]
+            selected = [p for p in workloads.get(end.namespace, []) if end.matches(p)]
             if not selected:
                 model.findings.append(
                     Finding(
@@ -1068,7 +1071,8 @@ def declared_cells(model: NetworkModel) -> dict[tuple[str, str, int, str], Decla
     outside = [p for p in pods.values() if not p.platform]
 
     def ends(end: End) -> list[Pod]:
-        candidates = by_namespace.get(end.namespace, []) if end.namespace else outside
+        external = end.external and not end.namespace
+        candidates = outside if external else by_namespace.get(end.namespace, [])
         return [p for p in candidates if end.matches(p)]
 
     cells: dict[tuple[str, str, int, str], DeclaredFlow] = {}
