@@ -27,9 +27,9 @@ and chart renders, as in step 10):
    TCP 53. An external end matches a pod by address (``ipBlock`` semantics, as cyclonus).
 
    **Runs** (:func:`plan_runs`): cyclonus evaluates every pair of the model's pods on every
-   probe port, at about 0.2 ms a pair (it formats each verdict for its trace log), so one run
-   over a thousand onboarded services would take many minutes. The pairs are split over
-   several runs instead, with the very same verdicts:
+   probe port, at about 0.2 ms a pair and port (it formats each verdict for its trace log), so
+   one run over a thousand onboarded services would take many minutes. The pairs are split
+   over several runs instead, with the very same verdicts:
 
    - a pair's cell depends only on the two pods (labels, namespace and its labels, address,
      ports) and on the policies of their two namespaces: a policy's target is its own
