@@ -21,7 +21,6 @@ time as policy: the required-labels policy, for one, applies to the policy objec
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
@@ -218,14 +217,18 @@ def _values_name(path: str) -> str:
 
 
 def _for_gator(index: int, obj: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``obj`` tagged with its index, Gatekeeper policy kinds renamed."""
-    copied = copy.deepcopy(obj)
+    """A copy of ``obj`` tagged with its index, Gatekeeper policy kinds renamed.
+
+    Only what is changed is copied (the object, its metadata and annotations); the rest is
+    shared with ``obj`` and only read (written out as JSON).
+    """
+    copied = dict(obj)
     metadata = copied.get("metadata")
-    if not isinstance(metadata, dict):
-        metadata = copied["metadata"] = {}
+    metadata = copied["metadata"] = dict(metadata) if isinstance(metadata, dict) else {}
     annotations = metadata.get("annotations")
-    if not isinstance(annotations, dict):
-        annotations = metadata["annotations"] = {}
+    annotations = metadata["annotations"] = (
+        dict(annotations) if isinstance(annotations, dict) else {}
+    )
     annotations[DOCUMENT_ANNOTATION] = str(index)
     api_version = str(copied["apiVersion"])
     group, _, version = api_version.rpartition("/")

@@ -391,11 +391,27 @@ class ObjectSet:
     values: list[tuple[str, Any]] = field(default_factory=list)
     unseen: dict[str, str] = field(default_factory=dict)
     label: str = ""
+    _by_namespace: tuple[int, dict[str, list[tuple[int, Placed]]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def where(self) -> str:
         """How messages name the set: ``in environment dev`` (or the label given)."""
         return self.label or f"in environment {self.name}"
+
+    def in_namespaces(self, namespaces: set[str] | None) -> list[Placed]:
+        """The objects placed in ``namespaces`` (``None``: all), in the order of ``objects``."""
+        if namespaces is None:
+            return list(self.objects)
+        index = self._by_namespace
+        if index is None or index[0] != len(self.objects):
+            grouped: dict[str, list[tuple[int, Placed]]] = {}
+            for position, placed in enumerate(self.objects):
+                grouped.setdefault(placed.namespace, []).append((position, placed))
+            index = self._by_namespace = (len(self.objects), grouped)
+        found = [item for namespace in namespaces for item in index[1].get(namespace, ())]
+        return [placed for _, placed in sorted(found, key=lambda item: item[0])]
 
 
 # -- resolution ------------------------------------------------------------------------------
@@ -725,9 +741,7 @@ def _monitor(resolver: _Resolver, placed: Placed) -> None:
     namespaces = None if scope.get("any") else set(names or [placed.namespace])
     target = SERVICE if service_monitor else Kind("", "Pod")
     candidates: list[tuple[Placed, dict[str, str], set[str]]] = []
-    for other in resolver.set.objects:
-        if namespaces is not None and other.namespace not in namespaces:
-            continue
+    for other in resolver.set.in_namespaces(namespaces):
         if service_monitor and (other.group, other.kind) == ("", "Service"):
             ports = {str(p.get("name")) for p in _service_ports(other) if p.get("name")}
             candidates.append((other, other.labels, ports))

@@ -425,6 +425,18 @@ class _Call:
     content_type: str = "application/json"
 
 
+def _apply_call(path: str, obj: dict[str, Any]) -> _Call:
+    """A server-side apply, for real (namespaces): strict fields, this step's field manager."""
+    return _Call(
+        "PATCH",
+        path,
+        obj,
+        {"fieldManager": FIELD_MANAGER, "force": "true", "fieldValidation": "Strict"},
+        None,
+        content_type="application/apply-patch+yaml",
+    )
+
+
 @dataclass(frozen=True)
 class _Outcome:
     """What became of one object: the call and its response, or why nothing was sent."""
@@ -512,16 +524,6 @@ class _Session:
         finally:
             # On a timeout, an error or SIGTERM, the calls not yet sent are dropped.
             pool.shutdown(wait=True, cancel_futures=True)
-
-    def _apply(self, path: str, obj: dict[str, Any]) -> ApiResponse:
-        """Server-side apply, for real (namespaces)."""
-        return self._request(
-            "PATCH",
-            path,
-            obj,
-            {"fieldManager": FIELD_MANAGER, "force": "true", "fieldValidation": "Strict"},
-            "application/apply-patch+yaml",
-        )
 
     def _finding(
         self,
@@ -645,27 +647,38 @@ class _Session:
     # -- namespaces -------------------------------------------------------------------------
 
     def _apply_namespaces(self, placed: list[Placed]) -> None:
-        for managed in self.cluster.namespaces.values():
-            metadata: dict[str, Any] = {"name": managed.name}
-            if managed.labels:
-                metadata["labels"] = managed.labels
-            if managed.annotations:
-                metadata["annotations"] = managed.annotations
-            response = self._apply(
-                f"/api/v1/namespaces/{managed.name}",
-                {"apiVersion": "v1", "kind": "Namespace", "metadata": metadata},
-            )
+        """Create the namespaces: those Applications create first, then the Namespace objects.
+
+        Each phase's applies are independent of one another and go out on :data:`WORKERS`
+        connections; the findings keep the order of the namespaces.
+        """
+        managed = list(self.cluster.namespaces.values())
+        managed_calls = []
+        for namespace in managed:
+            metadata: dict[str, Any] = {"name": namespace.name}
+            if namespace.labels:
+                metadata["labels"] = namespace.labels
+            if namespace.annotations:
+                metadata["annotations"] = namespace.annotations
+            body = {"apiVersion": "v1", "kind": "Namespace", "metadata": metadata}
+            managed_calls.append(_apply_call(f"/api/v1/namespaces/{namespace.name}", body))
+        for namespace, response in zip(managed, self._send_all(managed_calls), strict=True):
             if response.ok:
                 self.namespaces += 1
             else:
                 self._refused(
-                    managed.app, response, f"the namespace {managed.name} it creates is refused: "
+                    namespace.app,
+                    response,
+                    f"the namespace {namespace.name} it creates is refused: ",
                 )
-        for item in placed:
-            obj = item.document.obj
-            if not _is_namespace(obj):
-                continue
-            response = self._apply(f"/api/v1/namespaces/{_name(obj)}", _for_apply(obj))
+        objects = [item for item in placed if _is_namespace(item.document.obj)]
+        calls = [
+            _apply_call(
+                f"/api/v1/namespaces/{_name(item.document.obj)}", _for_apply(item.document.obj)
+            )
+            for item in objects
+        ]
+        for item, response in zip(objects, self._send_all(calls), strict=True):
             self.checked += 1
             if response.ok:
                 self.namespaces += 1
