@@ -36,7 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -469,6 +469,34 @@ def plot(results: Mapping[str, Any], path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+#: The largest fleet ``--sizes`` accepts (services per environment).
+MAX_SIZE = 10_000
+
+
+def _sizes(text: str) -> list[int]:
+    """``--sizes``: distinct whole numbers from 1 to :data:`MAX_SIZE`, sorted."""
+    sizes: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part.isdigit() or not 1 <= int(part) <= MAX_SIZE:
+            raise argparse.ArgumentTypeError(
+                f"{part!r} is not a number of services from 1 to {MAX_SIZE} "
+                "(write sizes as 10,100,1000)"
+            )
+        sizes.add(int(part))
+    return sorted(sizes)
+
+
+def _count(least: int) -> Callable[[str], int]:
+    """An ``argparse`` type: a whole number of at least ``least``."""
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or int(text) < least:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least {least}")
+        return int(text)
+
+    return parse
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark, or one worker (``worker <mode> <n> <charts> <outdir> <extra>``)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -477,13 +505,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(_worker(mode, int(count), Path(charts), Path(outdir), extra)))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--sizes", default="10,100,1000,3000", help="services per environment")
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions (medians reported)")
-    parser.add_argument("--validate-max", type=int, default=1000, help="largest size validated")
+    parser.add_argument(
+        "--sizes",
+        type=_sizes,
+        default="10,100,1000,3000",
+        help="services per environment, comma-separated (each 1 to 10000)",
+    )
+    parser.add_argument(
+        "--repeat", type=_count(1), default=3, help="repetitions, at least 1 (medians reported)"
+    )
+    parser.add_argument(
+        "--validate-max", type=_count(0), default=1000, help="largest size validated (0: none)"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / ".build" / "bench")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument(
-        "--naive-max", type=int, default=1000, help="largest size the naive emitter runs"
+        "--naive-max",
+        type=_count(0),
+        default=1000,
+        help="largest size the naive emitter runs (0: none)",
     )
     parser.add_argument(
         "--own-network-policies",
@@ -494,7 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-validate-warmup", action="store_true", help="validate once, with cold caches"
     )
     opts = parser.parse_args(args)
-    sizes = sorted({int(s) for s in opts.sizes.split(",") if s.strip()})
+    sizes: list[int] = opts.sizes
     opts.work = opts.work.resolve()  # the CLI runs in a folder of its own
     opts.work.mkdir(parents=True, exist_ok=True)
     opts.out.mkdir(parents=True, exist_ok=True)

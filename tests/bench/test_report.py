@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -70,3 +72,23 @@ def test_the_plot_leaves_out_what_was_not_measured(tmp_path: Path) -> None:
     path = tmp_path / "scale.png"
     bench.plot(_results(), path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--sizes", "abc"], "'abc' is not a number of services from 1 to 10000"),
+        (["--sizes", "10,,100"], "'' is not a number of services"),
+        (["--sizes", "0"], "'0' is not a number of services"),
+        (["--repeat", "0"], "--repeat: '0' is not a whole number of at least 1"),
+        (["--naive-max", "-1"], "--naive-max: '-1' is not a whole number of at least 0"),
+    ],
+)
+def test_bad_options_are_refused_before_anything_runs(
+    args: list[str], said: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        bench.main([*args, "--work", str(tmp_path / "work"), "--out", str(tmp_path / "out")])
+    assert exit_info.value.code == 2
+    assert said in capsys.readouterr().err
+    assert not (tmp_path / "work").exists()
