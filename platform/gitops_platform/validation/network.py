@@ -57,7 +57,10 @@ and chart renders, as in step 10):
      isolates in each of its types, and whose rules may let no pod of the run through (so a
      hub's per-service allow policies go only to the run of that service). Every policy goes
      to cyclonus once at least (the rest to the first run), so a policy cyclonus refuses
-     still fails the step.
+     still fails the step. cyclonus reads an ``ipBlock``'s addresses only when a pair reaches
+     it, so a model with an address Go's ``net.ParseCIDR`` may refuse is simulated in one run;
+     an IPv6 block (IPv4-mapped ones match IPv4 addresses in Go) may match anything, and a
+     namespace the model gives no labels is matched by every ``namespaceSelector``.
 3. **Reachability table**: the allowed pairs per environment, as Markdown; for the repository's
    own tree it must equal the generated section of ``docs/network.md`` (regenerate it with
    ``python -m gitops_platform.validation.network_docs``).
@@ -757,6 +760,8 @@ class _Peers:
     by_ip: list[tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, str]] = field(
         default_factory=list
     )
+    #: Namespaces with pods but no entry in the model (cyclonus gives them no labels).
+    unlabelled: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, model: NetworkModel) -> _Peers:
@@ -765,11 +770,15 @@ class _Peers:
         for name, labels in model.namespaces.items():
             for key, value in labels.items():
                 peers.by_label.setdefault((key, value), set()).add(name)
+        peers.unlabelled = {p.namespace for p in model.pods} - set(model.namespaces)
         for pod in model.pods:
             try:
-                peers.by_ip.append((ipaddress.ip_address(pod.ip), pod.namespace))
+                address = ipaddress.ip_address(pod.ip)
             except ValueError:
                 continue
+            if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+                address = address.ipv4_mapped  # Go's net.IP holds an IPv4 address this way too
+            peers.by_ip.append((address, pod.namespace))
         return peers
 
     def matched(self, peer: Any, own: str) -> set[str] | None:
@@ -777,13 +786,10 @@ class _Peers:
         if not isinstance(peer, dict) or not peer:
             return None
         if "ipBlock" in peer:
-            try:
-                block = ipaddress.ip_network(
-                    str(_mapping(peer["ipBlock"]).get("cidr")), strict=False
-                )
-            except ValueError:
+            block = _ipv4_block(_mapping(peer["ipBlock"]))
+            if block is None:
                 return None
-            return {ns for ip, ns in self.by_ip if ip.version == block.version and ip in block}
+            return {ns for ip, ns in self.by_ip if ip.version == 4 and ip in block}
         selector = peer.get("namespaceSelector")
         if selector is None:
             return {own}  # the policy's own namespace only
@@ -793,7 +799,9 @@ class _Peers:
         found = set(self.namespaces)
         for key, value in (labels or {}).items():
             found &= self.by_label.get((str(key), str(value)), set())
-        return found  # matchExpressions and the pod selector only narrow it further
+        # matchExpressions and the pod selector only narrow it further; a namespace the model
+        # does not list is matched by selectors such as {} or NotIn: taken as matched always
+        return found | self.unlabelled
 
     def reach(self, policy: dict[str, Any]) -> dict[str, set[str] | None]:
         """Per direction (``Egress``, ``Ingress``): the namespaces its rules may let through."""
@@ -811,6 +819,56 @@ class _Peers:
                     found = None if found is None or more is None else found | more
             reach[kind] = found
         return reach
+
+
+def _ipv4_block(ip_block: dict[str, Any]) -> ipaddress.IPv4Network | None:
+    """An ``ipBlock``'s ``cidr`` when it is a plain IPv4 block; ``None``: it may match anything.
+
+    ``None`` too when the ``cidr`` or an ``except`` entry is not ``address/prefix`` that both
+    Python and Go's ``net.ParseCIDR`` read alike (IPv6 blocks, IPv4-mapped ones among them,
+    which Go matches against IPv4 addresses; leading zeros; a missing prefix): cyclonus reads
+    such a block only when a pair reaches it and may stop there, so such a policy must reach
+    every pair a single run would give it.
+    """
+    texts = [ip_block.get("cidr"), *(ip_block.get("except") or [])]
+    blocks = []
+    for text in texts:
+        if not isinstance(text, str) or "/" not in text:
+            return None
+        try:
+            blocks.append(ipaddress.ip_network(text, strict=False))
+        except ValueError:
+            return None
+    block = blocks[0]
+    if not isinstance(block, ipaddress.IPv4Network) or ":" in str(texts[0]):
+        return None
+    return block
+
+
+def _unreadable_blocks(model: NetworkModel) -> bool:
+    """Whether a policy holds an ``ipBlock`` address Python and Go's parsers may read apart.
+
+    cyclonus parses a block (``cidr``, ``except``) only when a pair reaches it, and stops
+    there if Go's ``net.ParseCIDR`` refuses it: such a model is simulated in one run, so the
+    step fails as that run does.
+    """
+    for _, policy in model.policies:
+        spec = _mapping(policy.get("spec"))
+        for _, rules_key, peers_key in _DIRECTIONS:
+            for rule in spec.get(rules_key) or []:
+                peers = _mapping(rule).get(peers_key)
+                for peer in peers if isinstance(peers, list) else []:
+                    if not isinstance(peer, dict) or "ipBlock" not in peer:
+                        continue
+                    block = _mapping(peer["ipBlock"])
+                    for text in [block.get("cidr"), *(block.get("except") or [])]:
+                        if not isinstance(text, str) or "/" not in text:
+                            return True
+                        try:
+                            ipaddress.ip_network(text, strict=False)
+                        except ValueError:
+                            return True
+    return False
 
 
 def _isolating(policy: dict[str, Any], kind: str) -> bool:
@@ -884,6 +942,8 @@ def plan_runs(
         Lists of pods (in the model's order); a namespace's pods are never split, the hub
         namespaces are in every run.
     """
+    if _unreadable_blocks(model):
+        return [list(model.pods)]
     by_namespace: dict[str, list[Pod]] = {}
     for pod in model.pods:
         by_namespace.setdefault(pod.namespace, []).append(pod)
