@@ -3,7 +3,7 @@
 #   make test      lint, type-check, the test suite and `make validate`
 #   make validate  the validation pipeline on dist/, strict (or DIST=path for another tree)
 #   make package   the wheel and sdist into build/package/ (dist/ is the rendered tree)
-#   make bench     the scale benchmark (BENCH_SIZES=10,100 for a quick run)
+#   make bench     the scale benchmark (quick: BENCH_SIZES=10,100 BENCH_ARGS="--out /tmp/bench")
 #   make imports   regenerate the CRD bindings in imports/
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c

@@ -571,7 +571,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     (opts.out / "results.md").write_text(text)
     (opts.out / "results.json").write_text(json.dumps(results, indent=1))
     plot(results, opts.out / "scale.png")
-    print(f"wrote {opts.out / 'results.md'}, {opts.out / 'scale.png'}", file=sys.stderr)
+    written = ", ".join(str(opts.out / n) for n in ("results.md", "results.json", "scale.png"))
+    print(f"wrote {written}", file=sys.stderr)
     return 0 if all(e["same_output"] for e in results["sizes"].values()) else 1
 
 
