@@ -358,7 +358,7 @@ def _f(value: float) -> str:
 
 def _x(numerator: float, denominator: float) -> str:
     """A ratio as ``3.2x``; ``-`` when either side was not measured."""
-    if math.isnan(numerator) or math.isnan(denominator):
+    if math.isnan(numerator) or math.isnan(denominator) or denominator == 0:
         return "-"
     return f"{numerator / denominator:.1f}x"
 
@@ -401,7 +401,7 @@ def table(results: Mapping[str, Any]) -> str:
             note = f" (failed: {', '.join(failed)})" if failed else ""
             lines.append(
                 f"| {n} | {_f(v['seconds'])}{note} | {_f(kubeconform)} | "
-                f"{v['seconds'] / kubeconform:.1f}x | {cells} |"
+                f"{_x(v['seconds'], kubeconform)} | {cells} |"
             )
     return "\n".join(lines)
 
@@ -421,8 +421,8 @@ def targets(results: Mapping[str, Any]) -> str:
         out.append(f"- peak RSS at 2 x 1000: {_med(e, 'cdk8s', 'rss_mib'):.0f} MiB (target <= 300)")
         if "validate" in e:
             v = e["validate"]
-            ratio = v["seconds"] / v["steps"]["kubeconform"]
-            out.append(f"- warm validate at 2 x 1000: {ratio:.1f}x kubeconform (target <= 10x)")
+            ratio = _x(v["seconds"], v["steps"].get("kubeconform", float("nan")))
+            out.append(f"- warm validate at 2 x 1000: {ratio} kubeconform (target <= 10x)")
     if "1000" in sizes and "3000" in sizes:
         a, b = sizes["1000"], sizes["3000"]
         synth = _median(b["synth"]) / _median(a["synth"])
@@ -477,7 +477,7 @@ def _sizes(text: str) -> list[int]:
     """``--sizes``: distinct whole numbers from 1 to :data:`MAX_SIZE`, sorted."""
     sizes: set[int] = set()
     for part in (p.strip() for p in text.split(",")):
-        if not part.isdigit() or not 1 <= int(part) <= MAX_SIZE:
+        if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= MAX_SIZE:
             raise argparse.ArgumentTypeError(
                 f"{part!r} is not a number of services from 1 to {MAX_SIZE} "
                 "(write sizes as 10,100,1000)"
@@ -490,7 +490,7 @@ def _count(least: int) -> Callable[[str], int]:
     """An ``argparse`` type: a whole number of at least ``least``."""
 
     def parse(text: str) -> int:
-        if not text.strip().isdigit() or int(text) < least:
+        if not (text.isascii() and text.isdigit()) or int(text) < least:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least {least}")
         return int(text)
 
@@ -536,8 +536,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     opts = parser.parse_args(args)
     sizes: list[int] = opts.sizes
     opts.work = opts.work.resolve()  # the CLI runs in a folder of its own
-    opts.work.mkdir(parents=True, exist_ok=True)
-    opts.out.mkdir(parents=True, exist_ok=True)
+    for option, folder in (("--out", opts.out), ("--work", opts.work)):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            parser.error(f"{option} {folder}: cannot create the folder ({error.strerror})")
     load = os.getloadavg()
     results = measure(
         sizes,

@@ -80,15 +80,18 @@ def test_the_plot_leaves_out_what_was_not_measured(tmp_path: Path) -> None:
         (["--sizes", "abc"], "'abc' is not a number of services from 1 to 10000"),
         (["--sizes", "10,,100"], "'' is not a number of services"),
         (["--sizes", "0"], "'0' is not a number of services"),
+        (["--sizes", "\u00b2"], "'\u00b2' is not a number of services"),
+        (["--repeat", " 3"], "--repeat: ' 3' is not a whole number of at least 1"),
         (["--repeat", "0"], "--repeat: '0' is not a whole number of at least 1"),
         (["--naive-max", "-1"], "--naive-max: '-1' is not a whole number of at least 0"),
+        (["--out", "/dev/null/results"], "--out /dev/null/results: cannot create the folder"),
     ],
 )
 def test_bad_options_are_refused_before_anything_runs(
     args: list[str], said: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        bench.main([*args, "--work", str(tmp_path / "work"), "--out", str(tmp_path / "out")])
+        bench.main(["--work", str(tmp_path / "work"), "--out", str(tmp_path / "out"), *args])
     assert exit_info.value.code == 2
     assert said in capsys.readouterr().err
     assert not (tmp_path / "work").exists()
