@@ -95,3 +95,20 @@ def test_bad_options_are_refused_before_anything_runs(
     assert exit_info.value.code == 2
     assert said in capsys.readouterr().err
     assert not (tmp_path / "work").exists()
+
+
+def test_results_json_keeps_step_names_as_values_and_every_number() -> None:
+    results = _results()
+    kept = bench.as_json(results)
+    steps = kept["sizes"]["1000"]["validate"]["steps"]
+    assert steps == [
+        {"name": "kubeconform", "status": "passed", "seconds": 8.0},
+        {"name": "dry-run", "status": "passed", "seconds": 40.0},
+    ]
+    assert kept["sizes"]["1000"]["validate"]["seconds"] == 120.0
+    assert kept["sizes"]["3000"] == results["sizes"]["3000"]
+    assert "validate" in results["sizes"]["1000"]  # the results themselves are not changed
+    assert results["sizes"]["1000"]["validate"]["status"] == {
+        "kubeconform": "passed",
+        "dry-run": "passed",
+    }
