@@ -821,53 +821,53 @@ class _Peers:
         return reach
 
 
+def _readable(ip_block: dict[str, Any]) -> bool:
+    """Whether every address of an ``ipBlock`` (``cidr``, ``except``) reads alike everywhere.
+
+    So each is ``address/prefix`` that Python reads (Go's ``net.ParseCIDR`` refuses what
+    Python refuses here, leading zeros among them, and a missing prefix, which Python would
+    take). cyclonus reads a block only when a pair reaches it and stops on one it refuses.
+    """
+    for text in [ip_block.get("cidr"), *(ip_block.get("except") or [])]:
+        if not isinstance(text, str) or "/" not in text:
+            return False
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return False
+    return True
+
+
 def _ipv4_block(ip_block: dict[str, Any]) -> ipaddress.IPv4Network | None:
     """An ``ipBlock``'s ``cidr`` when it is a plain IPv4 block; ``None``: it may match anything.
 
-    ``None`` too when the ``cidr`` or an ``except`` entry is not ``address/prefix`` that both
-    Python and Go's ``net.ParseCIDR`` read alike (IPv6 blocks, IPv4-mapped ones among them,
-    which Go matches against IPv4 addresses; leading zeros; a missing prefix): cyclonus reads
-    such a block only when a pair reaches it and may stop there, so such a policy must reach
-    every pair a single run would give it.
+    ``None`` for IPv6 blocks (IPv4-mapped ones among them, which Go matches against IPv4
+    addresses) and for blocks that are not :func:`_readable`.
     """
-    texts = [ip_block.get("cidr"), *(ip_block.get("except") or [])]
-    blocks = []
-    for text in texts:
-        if not isinstance(text, str) or "/" not in text:
-            return None
-        try:
-            blocks.append(ipaddress.ip_network(text, strict=False))
-        except ValueError:
-            return None
-    block = blocks[0]
-    if not isinstance(block, ipaddress.IPv4Network) or ":" in str(texts[0]):
+    cidr = ip_block.get("cidr")
+    if not _readable(ip_block) or not isinstance(cidr, str) or ":" in cidr:
         return None
-    return block
+    block = ipaddress.ip_network(cidr, strict=False)
+    return block if isinstance(block, ipaddress.IPv4Network) else None
 
 
 def _unreadable_blocks(model: NetworkModel) -> bool:
-    """Whether a policy holds an ``ipBlock`` address Python and Go's parsers may read apart.
+    """Whether a policy holds an ``ipBlock`` that is not :func:`_readable`.
 
-    cyclonus parses a block (``cidr``, ``except``) only when a pair reaches it, and stops
-    there if Go's ``net.ParseCIDR`` refuses it: such a model is simulated in one run, so the
-    step fails as that run does.
+    Such a model is simulated in one run, so the step fails where that run's cyclonus does.
     """
     for _, policy in model.policies:
         spec = _mapping(policy.get("spec"))
         for _, rules_key, peers_key in _DIRECTIONS:
             for rule in spec.get(rules_key) or []:
                 peers = _mapping(rule).get(peers_key)
-                for peer in peers if isinstance(peers, list) else []:
-                    if not isinstance(peer, dict) or "ipBlock" not in peer:
-                        continue
-                    block = _mapping(peer["ipBlock"])
-                    for text in [block.get("cidr"), *(block.get("except") or [])]:
-                        if not isinstance(text, str) or "/" not in text:
-                            return True
-                        try:
-                            ipaddress.ip_network(text, strict=False)
-                        except ValueError:
-                            return True
+                blocks = [
+                    _mapping(peer["ipBlock"])
+                    for peer in (peers if isinstance(peers, list) else [])
+                    if isinstance(peer, dict) and "ipBlock" in peer
+                ]
+                if not all(_readable(block) for block in blocks):
+                    return True
     return False
 
 
@@ -885,12 +885,13 @@ def _reach(model: NetworkModel, pods: Sequence[Pod]) -> dict[str, _Reach]:
     reach: dict[str, _Reach] = {}
     for namespace in {p.namespace for p in pods}:
         sides: dict[str, set[str] | None] = {}
+        own = [(policy, peers.reach(policy)) for policy in policies.get(namespace, [])]
         for kind, _, _ in _DIRECTIONS:
             isolated = False
             found: set[str] | None = set()
-            for policy in policies.get(namespace, []):
+            for policy, policy_reach in own:
                 isolated = isolated or _isolating(policy, kind)
-                more = peers.reach(policy)[kind]
+                more = policy_reach[kind]
                 found = None if found is None or more is None else found | more
             sides[kind] = found if isolated else None
         reach[namespace] = _Reach(sides["Egress"], sides["Ingress"])

@@ -391,27 +391,11 @@ class ObjectSet:
     values: list[tuple[str, Any]] = field(default_factory=list)
     unseen: dict[str, str] = field(default_factory=dict)
     label: str = ""
-    _by_namespace: tuple[int, dict[str, list[tuple[int, Placed]]]] | None = field(
-        default=None, repr=False, compare=False
-    )
 
     @property
     def where(self) -> str:
         """How messages name the set: ``in environment dev`` (or the label given)."""
         return self.label or f"in environment {self.name}"
-
-    def in_namespaces(self, namespaces: set[str] | None) -> list[Placed]:
-        """The objects placed in ``namespaces`` (``None``: all), in the order of ``objects``."""
-        if namespaces is None:
-            return list(self.objects)
-        index = self._by_namespace
-        if index is None or index[0] != len(self.objects):
-            grouped: dict[str, list[tuple[int, Placed]]] = {}
-            for position, placed in enumerate(self.objects):
-                grouped.setdefault(placed.namespace, []).append((position, placed))
-            index = self._by_namespace = (len(self.objects), grouped)
-        found = [item for namespace in namespaces for item in index[1].get(namespace, ())]
-        return [placed for _, placed in sorted(found, key=lambda item: item[0])]
 
 
 # -- resolution ------------------------------------------------------------------------------
@@ -499,6 +483,16 @@ class _Resolver:
         self.externals = externals
         self.outcome = outcome
         self.index = _index(objects.objects)
+        self.by_namespace: dict[str, list[tuple[int, Placed]]] = {}
+        for position, placed in enumerate(objects.objects):
+            self.by_namespace.setdefault(placed.namespace, []).append((position, placed))
+
+    def in_namespaces(self, namespaces: set[str] | None) -> list[Placed]:
+        """The set's objects placed in ``namespaces`` (``None``: all), in the set's order."""
+        if namespaces is None:
+            return list(self.set.objects)
+        found = [item for name in namespaces for item in self.by_namespace.get(name, ())]
+        return [placed for _, placed in sorted(found, key=lambda item: item[0])]
 
     def external(self, kind: Kind, namespace: str, name: str) -> ExternalObject | None:
         return next(
@@ -741,7 +735,7 @@ def _monitor(resolver: _Resolver, placed: Placed) -> None:
     namespaces = None if scope.get("any") else set(names or [placed.namespace])
     target = SERVICE if service_monitor else Kind("", "Pod")
     candidates: list[tuple[Placed, dict[str, str], set[str]]] = []
-    for other in resolver.set.in_namespaces(namespaces):
+    for other in resolver.in_namespaces(namespaces):
         if service_monitor and (other.group, other.kind) == ("", "Service"):
             ports = {str(p.get("name")) for p in _service_ports(other) if p.get("name")}
             candidates.append((other, other.labels, ports))
